@@ -1,0 +1,176 @@
+#include "commands/db.hpp"
+
+#include <memory>
+
+#include "src/command.hpp"
+#include "src/errors.hpp"
+#include "src/quote.hpp"
+#include "src/sql_catalog.hpp"
+
+namespace pgdba {
+
+namespace {
+
+// CREATE/DROP/ALTER DATABASE cannot act on the database they run in, so like
+// dropdb they run from a maintenance database: postgres, or the -d database
+// when that is another one.
+Session& maintenance_session(Context& ctx, const std::string& target) {
+  const std::string& chosen = ctx.options().conn.dbname;
+  if (!chosen.empty() && chosen != target) return ctx.session(SessionKind::Ddl);
+  return ctx.session(SessionKind::Ddl, target == "postgres" ? "template1" : "postgres");
+}
+
+bool database_exists(Session& s, const std::string& name) {
+  const auto r = s.exec(sql_text("db/database_exists"), {name.c_str()}, "looking up database \"" + name + "\"");
+  return r[0][0].as<bool>();
+}
+
+std::string describe_sessions(const pqxx::result& r) {
+  std::string out;
+  for (const auto& row : r) {
+    if (!out.empty()) out += ", ";
+    out += "pid " + std::string(row[0].c_str()) + " (" + row[1].c_str();
+    if (row[2].size() > 0) out += std::string(", ") + row[2].c_str();
+    out += std::string(", ") + row[3].c_str() + ")";
+  }
+  return out;
+}
+
+}  // namespace
+
+void DbCreateOptions::validate() const {
+  check_identifier("database", name);
+  if (!owner.empty()) check_identifier("owner", owner);
+  if (!templ.empty()) check_identifier("template", templ);
+}
+
+void DbDropOptions::validate() const { check_identifier("database", name); }
+
+void DbRenameOptions::validate() const {
+  check_identifier("database", from);
+  check_identifier("new database", to);
+  if (from == to) throw usage_error("the new name is the same as the old one");
+}
+
+Result list_databases(Session& s) {
+  Table t = to_table(s.exec(sql_text("db/list_databases"), "listing databases"), "databases");
+  t.set_kind("size", Kind::Bytes);
+  return {t};
+}
+
+Result database_sizes(Session& s, const std::string& name) {
+  const char* p = name.empty() ? nullptr : name.c_str();
+  Table t = to_table(s.exec(sql_text("db/database_sizes"), {p}, "measuring database sizes"), "database_sizes");
+  if (!name.empty() && t.size() == 0) throw failure("database \"" + name + "\" does not exist");
+  t.set_kind("size", Kind::Bytes);
+  return {t};
+}
+
+Result create_database(Context& ctx, const DbCreateOptions& o) {
+  Session& s = maintenance_session(ctx, o.name);
+  Table t = action_table();
+  if (o.if_not_exists && database_exists(s, o.name)) {
+    add_action(t, "create database", o.name, "exists");
+    return {t};
+  }
+  std::string sql = "CREATE DATABASE " + quote_ident(o.name);
+  if (!o.owner.empty()) sql += " OWNER " + quote_ident(o.owner);
+  if (!o.templ.empty()) sql += " TEMPLATE " + quote_ident(o.templ);
+  if (!o.encoding.empty()) sql += " ENCODING " + quote_literal(o.encoding);
+  if (!o.locale.empty()) sql += " LOCALE " + quote_literal(o.locale);
+  ctx.mutate(s, sql, "creating database \"" + o.name + "\"");
+  add_action(t, "create database", o.name, "created");
+  return {t};
+}
+
+Result drop_database(Context& ctx, const DbDropOptions& o) {
+  Session& s = maintenance_session(ctx, o.name);
+  if (o.force) s.require_version(130000, "--force");
+  Table t = action_table();
+  if (!database_exists(s, o.name)) {
+    if (o.if_exists) {
+      add_action(t, "drop database", o.name, "absent");
+      return {t};
+    }
+    throw failure("database \"" + o.name + "\" does not exist");
+  }
+  ctx.confirm("drop database \"" + o.name + "\"" + (o.force ? " and terminate its sessions" : ""));
+  std::string sql = "DROP DATABASE " + quote_ident(o.name);
+  if (o.force) sql += " WITH (FORCE)";
+  ctx.mutate(s, sql, "dropping database \"" + o.name + "\"");
+  add_action(t, "drop database", o.name, "dropped");
+  return {t};
+}
+
+Result rename_database(Context& ctx, const DbRenameOptions& o) {
+  Session& s = maintenance_session(ctx, o.from);
+  if (!database_exists(s, o.from)) throw failure("database \"" + o.from + "\" does not exist");
+  const auto others = s.exec(sql_text("db/other_sessions"), {o.from.c_str()}, "listing sessions");
+  if (!others.empty()) {
+    if (!o.terminate) {
+      Error e = failure("database \"" + o.from + "\" is being accessed by " + std::to_string(others.size()) +
+                        " other session" + (others.size() == 1 ? "" : "s") + ": " + describe_sessions(others));
+      e.hint = "disconnect them, or use --terminate-connections";
+      throw e;
+    }
+    ctx.confirm("terminate " + std::to_string(others.size()) + " session(s) on database \"" + o.from + "\"");
+    const char* file = s.server_version() >= 140000 ? "db/terminate_sessions" : "db/terminate_sessions_pre140000";
+    ctx.mutate(s, sql_text(file), "terminating sessions on \"" + o.from + "\"", {o.from.c_str()});
+  }
+  ctx.mutate(s, "ALTER DATABASE " + quote_ident(o.from) + " RENAME TO " + quote_ident(o.to),
+             "renaming database \"" + o.from + "\"");
+  Table t = action_table();
+  add_action(t, "rename database", o.from + " -> " + o.to, "renamed");
+  return {t};
+}
+
+void register_db(CommandTable& table) {
+  Noun db = table.noun("db", "Databases: list, create, drop, rename, size");
+
+  db.verb("list", "List databases with owner, encoding, collation, size, sessions and comment")
+      .run([](Context& ctx) { ctx.emit(list_databases(ctx.session(SessionKind::Catalog))); });
+
+  auto create = std::make_shared<DbCreateOptions>();
+  db.verb("create", "Create a database")
+      .arg("name", &create->name, "name of the new database")
+      .option("--owner", &create->owner, "role that will own the database")
+      .option("--template", &create->templ, "template database to copy")
+      .option("--encoding", &create->encoding, "character set encoding, e.g. UTF8")
+      .option("--locale", &create->locale, "locale (collation and ctype), e.g. C.UTF-8")
+      .flag("--if-not-exists", &create->if_not_exists, "do nothing if the database exists")
+      .run([create](Context& ctx) {
+        create->validate();
+        ctx.emit(create_database(ctx, *create));
+      });
+
+  auto drop = std::make_shared<DbDropOptions>();
+  db.verb("drop", "Drop a database (asks first; --yes when not on a terminal)")
+      .arg("name", &drop->name, "database to drop")
+      .flag("--if-exists", &drop->if_exists, "do nothing if the database does not exist")
+      .flag("--force", &drop->force, "terminate the database's sessions first (PostgreSQL 13+)")
+      .run([drop](Context& ctx) {
+        drop->validate();
+        ctx.emit(drop_database(ctx, *drop));
+      });
+
+  auto rename = std::make_shared<DbRenameOptions>();
+  db.verb("rename", "Rename a database")
+      .arg("old", &rename->from, "current name")
+      .arg("new", &rename->to, "new name")
+      .flag("--terminate-connections", &rename->terminate,
+            "terminate the sessions connected to the database first (asks first)")
+      .run([rename](Context& ctx) {
+        rename->validate();
+        ctx.emit(rename_database(ctx, *rename));
+      });
+
+  auto size = std::make_shared<std::string>();
+  db.verb("size", "Size of one database, or of every database, largest first")
+      .arg("name", size.get(), "database (default: all)", false)
+      .run([size](Context& ctx) {
+        if (!size->empty()) check_identifier("database", *size);
+        ctx.emit(database_sizes(ctx.session(SessionKind::Catalog), *size));
+      });
+}
+
+}  // namespace pgdba

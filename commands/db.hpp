@@ -1,0 +1,37 @@
+// db: list, create, drop, rename and size databases.
+#pragma once
+
+#include <string>
+
+#include "src/context.hpp"
+
+namespace pgdba {
+
+struct DbCreateOptions {
+  std::string name, owner, templ, encoding, locale;
+  bool if_not_exists = false;
+  void validate() const;
+};
+
+struct DbDropOptions {
+  std::string name;
+  bool if_exists = false;
+  bool force = false;
+  void validate() const;
+};
+
+struct DbRenameOptions {
+  std::string from, to;
+  bool terminate = false;
+  void validate() const;
+};
+
+Result list_databases(Session& s);
+// Throws a failure if `name` is given and no such database exists.
+Result database_sizes(Session& s, const std::string& name);
+Result create_database(Context& ctx, const DbCreateOptions& o);
+Result drop_database(Context& ctx, const DbDropOptions& o);
+// Fails naming the sessions that block the rename unless o.terminate.
+Result rename_database(Context& ctx, const DbRenameOptions& o);
+
+}  // namespace pgdba

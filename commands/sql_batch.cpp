@@ -1,0 +1,225 @@
+#include "commands/sql_batch.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <optional>
+#include <regex>
+#include <set>
+
+#include "commands/sql.hpp"
+#include "src/csv_reader.hpp"
+#include "src/errors.hpp"
+#include "src/quote.hpp"
+#include "src/sql_text.hpp"
+
+namespace pgdba {
+
+namespace {
+
+constexpr int kMaxRowsPerChunk = 1000;
+constexpr int kMaxBindParameters = 65535;  // the protocol's limit per statement
+
+bool has_param(const std::string& mask, std::size_t from, std::size_t to) {
+  for (std::size_t i = from; i < to && i < mask.size(); ++i) {
+    if (mask[i] == '$' && i + 1 < mask.size() && std::isdigit(static_cast<unsigned char>(mask[i + 1]))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+BatchPlan plan_batch(const std::string& statement) {
+  BatchPlan p;
+  p.params = max_parameter(statement);
+  const std::string mask = code_mask(statement);
+  std::string lower;
+  for (char c : mask) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::regex insert_values(R"(^\s*insert\s+into\b[\s\S]*?\bvalues\s*\()");
+  std::smatch m;
+  if (p.params == 0 || !std::regex_search(lower, m, insert_values)) return p;
+  const std::size_t open = static_cast<std::size_t>(m.position(0) + m.length(0)) - 1;
+  int depth = 0;
+  std::size_t close = std::string::npos;
+  for (std::size_t i = open; i < mask.size(); ++i) {
+    if (mask[i] == '(') ++depth;
+    if (mask[i] == ')' && --depth == 0) {
+      close = i;
+      break;
+    }
+  }
+  if (close == std::string::npos) return p;
+  // Only one VALUES row, and every parameter inside it.
+  std::size_t after = close + 1;
+  while (after < lower.size() && std::isspace(static_cast<unsigned char>(lower[after]))) ++after;
+  if (after < lower.size() && lower[after] == ',') return p;
+  if (has_param(mask, 0, open) || has_param(mask, close + 1, mask.size())) return p;
+  p.multi_row = true;
+  p.group_begin = open;
+  p.group_end = close + 1;
+  return p;
+}
+
+std::string multi_row_statement(const std::string& statement, const BatchPlan& plan, int rows) {
+  const std::string group = statement.substr(plan.group_begin, plan.group_end - plan.group_begin);
+  const std::string mask = code_mask(group);
+  std::string out = statement.substr(0, plan.group_begin);
+  for (int r = 0; r < rows; ++r) {
+    if (r > 0) out += ", ";
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (mask[i] == '$' && i + 1 < group.size() && std::isdigit(static_cast<unsigned char>(mask[i + 1]))) {
+        std::size_t j = i + 1;
+        int k = 0;
+        while (j < group.size() && std::isdigit(static_cast<unsigned char>(mask[j]))) k = k * 10 + (mask[j++] - '0');
+        out += "$" + std::to_string(k + r * plan.params);
+        i = j - 1;
+      } else {
+        out += group[i];
+      }
+    }
+  }
+  out += statement.substr(plan.group_end);
+  return out;
+}
+
+namespace {
+
+using Row = std::vector<std::optional<std::string>>;
+
+class BatchRunner {
+ public:
+  BatchRunner(Session& s, const std::string& statement, const SqlOptions& o)
+      : s_(s), statement_(statement), o_(o), plan_(plan_batch(statement)) {
+    if (plan_.params == 0) throw usage_error("--batch needs a statement with parameters ($1, $2, ...)");
+    chunk_rows_ = plan_.multi_row ? std::min(kMaxRowsPerChunk, kMaxBindParameters / plan_.params) : 500;
+  }
+
+  Result run() {
+    const auto t0 = std::chrono::steady_clock::now();
+    CsvReader reader(o_.batch);
+    Row fields;
+    if (o_.batch_header) reader.next(fields);
+    s_.exec("BEGIN", "starting the batch transaction");
+    // The single-row form finds the bad row when a chunk fails.
+    s_.exec("PREPARE pgdba_batch_one AS " + statement_, "preparing the batch statement");
+    std::vector<Row> chunk;
+    std::vector<long> lines;
+    try {
+      while (reader.next(fields)) {
+        if (static_cast<int>(fields.size()) != plan_.params) {
+          throw usage_error(o_.batch + ": line " + std::to_string(reader.line()) + " has " +
+                            std::to_string(fields.size()) + " field(s); the statement takes " +
+                            std::to_string(plan_.params) + " parameter(s)");
+        }
+        chunk.push_back(fields);
+        lines.push_back(reader.line());
+        if (static_cast<int>(chunk.size()) == chunk_rows_) flush(chunk, lines);
+      }
+      if (!chunk.empty()) flush(chunk, lines);
+      s_.exec("DEALLOCATE pgdba_batch_one", "cleaning up");
+      s_.exec("COMMIT", "committing the batch");
+    } catch (const Error& e) {
+      if (e.kind != ErrorKind::Connect) {
+        try {
+          s_.exec("ROLLBACK", "rolling back the batch");
+        } catch (const Error&) {
+          // the batch's own error is the one to report
+        }
+      }
+      throw;
+    }
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    Table t("batch", {Column{"rows", Kind::Integer, Kind::Text}, Column{"chunks", Kind::Integer, Kind::Text},
+                      Column{"method", Kind::Text, Kind::Text}, Column{"seconds", Kind::Seconds, Kind::Text}});
+    t.add_row({std::to_string(rows_), std::to_string(chunks_),
+               std::string(plan_.multi_row ? "multi-row insert" : "prepared execute"), std::to_string(secs)});
+    return {t};
+  }
+
+ private:
+  void flush(std::vector<Row>& chunk, std::vector<long>& lines) {
+    s_.exec("SAVEPOINT pgdba_chunk", "starting a chunk");
+    try {
+      if (plan_.multi_row) {
+        send_multi_row(chunk);
+      } else {
+        send_executes(chunk);
+      }
+    } catch (const Error& e) {
+      if (e.kind == ErrorKind::Connect) throw;
+      s_.exec("ROLLBACK TO SAVEPOINT pgdba_chunk", "finding the failed row");
+      locate_failure(chunk, lines, e);
+      throw;
+    }
+    s_.exec("RELEASE SAVEPOINT pgdba_chunk", "ending a chunk");
+    rows_ += static_cast<long>(chunk.size());
+    ++chunks_;
+    chunk.clear();
+    lines.clear();
+  }
+
+  void send_multi_row(const std::vector<Row>& chunk) {
+    const int n = static_cast<int>(chunk.size());
+    const std::string name = "pgdba_batch_" + std::to_string(n);
+    if (prepared_rows_.insert(n).second) s_.prepare(name, multi_row_statement(statement_, plan_, n));
+    Params params;
+    params.reserve(chunk.size() * static_cast<std::size_t>(plan_.params));
+    for (const auto& row : chunk) {
+      for (const auto& f : row) params.push_back(f ? f->c_str() : nullptr);
+    }
+    s_.exec_prepared(name, params, "inserting rows");
+  }
+
+  static std::string execute_one(const Row& row) {
+    std::string sql = "EXECUTE pgdba_batch_one(";
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) sql += ", ";
+      sql += row[i] ? quote_literal(*row[i]) : "NULL";
+    }
+    return sql + ")";
+  }
+
+  void send_executes(const std::vector<Row>& chunk) {
+    std::string sql;
+    for (const auto& row : chunk) sql += execute_one(row) + ";\n";
+    s_.exec(sql, "running the statement");
+  }
+
+  // Re-runs the failed chunk row by row to name the CSV line at fault.
+  void locate_failure(const std::vector<Row>& chunk, const std::vector<long>& lines, const Error& original) {
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      try {
+        s_.exec(execute_one(chunk[i]), "running the statement");
+      } catch (const Error& e) {
+        Error located(e.kind, o_.batch + ": line " + std::to_string(lines[i]) + ": " + e.what() +
+                                  "; nothing was committed");
+        located.sqlstate = e.sqlstate;
+        located.severity = e.severity;
+        located.detail = e.detail;
+        located.hint = e.hint;
+        throw located;
+      }
+    }
+    Error whole(original.kind, o_.batch + ": rows at lines " + std::to_string(lines.front()) + "-" +
+                                   std::to_string(lines.back()) + ": " + original.what() + "; nothing was committed");
+    whole.sqlstate = original.sqlstate;
+    throw whole;
+  }
+
+  Session& s_;
+  const std::string& statement_;
+  const SqlOptions& o_;
+  BatchPlan plan_;
+  int chunk_rows_ = 0;
+  long rows_ = 0;
+  long chunks_ = 0;
+  std::set<int> prepared_rows_;
+};
+
+}  // namespace
+
+Result run_batch(Context&, Session& s, const std::string& statement, const SqlOptions& o) {
+  return BatchRunner(s, statement, o).run();
+}
+
+}  // namespace pgdba

@@ -1,0 +1,2 @@
+-- Whether the database $1 exists. PostgreSQL 10+.
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1::text) AS present;

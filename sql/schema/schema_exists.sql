@@ -1,0 +1,2 @@
+-- Whether the schema $1 exists in the current database. PostgreSQL 10+.
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1::text) AS present;

@@ -1,0 +1,356 @@
+// The command line: CLI11 lives here and nowhere else.
+#include "src/cli.hpp"
+
+#include <libpq-fe.h>
+#include <pqxx/version>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "git_commit.hpp"
+#include "src/command.hpp"
+#include "src/context.hpp"
+#include "src/errors.hpp"
+#include "src/log.hpp"
+#include "src/conninfo.hpp"
+
+namespace pgdba {
+
+// ---- the facade command modules use -------------------------------------
+
+Verb& Verb::arg(const std::string& name, std::string* target, const std::string& help, bool required) {
+  auto* o = app_->add_option(name, *target, help);
+  if (required) o->required();
+  last_ = o;
+  return *this;
+}
+
+Verb& Verb::option(const std::string& flags, std::string* target, const std::string& help) {
+  last_ = app_->add_option(flags, *target, help);
+  return *this;
+}
+
+Verb& Verb::option(const std::string& flags, int* target, const std::string& help) {
+  last_ = app_->add_option(flags, *target, help);
+  return *this;
+}
+
+Verb& Verb::option(const std::string& flags, std::vector<std::string>* target, const std::string& help) {
+  auto* o = app_->add_option(flags, *target, help);
+  o->allow_extra_args(false);
+  o->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  last_ = o;
+  return *this;
+}
+
+Verb& Verb::flag(const std::string& flags, bool* target, const std::string& help) {
+  last_ = app_->add_flag(flags, *target, help);
+  return *this;
+}
+
+Verb& Verb::choices(const std::vector<std::string>& values) {
+  static_cast<CLI::Option*>(last_)->check(CLI::IsMember(values));
+  return *this;
+}
+
+Verb& Verb::run(Action action) {
+  Action* selected = selected_;
+  app_->callback([selected, action] { *selected = action; });
+  return *this;
+}
+
+Verb Noun::verb(const std::string& name, const std::string& help) {
+  return Verb(app_->add_subcommand(name, help), selected_);
+}
+
+Noun CommandTable::noun(const std::string& name, const std::string& help) {
+  auto* sub = app_->add_subcommand(name, help);
+  sub->require_subcommand(1);
+  return Noun(sub, selected_);
+}
+
+Verb CommandTable::command(const std::string& name, const std::string& help) {
+  return Verb(app_->add_subcommand(name, help), selected_);
+}
+
+namespace {
+
+struct Cli {
+  CLI::App app{"pgdba: the PostgreSQL administration tool for the command line"};
+  GlobalOptions g;
+  Action selected;
+  bool version = false;
+};
+
+void add_global_options(Cli& c) {
+  auto& a = c.app;
+  auto& g = c.g;
+  const std::string conn = "Connection options";
+  const std::string out = "Output options";
+  const std::string safety = "Safety options";
+  const std::string logging = "Logging options";
+  a.add_option("-h,--host", g.conn.host, "database server host or socket directory (PGHOST)")->group(conn);
+  a.add_option("-p,--port", g.conn.port, "database server port (PGPORT)")->group(conn);
+  a.add_option("-U,--username", g.conn.user, "database user name (PGUSER)")->group(conn);
+  a.add_option("-d,--dbname", g.conn.dbname, "database to connect to (PGDATABASE)")->group(conn);
+  a.add_option("--dsn", g.conn.dsn, "connection string or postgresql:// URI")->group(conn);
+  a.add_option("--connect-timeout", g.conn.connect_timeout, "seconds to wait for a connection (default 10)")
+      ->group(conn);
+  a.add_flag("-W,--password", g.conn.prompt_password, "prompt for a password")->group(conn);
+  a.add_option("-o,--output", g.output, "output format: table, json, jsonl, csv")
+      ->check(CLI::IsMember({"table", "json", "jsonl", "csv"}))
+      ->group(out);
+  a.add_flag("--no-header", g.no_header, "leave out the header line (table, csv)")->group(out);
+  a.add_option("--color", g.color, "color in tables: auto, always, never (NO_COLOR honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->group(out);
+  a.add_flag("--numeric-as-number", g.numeric_as_number, "write numeric values as JSON numbers, not strings")
+      ->group(out);
+  a.add_flag("-y,--yes", g.yes, "do destructive actions without asking")->group(safety);
+  a.add_flag("--dry-run", g.dry_run, "print the SQL that would run and run nothing")->group(safety);
+  a.add_option("--lock-timeout", g.lock_timeout, "give up waiting for a lock after this long (DDL default 5s)")
+      ->group(safety);
+  a.add_option("--statement-timeout", g.statement_timeout, "cancel any statement that runs longer")->group(safety);
+  a.add_option("--audit-log", g.audit_log, "append an audit record (JSON line) per change to this file")
+      ->group(safety);
+  a.add_flag("-v,--verbose", g.verbose, "more logging: -v info, -vv every SQL statement with its duration")
+      ->group(logging);
+  a.add_flag("-q,--quiet", g.quiet, "log errors only")->group(logging);
+  a.add_option("--log-file", g.log_file, "also write the log to this file")->group(logging);
+  a.add_option("--log-format", g.log_format, "log format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->group(logging);
+  a.add_flag("--version", c.version, "print pgdba's version, git commit and library versions");
+}
+
+void build(Cli& c) {
+  c.app.set_help_flag("--help", "print this help and exit");
+  c.app.fallthrough();  // global options may follow the subcommand
+  c.app.require_subcommand(0, 1);
+  add_global_options(c);
+  CommandTable table(&c.app, &c.selected);
+  register_all(table);
+}
+
+std::string version_text() {
+  const int lib = PQlibVersion();
+  std::ostringstream s;
+  s << "pgdba " << PGDBA_VERSION << " (commit " << PGDBA_GIT_COMMIT << ")\n"
+    << "libpq " << lib / 10000 << "." << lib % 10000 << "\n"
+    << "libpqxx " << PQXX_VERSION << "\n";
+  return s.str();
+}
+
+bool wants_json(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if ((a == "-o" || a == "--output") && i + 1 < argc) {
+      const std::string v = argv[i + 1];
+      if (v == "json" || v == "jsonl") return true;
+    }
+    if (a == "-ojson" || a == "-ojsonl" || a == "--output=json" || a == "--output=jsonl") return true;
+  }
+  return false;
+}
+
+void report_error(const Error& e, bool json) {
+  if (json) {
+    nlohmann::json err = {{"message", e.what()},
+                          {"sqlstate", e.sqlstate.empty() ? nlohmann::json() : nlohmann::json(e.sqlstate)},
+                          {"severity", e.severity.empty() ? "ERROR" : e.severity},
+                          {"detail", e.detail.empty() ? nlohmann::json() : nlohmann::json(e.detail)},
+                          {"hint", e.hint.empty() ? nlohmann::json() : nlohmann::json(e.hint)},
+                          {"target", e.target.empty() ? nlohmann::json() : nlohmann::json(e.target)}};
+    std::cerr << nlohmann::json{{"error", err}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << std::endl;
+    return;
+  }
+  std::cerr << "pgdba: error: " << e.what() << "\n";
+  if (!e.detail.empty()) std::cerr << "DETAIL: " << e.detail << "\n";
+  if (!e.hint.empty()) std::cerr << "HINT: " << e.hint << "\n";
+  std::cerr.flush();
+}
+
+// The command line as the audit log records it: DSNs without passwords.
+std::string redacted_command(int argc, char** argv) {
+  std::string out = "pgdba";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--dsn=", 0) == 0) a = "--dsn=" + redact_conninfo(a.substr(6));
+    if (i > 1 && std::string(argv[i - 1]) == "--dsn") a = redact_conninfo(a);
+    out += " " + a;
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  const bool json_errors = wants_json(argc, argv);
+  try {
+    Cli c;
+    build(c);
+    try {
+      c.app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+      return c.app.exit(e);
+    } catch (const CLI::ParseError& e) {
+      Error err = usage_error(e.what());
+      err.hint = "run 'pgdba --help' or 'pgdba COMMAND --help'";
+      report_error(err, json_errors);
+      return 2;
+    }
+    if (c.version) {
+      std::cout << version_text();
+      return 0;
+    }
+    if (!c.selected) {
+      std::cout << c.app.help();
+      return 2;
+    }
+    log::Settings ls;
+    ls.level = c.g.quiet ? log::Level::Error
+               : c.g.verbose >= 2 ? log::Level::Debug
+               : c.g.verbose == 1 ? log::Level::Info
+                                  : log::Level::Warn;
+    ls.file = c.g.log_file;
+    ls.json = c.g.log_format == "json";
+    log::configure(ls);
+    Context ctx(c.g, redacted_command(argc, argv));
+    c.selected(ctx);
+    return ctx.exit_code();
+  } catch (const Error& e) {
+    report_error(e, json_errors);
+    return static_cast<int>(e.kind);
+  } catch (const std::exception& e) {
+    Error err = failure(std::string("internal error: ") + e.what());
+    report_error(err, json_errors);
+    return 1;
+  } catch (...) {
+    report_error(failure("internal error: unknown exception"), json_errors);
+    return 1;
+  }
+}
+
+// ---- documents generated from the definitions ---------------------------
+
+namespace {
+
+std::string roff(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '\\') {
+      out += "\\e";
+    } else if (ch == '-') {
+      out += "\\-";
+    } else {
+      out += ch;
+    }
+  }
+  if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out.insert(0, "\\&");
+  return out;
+}
+
+std::string option_label(const CLI::Option* o) {
+  std::string label;
+  if (o->get_positional()) return "<" + o->get_name() + ">";
+  for (const auto& s : o->get_snames()) label += (label.empty() ? "-" : ", -") + s;
+  for (const auto& l : o->get_lnames()) label += (label.empty() ? "--" : ", --") + l;
+  if (o->get_type_size() != 0) label += " " + (o->get_type_name().empty() ? std::string("VALUE") : o->get_type_name());
+  return label;
+}
+
+void man_options(std::ostringstream& m, const CLI::App* app) {
+  for (const CLI::Option* o : app->get_options()) {
+    if (o->get_name() == "--help") continue;
+    m << ".TP\n.B " << roff(option_label(o)) << "\n" << roff(o->get_description()) << "\n";
+  }
+}
+
+void man_commands(std::ostringstream& m, const CLI::App* app, const std::string& prefix) {
+  for (const CLI::App* sub : app->get_subcommands({})) {
+    const std::string path = prefix.empty() ? sub->get_name() : prefix + " " + sub->get_name();
+    if (sub->get_subcommands({}).empty()) {
+      m << ".SS \"pgdba " << roff(path) << "\"\n" << roff(sub->get_description()) << "\n";
+      if (!sub->get_options().empty()) man_options(m, sub);
+    } else {
+      m << ".SS \"pgdba " << roff(path) << "\"\n" << roff(sub->get_description()) << "\n";
+      man_commands(m, sub, path);
+    }
+  }
+}
+
+void completion_paths(const CLI::App* app, const std::string& path, std::ostringstream& cases,
+                      std::vector<std::string>& known) {
+  std::string words;
+  for (const CLI::App* sub : app->get_subcommands({})) {
+    words += sub->get_name() + " ";
+    known.push_back(path + " " + sub->get_name());
+  }
+  for (const CLI::Option* o : app->get_options()) {
+    for (const auto& l : o->get_lnames()) words += "--" + l + " ";
+  }
+  cases << "    \"" << path << "\") words=\"" << words << "\" ;;\n";
+  for (const CLI::App* sub : app->get_subcommands({})) {
+    completion_paths(sub, path + " " + sub->get_name(), cases, known);
+  }
+}
+
+}  // namespace
+
+std::string generate_man_page() {
+  Cli c;
+  build(c);
+  std::ostringstream m;
+  m << ".\\\" Generated by 'pgdba completion man' from the command definitions; do not edit.\n"
+    << ".TH PGDBA 1 \"\" \"pgdba " << PGDBA_VERSION << "\" \"User Commands\"\n"
+    << ".SH NAME\npgdba \\- the PostgreSQL administration tool for the command line\n"
+    << ".SH SYNOPSIS\n.B pgdba\n[\\fIGLOBAL OPTIONS\\fR] \\fINOUN\\fR \\fIVERB\\fR [\\fIARGS\\fR] [\\fIOPTIONS\\fR]\n"
+    << ".SH DESCRIPTION\n"
+    << "pgdba does the everyday work of a PostgreSQL DBA from one binary and prints it as an aligned table "
+       "for a person or as JSON, JSON lines or CSV for scripts. Global options may appear before or after "
+       "the command.\n"
+    << ".SH GLOBAL OPTIONS\n";
+  man_options(m, &c.app);
+  m << ".SH COMMANDS\n";
+  man_commands(m, &c.app, "");
+  m << ".SH OUTPUT\n"
+       "In JSON, integers and floats are numbers, numeric is a string unless \\-\\-numeric\\-as\\-number, "
+       "booleans are booleans, NULL is null, json and jsonb are embedded, arrays are arrays, timestamps are "
+       "ISO 8601 strings, bytea is \\e\\ex hex, sizes are integers in bytes and durations are seconds. "
+       "jsonl and csv stream in constant memory.\n"
+       ".SH EXIT STATUS\n.TP\n.B 0\nsuccess\n.TP\n.B 1\nthe operation failed\n.TP\n.B 2\n"
+       "invalid usage, or a destructive command refused without \\-\\-yes\n.TP\n.B 3\n"
+       "could not connect or authenticate, or the connection was lost\n.TP\n.B 4\npartial failure\n"
+       ".SH ENVIRONMENT\nPGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSERVICE, PGSSLMODE, PGOPTIONS and the "
+       "other libpq variables, ~/.pgpass and pg_service.conf are read by libpq. NO_COLOR turns color off.\n"
+       ".SH SEE ALSO\n.BR psql (1),\n.BR pg_dump (1),\n.BR vacuumdb (1)\n";
+  return m.str();
+}
+
+std::string generate_bash_completion() {
+  Cli c;
+  build(c);
+  std::ostringstream cases;
+  std::vector<std::string> known;
+  completion_paths(&c.app, "", cases, known);
+  std::ostringstream s;
+  s << "# bash completion for pgdba; generated by 'pgdba completion bash'.\n"
+    << "_pgdba() {\n"
+    << "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" path=\"\" w i words=\"\"\n"
+    << "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
+    << "    w=\"${COMP_WORDS[i]}\"\n"
+    << "    case \"$path $w\" in\n";
+  for (const auto& k : known) s << "      \"" << k << "\") path=\"$path $w\" ;;\n";
+  s << "    esac\n  done\n  case \"$path\" in\n"
+    << cases.str() << "  esac\n"
+    << "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\n"
+    << "complete -F _pgdba pgdba\n";
+  return s.str();
+}
+
+}  // namespace pgdba

@@ -1,0 +1,15 @@
+// The command table: every noun pgdba has, in the order --help lists them.
+// Adding a command is one module under commands/, one line here.
+#include "src/command.hpp"
+
+namespace pgdba {
+
+void register_all(CommandTable& t) {
+  register_db(t);
+  register_schema(t);
+  register_sql(t);
+  register_sandbox(t);
+  register_completion(t);
+}
+
+}  // namespace pgdba

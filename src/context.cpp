@@ -1,0 +1,166 @@
+#include "src/context.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "src/errors.hpp"
+#include "src/log.hpp"
+#include "src/quote.hpp"
+
+namespace pgdba {
+
+namespace {
+
+std::string os_user() {
+  if (const passwd* pw = getpwuid(geteuid())) return pw->pw_name;
+  return std::to_string(geteuid());
+}
+
+std::string now_iso() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char zone[16];
+  std::strftime(zone, sizeof zone, "%z", &tm);
+  std::string z(zone);
+  if (z.size() == 5) z.insert(3, ":");
+  char out[96];
+  std::snprintf(out, sizeof out, "%s.%03lld%s", buf, static_cast<long long>(ms), z.c_str());
+  return out;
+}
+
+}  // namespace
+
+Context::Context(GlobalOptions options, std::string command)
+    : opts_(std::move(options)), command_(std::move(command)) {}
+
+Context::~Context() = default;
+
+RenderOptions Context::render_options() const {
+  RenderOptions r;
+  r.format = parse_format(opts_.output.empty() ? "table" : opts_.output);
+  r.header = !opts_.no_header;
+  r.numeric_as_number = opts_.numeric_as_number;
+  if (opts_.color == "always") {
+    r.color = true;
+  } else if (opts_.color == "auto") {
+    r.color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  }
+  return r;
+}
+
+Session& Context::session(SessionKind kind, const std::string& dbname) {
+  const std::string key = std::to_string(static_cast<int>(kind)) + "/" + dbname;
+  auto& slot = sessions_[key];
+  if (slot) return *slot;
+  SessionSettings s;
+  s.fixed_search_path = kind != SessionKind::User;
+  s.lock_timeout = opts_.lock_timeout;
+  if (s.lock_timeout.empty() && kind == SessionKind::Ddl) s.lock_timeout = "5s";
+  s.statement_timeout = opts_.statement_timeout;
+  std::string password;
+  if (opts_.conn.prompt_password) {
+    static std::string remembered;  // ask once per run, however many connections
+    if (remembered.empty()) remembered = prompt_password("Password: ");
+    password = remembered;
+  }
+  slot = std::make_unique<Session>(build_conninfo(opts_.conn, s, password, dbname));
+  return *slot;
+}
+
+ResultSink& Context::sink() {
+  if (!sink_) sink_ = make_renderer(render_options(), stdout);
+  return *sink_;
+}
+
+void Context::emit(const Result& result) {
+  if (opts_.dry_run && !planned_.empty()) {
+    Table t("dry_run", {Column{"sql", Kind::Text, Kind::Text}});
+    for (const auto& s : planned_) t.add_row({s});
+    emit_result({t}, sink());
+    return;
+  }
+  emit_result(result, sink());
+}
+
+void Context::emit_text(const std::string& text, const Result& structured) {
+  if (render_options().format != Format::Table) {
+    emit(structured);
+    return;
+  }
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    throw failure("cannot write output");
+  }
+}
+
+void Context::confirm(const std::string& action) {
+  if (opts_.yes || opts_.dry_run) return;
+  if (isatty(STDIN_FILENO) == 0) {
+    throw usage_error("refusing to " + action + " without --yes: standard input is not a terminal");
+  }
+  std::cerr << "pgdba: about to " << action << ". Continue? [y/N] " << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  if (answer != "y" && answer != "Y" && answer != "yes") throw usage_error("cancelled: did not " + action);
+}
+
+pqxx::result Context::mutate(Session& session, const std::string& sql, const std::string& what,
+                             const Params& params) {
+  std::string shown = sql;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    shown += (i == 0 ? " -- " : ", ") + std::string("$") + std::to_string(i + 1) + " = " +
+             (params[i] != nullptr ? quote_literal(params[i]) : std::string("NULL"));
+  }
+  if (opts_.dry_run) {
+    planned_.push_back(shown);
+    audit(session, shown, "dry-run");
+    return {};
+  }
+  pqxx::result r;
+  try {
+    r = session.exec(sql, params, what);
+  } catch (const Error& e) {
+    audit(session, shown, std::string("error: ") + e.what());
+    throw;
+  }
+  audit(session, shown, "ok");
+  return r;
+}
+
+void Context::audit(Session& session, const std::string& sql, const std::string& result) {
+  nlohmann::json rec = {
+      {"time", now_iso()},        {"os_user", os_user()}, {"db_user", session.user()},
+      {"server", session.describe()}, {"command", command_},  {"sql", sql},
+      {"result", result},
+  };
+  const std::string line = rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  log::info("audit: " + line);
+  if (opts_.audit_log.empty()) return;
+  std::ofstream out(opts_.audit_log, std::ios::app);
+  out << line << '\n';
+  out.flush();
+  if (!out) throw failure("cannot append to audit log \"" + opts_.audit_log + "\"");
+}
+
+Table action_table() {
+  return Table("result", {Column{"action", Kind::Text, Kind::Text}, Column{"object", Kind::Text, Kind::Text},
+                          Column{"status", Kind::Text, Kind::Text}});
+}
+
+void add_action(Table& table, const std::string& action, const std::string& object, const std::string& status) {
+  table.add_row({action, object, status});
+}
+
+}  // namespace pgdba

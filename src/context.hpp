@@ -1,0 +1,99 @@
+// What one run of pgdba knows: the global options, its connections, where its
+// output goes, and the safety rules every mutating command goes through
+// (contract section 5).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "src/conninfo.hpp"
+#include "src/render.hpp"
+#include "src/result.hpp"
+#include "src/session.hpp"
+
+namespace pgdba {
+
+struct GlobalOptions {
+  ConnOptions conn;
+  std::string output;            // "" means the default, table
+  bool no_header = false;
+  std::string color = "auto";
+  bool numeric_as_number = false;
+  int verbose = 0;
+  bool quiet = false;
+  std::string log_file;
+  std::string log_format = "text";
+  bool yes = false;
+  bool dry_run = false;
+  std::string lock_timeout;      // "" means the default for the session kind
+  std::string statement_timeout;
+  std::string audit_log;
+};
+
+enum class SessionKind {
+  Catalog,  // canned read-only queries: fixed search_path
+  Ddl,      // canned DDL: fixed search_path, lock_timeout 5s unless told
+  User,     // the user's own SQL: the user's search_path and timeouts
+};
+
+class Context {
+ public:
+  // `command` is the command line with secrets redacted, for the audit log.
+  Context(GlobalOptions options, std::string command);
+  ~Context();
+
+  const GlobalOptions& options() const { return opts_; }
+  RenderOptions render_options() const;
+
+  // Connects on first use; one connection per (kind, database).
+  // `dbname` overrides the database chosen by -d/--dsn/PGDATABASE.
+  Session& session(SessionKind kind, const std::string& dbname = "");
+  // Where results go; commands that stream write here directly.
+  ResultSink& sink();
+  // Sends a materialized result to the sink. In --dry-run, mutating commands'
+  // results are replaced by the list of statements that would have run.
+  void emit(const Result& result);
+
+  // For output meant for the shell (export lines, a completion script): the
+  // text as it is in table format, `structured` in the other formats.
+  void emit_text(const std::string& text, const Result& structured);
+
+  // Asks before a destructive action. Returns normally when --yes, --dry-run
+  // or the user said yes on the terminal; throws a usage Error (exit 2) when
+  // stdin is not a terminal or the user said no.
+  void confirm(const std::string& action);
+  bool dry_run() const { return opts_.dry_run; }
+  // Runs one mutating statement, or only records it under --dry-run (with
+  // its parameter values as a comment); writes the audit record either way
+  // (result "dry-run", "ok" or the error). Returns an empty result in --dry-run.
+  pqxx::result mutate(Session& session, const std::string& sql, const std::string& what,
+                      const Params& params = {});
+  // The statements --dry-run collected, in order.
+  const std::vector<std::string>& planned() const { return planned_; }
+
+  // Appends an audit record for a statement the caller ran itself.
+  void record_audit(Session& session, const std::string& sql, const std::string& result) {
+    audit(session, sql, result);
+  }
+
+  void set_exit_code(int code) { exit_code_ = code; }
+  int exit_code() const { return exit_code_; }
+
+ private:
+  void audit(Session& session, const std::string& sql, const std::string& result);
+
+  GlobalOptions opts_;
+  std::string command_;
+  std::map<std::string, std::unique_ptr<Session>> sessions_;
+  std::unique_ptr<ResultSink> sink_;
+  std::vector<std::string> planned_;
+  int exit_code_ = 0;
+};
+
+// The one-row-per-action table mutating commands return.
+Table action_table();
+void add_action(Table& table, const std::string& action, const std::string& object, const std::string& status);
+
+}  // namespace pgdba

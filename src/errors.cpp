@@ -1,0 +1,97 @@
+#include "src/errors.hpp"
+
+#include <pqxx/except>
+
+#include <sstream>
+
+namespace pgdba {
+
+Error usage_error(const std::string& message) { return Error(ErrorKind::Usage, message); }
+Error failure(const std::string& message) { return Error(ErrorKind::Failed, message); }
+
+namespace {
+
+std::string trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// libpq's error text is "SEVERITY:  message\nDETAIL:  ...\nHINT:  ...\n".
+// libpqxx 6.4 keeps only that text, so the fields are read back from it.
+void split_server_message(const std::string& text, Error& err, std::string& message) {
+  std::istringstream in(text);
+  std::string line;
+  std::string* field = &message;
+  bool first = true;
+  while (std::getline(in, line)) {
+    auto colon = line.find(":  ");
+    std::string label = colon == std::string::npos ? std::string() : line.substr(0, colon);
+    if (first && colon != std::string::npos &&
+        (label == "ERROR" || label == "FATAL" || label == "PANIC")) {
+      err.severity = label;
+      message = line.substr(colon + 3);
+    } else if (label == "DETAIL") {
+      err.detail = line.substr(colon + 3);
+      field = &err.detail;
+    } else if (label == "HINT") {
+      err.hint = line.substr(colon + 3);
+      field = &err.hint;
+    } else if (label == "LINE" || label == "QUERY" || label == "CONTEXT") {
+      field = nullptr;  // position markers and context are noise on one line
+    } else if (first) {
+      message = line;
+    } else if (field != nullptr && !trim(line).empty() && line.find_first_not_of(' ') != std::string::npos &&
+               line.find('^') == std::string::npos) {
+      *field += " " + trim(line);
+    }
+    first = false;
+  }
+  message = trim(message);
+  err.detail = trim(err.detail);
+  err.hint = trim(err.hint);
+}
+
+Error make(ErrorKind kind, const std::string& context, const std::string& server_text) {
+  Error probe(kind, "");
+  std::string message;
+  split_server_message(server_text, probe, message);
+  Error err(kind, context.empty() ? message : context + ": " + message);
+  err.severity = probe.severity.empty() ? "ERROR" : probe.severity;
+  err.detail = probe.detail;
+  err.hint = probe.hint;
+  return err;
+}
+
+}  // namespace
+
+void rethrow_as_error(const std::string& context) {
+  try {
+    throw;
+  } catch (const Error&) {
+    throw;
+  } catch (const pqxx::broken_connection& e) {
+    Error err = make(ErrorKind::Connect, context, e.what());
+    err.sqlstate = "08006";
+    err.severity = "FATAL";
+    throw err;
+  } catch (const pqxx::sql_error& e) {
+    const std::string state = e.sqlstate();
+    // Class 08 is a connection failure and 57P01..57P03 the server going away.
+    const bool lost = state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
+    Error err = make(lost ? ErrorKind::Connect : ErrorKind::Failed, context, e.what());
+    err.sqlstate = state;
+    throw err;
+  } catch (const pqxx::in_doubt_error& e) {
+    throw make(ErrorKind::Connect, context, e.what());
+  } catch (const pqxx::failure& e) {
+    throw make(ErrorKind::Failed, context, e.what());
+  } catch (const pqxx::usage_error& e) {
+    throw make(ErrorKind::Failed, context, e.what());
+  } catch (const std::exception& e) {
+    throw make(ErrorKind::Failed, context, e.what());
+  }
+}
+
+}  // namespace pgdba

@@ -1,0 +1,37 @@
+// The one error catalog: every failure pgdba reports is an Error whose kind
+// maps to the contract's exit codes (cli-contract.md section 4). Only main()
+// turns an Error into an exit code.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace pgdba {
+
+enum class ErrorKind {
+  Failed = 1,     // SQL error, external tool failed, verification failed
+  Usage = 2,      // bad option or value, destructive command refused
+  Connect = 3,    // could not connect, authenticate, or the connection was lost
+  Partial = 4,    // some of several items failed
+};
+
+struct Error : std::runtime_error {
+  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind(kind) {}
+
+  ErrorKind kind;
+  std::string sqlstate;
+  std::string severity;
+  std::string detail;
+  std::string hint;
+  std::string target;
+};
+
+Error usage_error(const std::string& message);
+Error failure(const std::string& message);
+
+// Converts whatever a libpqxx call threw into an Error, with `context`
+// ("dropping database "x"") put in front of the server's message. The server's
+// DETAIL and HINT lines go into their own fields. Call inside a catch block.
+[[noreturn]] void rethrow_as_error(const std::string& context);
+
+}  // namespace pgdba

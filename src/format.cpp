@@ -1,0 +1,242 @@
+#include "src/format.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace pgdba {
+
+std::string format_size(double bytes) {
+  static const char* const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+  const bool negative = bytes < 0;
+  double v = std::fabs(bytes);
+  int u = 0;
+  while (v >= 1024.0 && u < 5) {
+    v /= 1024.0;
+    ++u;
+  }
+  char buf[64];
+  if (u == 0) {
+    std::snprintf(buf, sizeof buf, "%s%.0f B", negative ? "-" : "", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%s%.1f %s", negative ? "-" : "", v, units[u]);
+  }
+  return buf;
+}
+
+std::string format_duration(double seconds) {
+  if (std::isnan(seconds)) return "NaN";
+  const char* sign = seconds < 0 ? "-" : "";
+  double s = std::fabs(seconds);
+  char buf[64];
+  if (s < 1.0) {
+    std::snprintf(buf, sizeof buf, "%s%.3gs", sign, s);
+  } else if (s < 60.0) {
+    std::snprintf(buf, sizeof buf, "%s%.1fs", sign, s);
+  } else if (s < 3600.0) {
+    const auto t = static_cast<long long>(s);
+    std::snprintf(buf, sizeof buf, "%s%lldm%02llds", sign, t / 60, t % 60);
+  } else if (s < 86400.0) {
+    const auto t = static_cast<long long>(s);
+    std::snprintf(buf, sizeof buf, "%s%lldh%02lldm", sign, t / 3600, (t % 3600) / 60);
+  } else {
+    const auto t = static_cast<long long>(s);
+    std::snprintf(buf, sizeof buf, "%s%lldd%02lldh", sign, t / 86400, (t % 86400) / 3600);
+  }
+  return buf;
+}
+
+std::optional<double> interval_seconds(std::string_view text) {
+  double total = 0;
+  std::size_t i = 0;
+  const auto skip_spaces = [&] {
+    while (i < text.size() && text[i] == ' ') ++i;
+  };
+  skip_spaces();
+  if (i == text.size()) return std::nullopt;
+  while (i < text.size()) {
+    // Either "N unit" or "[-]HH:MM:SS[.frac]".
+    const std::size_t start = i;
+    if (text[i] == '-' || text[i] == '+') ++i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    if (i == start) return std::nullopt;
+    const std::string number(text.substr(start, i - start));
+    if (i < text.size() && text[i] == ':') {
+      const bool negative = number[0] == '-';
+      const double hours = std::fabs(std::strtod(number.c_str(), nullptr));
+      ++i;
+      const std::size_t m0 = i;
+      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+      if (i == m0) return std::nullopt;
+      const double minutes = std::strtod(std::string(text.substr(m0, i - m0)).c_str(), nullptr);
+      double secs = 0;
+      if (i < text.size() && text[i] == ':') {
+        ++i;
+        const std::size_t s0 = i;
+        while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+        secs = std::strtod(std::string(text.substr(s0, i - s0)).c_str(), nullptr);
+      }
+      const double t = hours * 3600 + minutes * 60 + secs;
+      total += negative ? -t : t;
+    } else {
+      const double n = std::strtod(number.c_str(), nullptr);
+      skip_spaces();
+      const std::size_t u0 = i;
+      while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+      const std::string_view unit = text.substr(u0, i - u0);
+      if (unit == "year" || unit == "years") {
+        total += n * 365.25 * 86400;
+      } else if (unit == "mon" || unit == "mons") {
+        total += n * 30 * 86400;
+      } else if (unit == "day" || unit == "days") {
+        total += n * 86400;
+      } else {
+        return std::nullopt;
+      }
+    }
+    skip_spaces();
+  }
+  return total;
+}
+
+std::string iso_timestamp(std::string_view text) {
+  std::string out(text);
+  // Only "YYYY-MM-DD HH:MM:SS..." is rewritten; infinity and BC dates pass.
+  if (out.size() < 19 || out[10] != ' ' || out[4] != '-' || out.find(" BC") != std::string::npos) return out;
+  out[10] = 'T';
+  const auto sign = out.find_first_of("+-", 19);
+  if (sign != std::string::npos) {
+    const std::size_t digits = out.size() - sign - 1;
+    if (digits == 2) out += ":00";
+  }
+  return out;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static const char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        out += "\\u00";
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+bool is_json_number(std::string_view t) {
+  std::size_t i = 0;
+  if (i < t.size() && t[i] == '-') ++i;
+  if (i == t.size() || !std::isdigit(static_cast<unsigned char>(t[i]))) return false;
+  if (t[i] == '0' && i + 1 < t.size() && std::isdigit(static_cast<unsigned char>(t[i + 1]))) return false;
+  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    if (i == t.size() || !std::isdigit(static_cast<unsigned char>(t[i]))) return false;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (i == t.size() || !std::isdigit(static_cast<unsigned char>(t[i]))) return false;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+  }
+  return i == t.size();
+}
+
+namespace {
+
+struct ArrayParser {
+  std::string_view t;
+  std::size_t i = 0;
+  std::string& out;
+  void (*element)(std::string&, std::string_view, int);
+  int kind;
+
+  bool parse_array() {
+    if (i >= t.size() || t[i] != '{') return false;
+    ++i;
+    out.push_back('[');
+    bool first = true;
+    if (i < t.size() && t[i] == '}') {
+      ++i;
+      out.push_back(']');
+      return true;
+    }
+    while (i < t.size()) {
+      if (!first) out.push_back(',');
+      first = false;
+      if (t[i] == '{') {
+        if (!parse_array()) return false;
+      } else if (t[i] == '"') {
+        ++i;
+        std::string value;
+        while (i < t.size() && t[i] != '"') {
+          if (t[i] == '\\' && i + 1 < t.size()) ++i;
+          value.push_back(t[i++]);
+        }
+        if (i >= t.size()) return false;
+        ++i;
+        element(out, value, kind);
+      } else {
+        const std::size_t s = i;
+        while (i < t.size() && t[i] != ',' && t[i] != '}') ++i;
+        const std::string_view value = t.substr(s, i - s);
+        if (value == "NULL") {
+          out += "null";
+        } else {
+          element(out, value, kind);
+        }
+      }
+      if (i >= t.size()) return false;
+      if (t[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (t[i] == '}') {
+        ++i;
+        out.push_back(']');
+        return true;
+      }
+      return false;
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+bool append_json_array(std::string& out, std::string_view text,
+                       void (*element)(std::string&, std::string_view, int), int kind) {
+  // Arrays with explicit bounds print as "[0:1]={...}"; the bounds are dropped.
+  if (!text.empty() && text[0] == '[') {
+    const auto eq = text.find('=');
+    if (eq == std::string_view::npos) return false;
+    text.remove_prefix(eq + 1);
+  }
+  const std::size_t mark = out.size();
+  ArrayParser p{text, 0, out, element, kind};
+  if (!p.parse_array() || p.i != text.size()) {
+    out.resize(mark);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace pgdba

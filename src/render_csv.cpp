@@ -1,0 +1,65 @@
+// RFC 4180 CSV, the way psql --csv writes it: NULL is an empty field, an
+// empty string is "", and a field with a comma, quote or line break is quoted.
+#include "src/render.hpp"
+#include "src/render_writer.hpp"
+
+namespace pgdba {
+
+namespace {
+
+void append_csv_field(std::string& b, std::string_view v, bool null) {
+  if (null) return;
+  if (v.empty() || v.find_first_of(",\"\r\n") != std::string_view::npos) {
+    b += '"';
+    for (char c : v) {
+      if (c == '"') b += '"';
+      b += c;
+    }
+    b += '"';
+  } else {
+    b.append(v);
+  }
+}
+
+class CsvRenderer : public ResultSink {
+ public:
+  CsvRenderer(const RenderOptions& o, std::FILE* out) : opts_(o), w_(out) {}
+
+  void start(bool) override {}
+  void begin_table(const std::string&, const std::vector<Column>& columns) override {
+    width_ = columns.size();
+    if (tables_++ > 0) w_.buf() += '\n';  // sections are separated by a blank line
+    if (opts_.header) {
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i > 0) w_.buf() += ',';
+        append_csv_field(w_.buf(), columns[i].name, false);
+      }
+      w_.buf() += '\n';
+    }
+  }
+  void row(const CellView* cells) override {
+    std::string& b = w_.buf();
+    for (std::size_t i = 0; i < width_; ++i) {
+      if (i > 0) b += ',';
+      append_csv_field(b, cells[i].text(), cells[i].null);
+    }
+    b += '\n';
+    w_.maybe_flush();
+  }
+  void end_table() override {}
+  void finish() override { w_.flush(); }
+
+ private:
+  RenderOptions opts_;
+  Writer w_;
+  std::size_t width_ = 0;
+  int tables_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ResultSink> make_csv_renderer(const RenderOptions& o, std::FILE* out) {
+  return std::make_unique<CsvRenderer>(o, out);
+}
+
+}  // namespace pgdba

@@ -1,0 +1,78 @@
+// The result model: commands fill named tables of typed columns and hand them
+// to a ResultSink; only renderers decide how a value looks.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgdba {
+
+// What a column holds, as far as rendering is concerned. Most kinds come from
+// the PostgreSQL type OID; Bytes and Seconds are set by commands for columns
+// that hold a size in bytes or a duration in seconds.
+enum class Kind {
+  Text, Integer, Float, Numeric, Boolean, Json, Timestamp, Interval, Bytea, Array, Bytes, Seconds
+};
+
+struct Column {
+  std::string name;
+  Kind kind = Kind::Text;
+  Kind element = Kind::Text;  // for arrays: the kind of the elements
+};
+
+// A cell as text in PostgreSQL's output format, or SQL NULL.
+struct CellView {
+  const char* data = nullptr;
+  std::size_t size = 0;
+  bool null = true;
+
+  std::string_view text() const { return {data, size}; }
+};
+
+// Maps a PostgreSQL type OID to the column kind (element kind for arrays).
+Column column_for_type(std::string name, std::uint32_t type_oid);
+
+// Receives tables row by row, so a result of any size can stream through.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  // Called once before the first table: several tables render as sections.
+  virtual void start(bool sectioned) = 0;
+  virtual void begin_table(const std::string& name, const std::vector<Column>& columns) = 0;
+  virtual void row(const CellView* cells) = 0;
+  virtual void end_table() = 0;
+  // Called once after the last table; flushes whatever is buffered.
+  virtual void finish() = 0;
+};
+
+// A small materialized table, for results that fit in memory.
+class Table {
+ public:
+  Table(std::string name, std::vector<Column> columns);
+
+  const std::string& name() const { return name_; }
+  const std::vector<Column>& columns() const { return columns_; }
+  std::size_t size() const { return rows_.size(); }
+  const std::vector<std::optional<std::string>>& row(std::size_t i) const { return rows_[i]; }
+
+  void add_row(std::vector<std::optional<std::string>> cells);
+  // Overrides the kind of the named column (sizes and durations).
+  void set_kind(const std::string& column, Kind kind);
+  void emit(ResultSink& sink) const;
+
+ private:
+  std::string name_;
+  std::vector<Column> columns_;
+  std::vector<std::vector<std::optional<std::string>>> rows_;
+};
+
+using Result = std::vector<Table>;
+
+// Sends a whole result to a sink: start, every table, finish.
+void emit_result(const Result& result, ResultSink& sink);
+
+}  // namespace pgdba

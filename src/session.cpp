@@ -1,0 +1,184 @@
+#include "src/session.hpp"
+
+#include <pqxx/errorhandler>
+#include <pqxx/except>
+#include <pqxx/prepared_statement>
+#include <pqxx/version>
+
+#include <chrono>
+#include <cstdio>
+
+#include "src/errors.hpp"
+#include "src/log.hpp"
+
+namespace pgdba {
+
+namespace {
+
+// Server NOTICEs and WARNINGs go to the log instead of straight to stderr.
+class NoticeToLog : public pqxx::errorhandler {
+ public:
+  explicit NoticeToLog(pqxx::connection_base& c) : pqxx::errorhandler(c) {}
+  bool operator()(const char msg[]) noexcept override {
+    try {
+      std::string m(msg);
+      while (!m.empty() && m.back() == '\n') m.pop_back();
+      if (m.rfind("WARNING:", 0) == 0 || m.rfind("NOTICE:", 0) == 0) {
+        log::warn("server: " + m);
+      } else {
+        log::info("server: " + m);
+      }
+    } catch (...) {
+      // A notice must never take the program down.
+    }
+    return false;
+  }
+};
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+Session::Session(const std::string& conninfo) : target_(redact_conninfo(conninfo)) {
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    conn_ = std::make_unique<pqxx::connection>(conninfo);
+  } catch (const std::exception& e) {
+    std::string msg = e.what();
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    for (auto& c : msg) {
+      if (c == '\n') c = ' ';
+    }
+    throw Error(ErrorKind::Connect, "could not connect to " + target_ + ": " + msg);
+  }
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  // A dropped connection must fail the command, never be silently re-opened
+  // half-way through a script.
+  conn_->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+  notices_ = std::make_unique<NoticeToLog>(*conn_);
+  if (log::enabled(log::Level::Debug)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f ms", ms_since(t0));
+    log::debug(std::string("connected to ") + describe() + " in " + buf);
+  }
+}
+
+Session::~Session() {
+  tx_.reset();
+  notices_.reset();
+}
+
+pqxx::nontransaction& Session::tx() {
+  if (!tx_) tx_ = std::make_unique<pqxx::nontransaction>(*conn_);
+  return *tx_;
+}
+
+void Session::log_done(const std::string& sql, double ms, const char* state) const {
+  if (!log::enabled(log::Level::Debug)) return;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f ms", ms);
+  log::debug(std::string("SQL ") + state + " in " + buf + ": " + sql);
+}
+
+pqxx::result Session::exec(const std::string& sql, const std::string& what) {
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    auto r = tx().exec(sql);
+    log_done(sql, ms_since(t0), "ok");
+    return r;
+  } catch (...) {
+    log_done(sql, ms_since(t0), "failed");
+    rethrow_as_error(what);
+  }
+}
+
+pqxx::result Session::exec(const std::string& sql, const Params& params, const std::string& what) {
+  if (params.empty()) return exec(sql, what);
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    auto r = tx().exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+    log_done(sql, ms_since(t0), "ok");
+    return r;
+  } catch (...) {
+    log_done(sql, ms_since(t0), "failed");
+    rethrow_as_error(what);
+  }
+}
+
+void Session::prepare(const std::string& name, const std::string& sql) {
+  try {
+    conn_->prepare(name, sql);
+  } catch (...) {
+    rethrow_as_error("preparing statement");
+  }
+}
+
+pqxx::result Session::exec_prepared(const std::string& name, const Params& params, const std::string& what) {
+  try {
+    return tx().exec_prepared(name, pqxx::prepare::make_dynamic_params(params));
+  } catch (...) {
+    rethrow_as_error(what);
+  }
+}
+
+int Session::server_version() const { return conn_->server_version(); }
+
+void Session::require_version(int min_version, const std::string& option) const {
+  if (server_version() >= min_version) return;
+  throw failure("cannot use the \"" + option + "\" option on server versions older than PostgreSQL " +
+                std::to_string(min_version / 10000));
+}
+
+std::string Session::describe() {
+  const char* host = conn_->hostname();
+  std::string h = host != nullptr ? host : "";
+  return std::string(conn_->username()) + "@" + h + ":" + conn_->port() + "/" + conn_->dbname();
+}
+
+std::string Session::user() { return conn_->username(); }
+std::string Session::dbname() { return conn_->dbname(); }
+int Session::backend_pid() const { return conn_->backendpid(); }
+
+std::vector<Column> columns_of(const pqxx::result& r) {
+  std::vector<Column> cols;
+  cols.reserve(static_cast<std::size_t>(r.columns()));
+  for (pqxx::row::size_type i = 0; i < r.columns(); ++i) {
+    cols.push_back(column_for_type(r.column_name(i), r.column_type(i)));
+  }
+  return cols;
+}
+
+Table to_table(const pqxx::result& r, std::string name) {
+  Table t(std::move(name), columns_of(r));
+  for (const auto& row : r) {
+    std::vector<std::optional<std::string>> cells;
+    cells.reserve(row.size());
+    for (const auto& f : row) {
+      if (f.is_null()) {
+        cells.emplace_back(std::nullopt);
+      } else {
+        cells.emplace_back(std::string(f.c_str(), f.size()));
+      }
+    }
+    t.add_row(std::move(cells));
+  }
+  return t;
+}
+
+void emit_rows(const pqxx::result& r, ResultSink& sink) {
+  const auto width = static_cast<std::size_t>(r.columns());
+  std::vector<CellView> cells(width);
+  for (const auto& row : r) {
+    for (std::size_t i = 0; i < width; ++i) {
+      const auto f = row[static_cast<pqxx::row::size_type>(i)];
+      cells[i] = f.is_null() ? CellView{} : CellView{f.c_str(), f.size(), false};
+    }
+    sink.row(cells.data());
+  }
+}
+
+}  // namespace pgdba
