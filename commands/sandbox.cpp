@@ -192,7 +192,7 @@ Result sandbox_up(Context& ctx, const SandboxOptions& o) {
   c.user = kSuperuser;
   c.dbname = "postgres";
   Session s(build_conninfo(c, SessionSettings{}, ""));
-  s.exec("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", "creating pg_stat_statements");
+  s.exec("CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA public", "creating pg_stat_statements");
   (void)ctx;
   return {status_table(dir)};
 }

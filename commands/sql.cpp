@@ -68,7 +68,7 @@ class StatementRunner {
     const std::string fetch = "FETCH FORWARD " + std::to_string(o_.fetch_size) + " FROM pgdba_cursor";
     try {
       if (own_tx) s_.exec("BEGIN", "starting a transaction for the cursor");
-      s_.exec("DECLARE pgdba_cursor NO SCROLL CURSOR FOR " + st.text, params_, "running the query");
+      s_.exec("DECLARE pgdba_cursor NO SCROLL CURSOR FOR " + st.text, params_, "");
       bool begun = false;
       for (;;) {
         const pqxx::result r = s_.exec(fetch, "fetching rows");
@@ -97,7 +97,7 @@ class StatementRunner {
   void run_plain(const Statement& st) {
     pqxx::result r;
     try {
-      r = s_.exec(st.text, params_, "running the statement");
+      r = s_.exec(st.text, params_, "");
     } catch (const Error& e) {
       audit(st, std::string("error: ") + e.what());
       throw;
@@ -202,8 +202,7 @@ void run_sql(Context& ctx, const SqlOptions& o) {
           // report the statement's error, not the rollback's
         }
       }
-      sink.finish();
-      throw;
+      throw;  // what was rendered so far is flushed when the sink goes away
     }
   }
   if (o.single_transaction) s.exec("COMMIT", "committing the transaction");

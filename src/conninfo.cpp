@@ -35,8 +35,12 @@ std::map<std::string, std::string> parse_dsn(const std::string& dsn) {
     std::string msg = err != nullptr ? err : "out of memory";
     PQfreemem(err);
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-    // The message may quote the DSN; never echo a password back.
-    throw usage_error("invalid --dsn: " + (msg.find("password") != std::string::npos ? "malformed" : msg));
+    // libpq quotes the token it could not parse, which may be a password:
+    // keep only the words before the quote.
+    const auto quote = msg.find('"');
+    if (quote != std::string::npos) msg = msg.substr(0, quote);
+    while (!msg.empty() && (msg.back() == ' ' || msg.back() == ':')) msg.pop_back();
+    throw usage_error("invalid --dsn: " + msg);
   }
   for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
     if (o->val != nullptr && o->val[0] != '\0') values[o->keyword] = o->val;

@@ -32,13 +32,21 @@ void split_server_message(const std::string& text, Error& err, std::string& mess
         (label == "ERROR" || label == "FATAL" || label == "PANIC")) {
       err.severity = label;
       message = line.substr(colon + 3);
+      // Verbose messages start with the SQLSTATE: "42501: must be owner ...".
+      if (message.size() > 7 && message[5] == ':' && message[6] == ' ' &&
+          message.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 5) {
+        err.sqlstate = message.substr(0, 5);
+        message = message.substr(7);
+      }
     } else if (label == "DETAIL") {
       err.detail = line.substr(colon + 3);
       field = &err.detail;
     } else if (label == "HINT") {
       err.hint = line.substr(colon + 3);
       field = &err.hint;
-    } else if (label == "LINE" || label == "QUERY" || label == "CONTEXT") {
+    } else if (line.rfind("LINE ", 0) == 0 ||
+               (!label.empty() && label.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ ") == std::string::npos)) {
+      // QUERY, CONTEXT, LOCATION, SCHEMA NAME, ...: noise on one line
       field = nullptr;  // position markers and context are noise on one line
     } else if (first) {
       message = line;
@@ -59,6 +67,7 @@ Error make(ErrorKind kind, const std::string& context, const std::string& server
   split_server_message(server_text, probe, message);
   Error err(kind, context.empty() ? message : context + ": " + message);
   err.severity = probe.severity.empty() ? "ERROR" : probe.severity;
+  err.sqlstate = probe.sqlstate;
   err.detail = probe.detail;
   err.hint = probe.hint;
   return err;
@@ -81,7 +90,11 @@ void rethrow_as_error(const std::string& context) {
     // Class 08 is a connection failure and 57P01..57P03 the server going away.
     const bool lost = state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
     Error err = make(lost ? ErrorKind::Connect : ErrorKind::Failed, context, e.what());
-    err.sqlstate = state;
+    if (!state.empty()) err.sqlstate = state;
+    if (err.sqlstate.rfind("08", 0) == 0 || err.sqlstate == "57P01" || err.sqlstate == "57P02" ||
+        err.sqlstate == "57P03") {
+      err.kind = ErrorKind::Connect;
+    }
     throw err;
   } catch (const pqxx::in_doubt_error& e) {
     throw make(ErrorKind::Connect, context, e.what());

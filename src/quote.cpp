@@ -36,10 +36,15 @@ void check_identifier(std::string_view what, std::string_view name) {
     throw usage_error(std::string(what) + " name must not contain a NUL byte");
   }
   if (name.size() > kMaxIdentifierBytes) {
+    // PostgreSQL keeps the whole characters within the first 63 bytes.
     std::string cut(name.substr(0, kMaxIdentifierBytes));
-    // Do not cut a UTF-8 sequence in half in the message.
-    while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();
-    if (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0xC0) cut.pop_back();
+    std::size_t lead = cut.size();
+    while (lead > 0 && (static_cast<unsigned char>(cut[lead - 1]) & 0xC0) == 0x80) --lead;
+    if (lead > 0) {
+      const auto b = static_cast<unsigned char>(cut[lead - 1]);
+      const std::size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+      if (cut.size() - (lead - 1) < need) cut.resize(lead - 1);
+    }
     throw usage_error(std::string(what) + " name is " + std::to_string(name.size()) +
                       " bytes long; PostgreSQL keeps only " + std::to_string(kMaxIdentifierBytes) +
                       " bytes and would act on \"" + cut + "\" instead; refusing");

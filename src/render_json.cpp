@@ -48,8 +48,12 @@ void append_scalar(std::string& out, std::string_view v, int kind_int, bool nume
     case Kind::Interval: {
       const auto secs = interval_seconds(v);
       if (secs && std::isfinite(*secs)) {
+        // The shortest form that reads back as the same double.
         char buf[64];
-        std::snprintf(buf, sizeof buf, "%.17g", *secs);
+        for (int precision = 15; precision <= 17; ++precision) {
+          std::snprintf(buf, sizeof buf, "%.*g", precision, *secs);
+          if (std::strtod(buf, nullptr) == *secs) break;
+        }
         out += buf;
       } else {
         append_json_string(out, v);

@@ -13,7 +13,13 @@ namespace pgdba {
 class Writer {
  public:
   explicit Writer(std::FILE* out) : out_(out) { buf_.reserve(kChunk + 4096); }
-  ~Writer() { flush(); }
+  ~Writer() {
+    try {
+      flush();
+    } catch (...) {
+      // an unwritable stdout was already reported, or will be by the caller
+    }
+  }
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 

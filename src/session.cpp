@@ -60,6 +60,9 @@ Session::Session(const std::string& conninfo) : target_(redact_conninfo(conninfo
   conn_->inhibit_reactivation(true);
 #pragma GCC diagnostic pop
   notices_ = std::make_unique<NoticeToLog>(*conn_);
+  // libpqxx 6.4 drops the SQLSTATE for some errors; the verbose message
+  // carries it ("ERROR:  42501: ...") and errors.cpp reads it back.
+  conn_->set_verbosity(pqxx::connection_base::verbose);
   if (log::enabled(log::Level::Debug)) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.1f ms", ms_since(t0));

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Test harness: a private PostgreSQL cluster in a temp dir (initdb + pg_ctl),
+# on a free port (never 5432) with its unix socket in that dir.
+#   cluster.sh start ENVFILE   create and start a cluster, write its PG* vars to ENVFILE
+#   cluster.sh stop ENVFILE    stop it and delete its directory
+# As root the server runs as the postgres OS user. Reused by every test that
+# needs a server of its own (killing one, a standby later).
+set -euo pipefail
+
+cmd=${1:?usage: cluster.sh start|stop ENVFILE}
+envfile=${2:?usage: cluster.sh start|stop ENVFILE}
+bindir=${PGDBA_PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}
+[ -x "$bindir/initdb" ] || { echo "cluster.sh: no initdb found (set PGDBA_PG_BINDIR)" >&2; exit 1; }
+
+as_server() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+free_port() {
+  local p
+  for ((i = 0; i < 2000; i++)); do
+    p=$((55400 + (RANDOM % 2000)))
+    [ "$p" -eq 5432 ] && continue
+    [ -e "/tmp/.s.PGSQL.$p" ] && continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "cluster.sh: no free port" >&2
+  exit 1
+}
+
+case "$cmd" in
+start)
+  dir=$(mktemp -d /tmp/pgdba-test.XXXXXX)
+  chmod 755 "$dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
+  port=$(free_port)
+  as_server "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+    --no-sync --no-instructions >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+  cat >>"$dir/data/postgresql.conf" <<CONF
+port = $port
+listen_addresses = ''
+unix_socket_directories = '$dir'
+fsync = off
+logging_collector = on
+log_directory = 'log'
+log_statement = 'all'
+log_line_prefix = '%m [%p] %q%u@%d/%a '
+shared_preload_libraries = 'pg_stat_statements'
+max_connections = 50
+CONF
+  as_server "$bindir/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/startup.log" >/dev/null ||
+    { cat "$dir/startup.log" >&2; exit 1; }
+  cat >"$envfile" <<ENV
+PGHOST=$dir
+PGPORT=$port
+PGUSER=postgres
+PGDATABASE=postgres
+PGDBA_CLUSTER_DIR=$dir
+PGDBA_PG_BINDIR=$bindir
+ENV
+  echo "cluster.sh: started $dir/data on port $port"
+  ;;
+stop)
+  [ -f "$envfile" ] || exit 0
+  dir=$(sed -n 's/^PGDBA_CLUSTER_DIR=//p' "$envfile")
+  if [ -n "$dir" ] && [ -d "$dir/data" ]; then
+    as_server "$bindir/pg_ctl" stop -w -m immediate -D "$dir/data" >/dev/null 2>&1 || true
+    rm -rf "$dir"
+  fi
+  rm -f "$envfile"
+  ;;
+*)
+  echo "usage: cluster.sh start|stop ENVFILE" >&2
+  exit 2
+  ;;
+esac

@@ -1,0 +1,57 @@
+// Integration test harness: runs the real pgdba binary against the private
+// cluster that tests/harness/cluster.sh started, and reads back what the
+// server holds. Every test creates and drops its own objects.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace it {
+
+struct Run {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+using Env = std::map<std::string, std::string>;
+
+// The cluster's PG* variables; also exported into this process on first use
+// so every pgdba child connects to it.
+const Env& cluster();
+// Reads KEY=VALUE lines.
+Env load_env(const std::string& path);
+
+// Runs pgdba with `args`; standard input is `input` from a file (never a
+// terminal); `env` adds or, with an empty value, removes variables.
+Run pgdba(const std::vector<std::string>& args, const std::string& input = "", const Env& env = {});
+
+// Starts pgdba in the background with stdout/stderr to files; wait_pgdba
+// collects it.
+struct Background {
+  int pid = -1;
+  std::string out_path, err_path;
+};
+Background start_pgdba(const std::vector<std::string>& args, const Env& env = {});
+Run wait_pgdba(const Background& b);
+
+// A superuser connection to the test cluster (or as `user`).
+pqxx::connection connect(const std::string& dbname = "postgres", const std::string& user = "postgres");
+// One value from a query on the test cluster.
+std::string query_value(const std::string& sql, const std::string& dbname = "postgres");
+bool database_exists(const std::string& name);
+
+// A name no other test uses: prefix + pid + counter.
+std::string unique(const std::string& prefix);
+// Writes `text` to a new temp file and returns its path.
+std::string temp_file(const std::string& text, const std::string& suffix = "");
+
+nlohmann::json parse_json(const std::string& text);
+// Number of lines in text.
+std::size_t count_lines(const std::string& text);
+
+}  // namespace it

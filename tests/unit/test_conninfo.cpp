@@ -1,0 +1,178 @@
+#include <catch2/catch.hpp>
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include "src/conninfo.hpp"
+#include "src/errors.hpp"
+
+using namespace pgdba;
+
+namespace {
+
+// Reads a conninfo string back the way libpq will.
+std::map<std::string, std::string> parse(const std::string& conninfo) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+  INFO(conninfo);
+  REQUIRE(opts != nullptr);
+  std::map<std::string, std::string> out;
+  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
+    if (o->val != nullptr && o->val[0] != '\0') out[o->keyword] = o->val;
+  }
+  PQconninfoFree(opts);
+  return out;
+}
+
+std::map<std::string, std::string> build(const ConnOptions& o, const std::string& password = "",
+                                         const std::string& dbname_override = "", SessionSettings s = {}) {
+  unsetenv("PGOPTIONS");
+  return parse(build_conninfo(o, s, password, dbname_override));
+}
+
+// The usage error message build_conninfo throws, or "" if it did not throw.
+std::string build_error(const ConnOptions& o, SessionSettings s = {}) {
+  unsetenv("PGOPTIONS");
+  try {
+    build_conninfo(o, s, "");
+  } catch (const Error& e) {
+    CHECK(e.kind == ErrorKind::Usage);
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("build_conninfo: key=value DSN, flags override it", "[conninfo]") {
+  ConnOptions o;
+  o.dsn = "host=dbhost port=5433 user=alice dbname=app password=secret sslmode=require application_name=mine";
+  auto v = build(o);
+  CHECK(v["host"] == "dbhost");
+  CHECK(v["port"] == "5433");
+  CHECK(v["user"] == "alice");
+  CHECK(v["dbname"] == "app");
+  CHECK(v["password"] == "secret");
+  CHECK(v["sslmode"] == "require");
+  CHECK(v["application_name"] == "pgdba");
+  CHECK(v["connect_timeout"] == "10");
+
+  o.host = "other";
+  o.port = "6000";
+  o.dbname = "flagdb";
+  v = build(o);
+  CHECK(v["host"] == "other");
+  CHECK(v["port"] == "6000");
+  CHECK(v["user"] == "alice");
+  CHECK(v["dbname"] == "flagdb");
+  CHECK(build(o, "", "postgres")["dbname"] == "postgres");
+}
+
+TEST_CASE("build_conninfo: postgresql:// URI DSN", "[conninfo]") {
+  ConnOptions o;
+  o.dsn = "postgresql://alice:s3cret@dbhost:5433/app?sslmode=require&application_name=mine";
+  auto v = build(o);
+  CHECK(v["host"] == "dbhost");
+  CHECK(v["port"] == "5433");
+  CHECK(v["user"] == "alice");
+  CHECK(v["password"] == "s3cret");
+  CHECK(v["dbname"] == "app");
+  CHECK(v["sslmode"] == "require");
+  CHECK(v["application_name"] == "pgdba");
+
+  o.user = "bob";
+  v = build(o, "pw");
+  CHECK(v["user"] == "bob");
+  CHECK(v["password"] == "pw");
+}
+
+TEST_CASE("build_conninfo: values with spaces, quotes and backslashes survive", "[conninfo]") {
+  ConnOptions o;
+  o.host = "/tmp/my sockets";
+  o.user = "o'brien";
+  o.dbname = "a\\b c";
+  auto v = build(o, "p'a\\ss w=rd");
+  CHECK(v["host"] == "/tmp/my sockets");
+  CHECK(v["user"] == "o'brien");
+  CHECK(v["dbname"] == "a\\b c");
+  CHECK(v["password"] == "p'a\\ss w=rd");
+}
+
+TEST_CASE("build_conninfo: start-up options carry the output settings and timeouts", "[conninfo]") {
+  ConnOptions o;
+  SessionSettings s;
+  s.statement_timeout = "5s";
+  s.lock_timeout = "500ms";
+  auto v = build(o, "", "", s);
+  const std::string opts = v["options"];
+  CHECK_THAT(opts, Catch::Contains("-c DateStyle=ISO") && Catch::Contains("-c IntervalStyle=postgres") &&
+                       Catch::Contains("-c bytea_output=hex") &&
+                       Catch::Contains("-c search_path=pg_catalog,pg_temp") &&
+                       Catch::Contains("-c statement_timeout=5s") && Catch::Contains("-c lock_timeout=500ms"));
+
+  o.dsn = "options='-c work_mem=64MB'";
+  s = {};
+  s.fixed_search_path = false;
+  v = build(o, "", "", s);
+  CHECK_THAT(v["options"], Catch::StartsWith("-c work_mem=64MB") && !Catch::Contains("search_path"));
+
+  SessionSettings bad;
+  bad.statement_timeout = "5 s";
+  CHECK_THAT(build_error(ConnOptions{}, bad), Catch::Contains("--statement-timeout"));
+  bad = {};
+  bad.lock_timeout = "1;drop";
+  CHECK_THAT(build_error(ConnOptions{}, bad), Catch::Contains("--lock-timeout"));
+
+  ConnOptions negative;
+  negative.connect_timeout = -1;
+  CHECK_THAT(build_error(negative), Catch::Contains("connect-timeout"));
+}
+
+TEST_CASE("build_conninfo: a malformed DSN is a usage error that hides the password", "[conninfo]") {
+  ConnOptions o;
+  o.dsn = "host='unterminated";
+  CHECK_THAT(build_error(o), Catch::Contains("--dsn"));
+  o.dsn = "host=h password='s3cret";
+  CHECK_THAT(build_error(o), !Catch::Contains("s3cret"));
+  // libpq quotes the bad token, here the password itself
+  o.dsn = "postgresql://alice:s3%zzcret@dbhost/app";
+  const std::string msg = build_error(o);
+  CHECK_THAT(msg, Catch::Contains("--dsn"));
+  CHECK_THAT(msg, !Catch::Contains("s3"));
+}
+
+TEST_CASE("redact_conninfo never shows the password", "[conninfo]") {
+  ConnOptions o;
+  o.dsn = "postgresql://alice:s3cret@dbhost:5433/app?sslmode=require";
+  unsetenv("PGOPTIONS");
+  const std::string full = build_conninfo(o, {}, "typed-pw");
+  const std::string shown = redact_conninfo(full);
+  CHECK(shown == "host=dbhost port=5433 user=alice dbname=app");
+  CHECK_THAT(shown, !Catch::Contains("s3cret") && !Catch::Contains("typed-pw") && !Catch::Contains("password"));
+
+  CHECK(redact_conninfo("postgresql://alice:s3cret@dbhost/app") == "host=dbhost user=alice dbname=app");
+  CHECK(redact_conninfo("host=h password=s3cret") == "host=h");
+  CHECK(redact_conninfo("") == "(libpq defaults)");
+  CHECK(redact_conninfo("password=s3cret") == "(libpq defaults)");
+  CHECK(redact_conninfo("host='h password=s3cret") == "(unparsable connection string)");
+  CHECK(redact_conninfo("postgresql://alice:s3%zzcret@dbhost/app") == "(unparsable connection string)");
+}
+
+TEST_CASE("check_timeout_value accepts PostgreSQL units only", "[conninfo]") {
+  for (const char* ok : {"5s", "500ms", "0", "2min", "1h", "1d", "250us", "100"}) {
+    INFO(ok);
+    CHECK_NOTHROW(check_timeout_value("--statement-timeout", ok));
+  }
+  for (const char* bad : {"5 s", "1;drop", "", "-1", "5sec", "s", "5s ", " 5s", "5S"}) {
+    INFO(bad);
+    try {
+      check_timeout_value("--lock-timeout", bad);
+      FAIL("accepted");
+    } catch (const Error& e) {
+      CHECK(e.kind == ErrorKind::Usage);
+      CHECK_THAT(e.what(), Catch::Contains("--lock-timeout"));
+    }
+  }
+}

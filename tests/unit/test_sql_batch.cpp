@@ -1,0 +1,79 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "commands/sql_batch.hpp"
+
+using namespace pgdba;
+
+namespace {
+
+std::string rewrite(const std::string& sql, int rows) {
+  const BatchPlan p = plan_batch(sql);
+  REQUIRE(p.multi_row);
+  return multi_row_statement(sql, p, rows);
+}
+
+}  // namespace
+
+TEST_CASE("plan_batch: a single VALUES group of parameters is repeatable", "[sql_batch]") {
+  const std::string sql = "INSERT INTO t (a, b) VALUES ($1, $2)";
+  const BatchPlan p = plan_batch(sql);
+  CHECK(p.params == 2);
+  REQUIRE(p.multi_row);
+  CHECK(sql.substr(p.group_begin, p.group_end - p.group_begin) == "($1, $2)");
+  CHECK(multi_row_statement(sql, p, 1) == sql);
+  CHECK(multi_row_statement(sql, p, 3) == "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4), ($5, $6)");
+}
+
+TEST_CASE("plan_batch: clauses after the group are kept when they have no parameters", "[sql_batch]") {
+  CHECK(rewrite("INSERT INTO t (a, b) VALUES ($1, $2) ON CONFLICT (a) DO UPDATE SET b = excluded.b RETURNING a", 3) ==
+        "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4), ($5, $6) ON CONFLICT (a) DO UPDATE SET b = excluded.b "
+        "RETURNING a");
+  CHECK(rewrite("insert into t values($1) on conflict do nothing", 2) ==
+        "insert into t values($1), ($2) on conflict do nothing");
+  CHECK(rewrite("-- load rows\nINSERT INTO s.\"values\" (a) VALUES ($1)", 2) ==
+        "-- load rows\nINSERT INTO s.\"values\" (a) VALUES ($1), ($2)");
+}
+
+TEST_CASE("plan_batch: renumbering follows the parameters, not their order", "[sql_batch]") {
+  CHECK(rewrite("INSERT INTO t (b, a) VALUES ($2, $1)", 2) == "INSERT INTO t (b, a) VALUES ($2, $1), ($4, $3)");
+  CHECK(rewrite("INSERT INTO t VALUES ($1, $1)", 3) == "INSERT INTO t VALUES ($1, $1), ($2, $2), ($3, $3)");
+  CHECK(rewrite("INSERT INTO t VALUES (lower($1), coalesce($2, 'x'), now())", 2) ==
+        "INSERT INTO t VALUES (lower($1), coalesce($2, 'x'), now()), (lower($3), coalesce($4, 'x'), now())");
+  CHECK(rewrite("INSERT INTO t VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)", 2) ==
+        "INSERT INTO t VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10), ($11,$12,$13,$14,$15,$16,$17,$18,$19,$20)");
+}
+
+TEST_CASE("plan_batch: $n inside strings and comments is not a parameter", "[sql_batch]") {
+  const std::string sql = "INSERT INTO t (a, note) VALUES ($1, 'costs $2' /* $3 */)";
+  const BatchPlan p = plan_batch(sql);
+  CHECK(p.params == 1);
+  REQUIRE(p.multi_row);
+  CHECK(multi_row_statement(sql, p, 2) ==
+        "INSERT INTO t (a, note) VALUES ($1, 'costs $2' /* $3 */), ($2, 'costs $2' /* $3 */)");
+  CHECK(rewrite("INSERT INTO t VALUES ($1, E'it\\'s $2', $$ $3 $$)", 2) ==
+        "INSERT INTO t VALUES ($1, E'it\\'s $2', $$ $3 $$), ($2, E'it\\'s $2', $$ $3 $$)");
+}
+
+TEST_CASE("plan_batch: anything else runs row by row", "[sql_batch]") {
+  // a parameter outside the group
+  BatchPlan p = plan_batch("INSERT INTO t (a, b) VALUES ($1, $2) ON CONFLICT (a) DO UPDATE SET b = $3");
+  CHECK(p.params == 3);
+  CHECK_FALSE(p.multi_row);
+  CHECK_FALSE(plan_batch("INSERT INTO t (a) VALUES ($1) RETURNING a + $2").multi_row);
+  CHECK_FALSE(plan_batch("WITH x AS (SELECT $1::int AS v) INSERT INTO t VALUES ($2)").multi_row);
+  CHECK_FALSE(plan_batch("INSERT INTO t SELECT $1 FROM (VALUES (1)) v").multi_row);
+  // not an INSERT
+  p = plan_batch("UPDATE t SET a = $1 WHERE id = $2");
+  CHECK(p.params == 2);
+  CHECK_FALSE(p.multi_row);
+  CHECK_FALSE(plan_batch("DELETE FROM t WHERE id = $1").multi_row);
+  // several VALUES rows already
+  CHECK_FALSE(plan_batch("INSERT INTO t VALUES ($1, $2), ($3, $4)").multi_row);
+  CHECK_FALSE(plan_batch("INSERT INTO t VALUES ($1)\n  , ($2)").multi_row);
+  // no parameters at all
+  p = plan_batch("INSERT INTO t VALUES (1)");
+  CHECK(p.params == 0);
+  CHECK_FALSE(p.multi_row);
+}
