@@ -8,7 +8,7 @@ RUNS=${BENCH_RUNS:-50}
 
 sandbox_up
 sql=$(cat "$ROOT/sql/db/list_databases.sql")
-quoted="'${sql//\'/\'\\\'\'}'"  # one shell word for hyperfine's splitting
+quoted=$(shq "$sql")  # one word for hyperfine's splitting
 
 # Same rows from both, or the comparison means nothing.
 "$PGDBA" db list -o json | jq -r '.[].name' >"$WORK/pgdba.names"

@@ -5,6 +5,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 SANDBOX=${PGDBA_BENCH_DIR:-/tmp/pgdba-bench}
 WORK=$(mktemp -d /tmp/pgdba-bench-work.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
 
 # $PGDBA, or a Release build in build-bench (built when missing).
 if [[ -z ${PGDBA:-} ]]; then

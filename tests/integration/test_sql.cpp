@@ -1,0 +1,293 @@
+// sql -c / -f / --param / --single-transaction / --batch against the test cluster.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "tests/integration/harness.hpp"
+
+using it::pgdba;
+
+namespace {
+
+struct Scratch {
+  std::string db = it::unique("sqltest");
+  Scratch() { REQUIRE(pgdba({"db", "create", db}).code == 0); }
+  ~Scratch() { pgdba({"db", "drop", db, "--yes", "--force"}); }
+  it::Run sql(std::vector<std::string> args, const std::string& input = "") const {
+    args.insert(args.begin(), {"-d", db, "sql"});
+    return pgdba(args, input);
+  }
+  std::string value(const std::string& q) const { return it::query_value(q, db); }
+};
+
+// Splits CSV text the way RFC 4180 does (quoted fields may hold newlines).
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false;
+  bool in_quotes = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_quotes) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        in_quotes = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      in_quotes = quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(field);
+      field.clear();
+      quoted = false;
+    } else if (c == '\n') {
+      rows.back().push_back(field);
+      field.clear();
+      quoted = false;
+      rows.emplace_back();
+    } else {
+      field += c;
+    }
+  }
+  if (rows.back().empty()) rows.pop_back();
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("sql -c returns typed JSON", "[sql]") {
+  Scratch s;
+  const auto r = s.sql({"-c",
+                        "select 1::int8 as i, 2.50::numeric as n, 1.5::float8 as f, true as b, null::text as nul, "
+                        "'{\"k\": [1, 2]}'::jsonb as j, array[1,2,null] as arr, array['a,b','c\"d'] as txt, "
+                        "'\\x00ff'::bytea as raw, timestamptz '2026-01-02 03:04:05+00' as ts, "
+                        "interval '1 day 00:00:01.5' as iv, 'données' as u",
+                        "-o", "json"});
+  REQUIRE(r.code == 0);
+  const auto row = it::parse_json(r.out).at(0);
+  CHECK(row["i"] == 1);
+  CHECK(row["n"] == "2.50");
+  CHECK(row["f"] == 1.5);
+  CHECK(row["b"] == true);
+  CHECK(row["nul"].is_null());
+  CHECK(row["j"]["k"][1] == 2);
+  CHECK(row["arr"] == nlohmann::json::parse("[1,2,null]"));
+  CHECK(row["txt"] == nlohmann::json::parse(R"(["a,b","c\"d"])"));
+  CHECK(row["raw"] == "\\x00ff");
+  CHECK(row["ts"].get<std::string>().find("T") == 10);
+  CHECK(row["iv"] == 86401.5);
+  CHECK(row["u"] == "données");
+  const auto num = s.sql({"-c", "select 2.50::numeric as n", "-o", "json", "--numeric-as-number"});
+  CHECK(it::parse_json(num.out)[0]["n"] == 2.5);
+}
+
+TEST_CASE("sql --param values are bound, never spliced into the SQL", "[sql][safety]") {
+  Scratch s;
+  REQUIRE(s.sql({"-c", "create table victim(t text)"}).code == 0);
+  const std::string hostile = "x'); drop table victim; --";
+  const auto r = s.sql({"-c", "insert into victim values ($1) returning t", "--param", hostile, "-o", "json"});
+  REQUIRE(r.code == 0);
+  CHECK(it::parse_json(r.out)[0]["t"] == hostile);
+  CHECK(s.value("select t from victim") == hostile);
+  const auto sel = s.sql({"-c", "select $1::int + $2::int as sum", "--param", "40", "--param", "2", "-o", "json"});
+  CHECK(it::parse_json(sel.out)[0]["sum"] == 42);
+  const auto two = s.sql({"-c", "select $1; select 2", "--param", "1"});
+  CHECK(two.code == 2);
+}
+
+TEST_CASE("sql -f runs statement by statement and names the failing one and its line", "[sql]") {
+  Scratch s;
+  const std::string script =
+      "create table t(id int primary key);\n"
+      "-- a comment; with a semicolon\n"
+      "insert into t values (1);\n"
+      "insert into t values ('it''s; not a number');\n"
+      "insert into t values (3);\n";
+  const std::string file = it::temp_file(script, ".sql");
+  const auto r = s.sql({"-f", file});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("statement 3 (line 4)") != std::string::npos);
+  CHECK(r.err.find("invalid input syntax for type integer") != std::string::npos);
+  CHECK(s.value("select string_agg(id::text, ',' order by id) from t") == "1");
+
+  const auto cont = s.sql({"-f", file, "--on-error", "continue", "-o", "json"});
+  CHECK(cont.code == 4);
+  CHECK(s.value("select string_agg(id::text, ',' order by id) from t") == "1,3");
+  const auto sections = it::parse_json(cont.out);
+  CHECK(sections.contains("statement_4"));
+  CHECK_FALSE(sections.contains("statement_3"));
+}
+
+TEST_CASE("sql --single-transaction rolls everything back on error", "[sql]") {
+  Scratch s;
+  REQUIRE(s.sql({"-c", "create table t(id int)"}).code == 0);
+  const auto r = s.sql({"-c", "insert into t values (1); insert into t values (1/0)", "--single-transaction"});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("division by zero") != std::string::npos);
+  CHECK(s.value("select count(*) from t") == "0");
+  CHECK(s.sql({"-c", "insert into t values (1); insert into t values (2)", "--single-transaction"}).code == 0);
+  CHECK(s.value("select count(*) from t") == "2");
+  CHECK(s.sql({"-c", "select 1", "--single-transaction", "--on-error", "continue"}).code == 2);
+}
+
+TEST_CASE("a script's own BEGIN/COMMIT survives queries read through the cursor", "[sql]") {
+  Scratch s;
+  REQUIRE(s.sql({"-c", "create table t(id int)"}).code == 0);
+  const auto r = s.sql({"-c", "begin; insert into t values (1); select count(*) from t; rollback; select count(*) as n from t",
+                        "-o", "json"});
+  REQUIRE(r.code == 0);
+  const auto j = it::parse_json(r.out);
+  CHECK(j["statement_3"][0]["count"] == 1);
+  CHECK(j["statement_5"][0]["n"] == 0);
+}
+
+TEST_CASE("psql meta-commands are refused with their line", "[sql]") {
+  Scratch s;
+  const auto r = s.sql({"-f", it::temp_file("select 1;\n\\dt\n", ".sql")});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("line 2") != std::string::npos);
+  CHECK(r.err.find("\\dt") != std::string::npos);
+}
+
+TEST_CASE("large results stream: jsonl and csv match the server row for row", "[sql][stream]") {
+  Scratch s;
+  REQUIRE(s.sql({"-c",
+                 "create table big as select g as id, md5(g::text) as h, "
+                 "case when g % 7 = 0 then null else 'line\n' || g || ',\"q\"' end as t, "
+                 "g / 3.0 as n from generate_series(1, 50000) g"})
+              .code == 0);
+  const std::string q = "select id, h, t, n from big order by id";
+
+  const auto jl = s.sql({"-c", q, "-o", "jsonl", "--fetch-size", "999"});
+  REQUIRE(jl.code == 0);
+  const auto csv = s.sql({"-c", q, "-o", "csv"});
+  REQUIRE(csv.code == 0);
+
+  auto c = it::connect(s.db);
+  pqxx::nontransaction tx(c);
+  const auto rows = tx.exec(q);
+  REQUIRE(rows.size() == 50000);
+
+  std::istringstream lines(jl.out);
+  std::string line;
+  std::size_t i = 0;
+  std::size_t mismatches = 0;
+  while (std::getline(lines, line)) {
+    REQUIRE(i < rows.size());
+    const auto o = it::parse_json(line);
+    const auto& r = rows[static_cast<pqxx::result::size_type>(i)];
+    if (o["id"].get<long long>() != r[0].as<long long>() || o["h"] != r[1].c_str() ||
+        (r[2].is_null() ? !o["t"].is_null() : o["t"] != r[2].c_str()) || o["n"] != r[3].c_str()) {
+      ++mismatches;
+    }
+    ++i;
+  }
+  CHECK(i == rows.size());
+  CHECK(mismatches == 0);
+
+  const auto parsed = parse_csv(csv.out);
+  REQUIRE(parsed.size() == rows.size() + 1);
+  CHECK(parsed[0] == std::vector<std::string>{"id", "h", "t", "n"});
+  mismatches = 0;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto& r = rows[static_cast<pqxx::result::size_type>(k)];
+    const auto& p = parsed[k + 1];
+    if (p.size() != 4 || p[0] != r[0].c_str() || p[1] != r[1].c_str() ||
+        p[2] != (r[2].is_null() ? "" : r[2].c_str()) || p[3] != r[3].c_str()) {
+      ++mismatches;
+    }
+  }
+  CHECK(mismatches == 0);
+}
+
+TEST_CASE("the cursor really streams: fetches in --fetch-size chunks", "[sql][stream]") {
+  Scratch s;
+  const std::string log = it::temp_file("");
+  const auto r = pgdba({"-d", s.db, "-vv", "--log-file", log, "sql", "-c", "select generate_series(1, 2500) as g",
+                        "--fetch-size", "1000", "-o", "csv"});
+  REQUIRE(r.code == 0);
+  CHECK(it::count_lines(r.out) == 2501);
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::size_t fetches = 0;
+  for (std::size_t p = text.find("FETCH FORWARD 1000"); p != std::string::npos;
+       p = text.find("FETCH FORWARD 1000", p + 1)) {
+    ++fetches;
+  }
+  CHECK(fetches == 3);
+  CHECK(text.find("DECLARE pgdba_cursor") != std::string::npos);
+}
+
+TEST_CASE("sql --batch inserts every CSV row in one transaction", "[sql][batch]") {
+  Scratch s;
+  REQUIRE(s.sql({"-c", "create table b(id int primary key, t text, f float8)"}).code == 0);
+  std::string csv = "id,t,f\n";
+  for (int i = 1; i <= 2500; ++i) {
+    csv += std::to_string(i) + ",\"v," + std::to_string(i) + "\"\"\"," + (i % 10 == 0 ? "" : "1.5") + "\n";
+  }
+  const std::string file = it::temp_file(csv, ".csv");
+  const auto r = s.sql({"-c", "insert into b values ($1, $2, $3)", "--batch", file, "--batch-header", "-o", "json"});
+  REQUIRE(r.code == 0);
+  const auto j = it::parse_json(r.out)[0];
+  CHECK(j["rows"] == 2500);
+  CHECK(j["method"] == "multi-row insert");
+  CHECK(s.value("select count(*) from b") == "2500");
+  CHECK(s.value("select t from b where id = 7") == "v,7\"");
+  CHECK(s.value("select count(*) from b where f is null") == "250");
+
+  // Not an INSERT ... VALUES: prepared EXECUTEs, many per round trip.
+  std::string updates;
+  for (int i = 1; i <= 1200; ++i) updates += std::to_string(i) + ",'new " + std::to_string(i) + "'\n";
+  const auto u = s.sql({"-c", "update b set t = $2 where id = $1::int", "--batch", it::temp_file(updates, ".csv"),
+                        "-o", "json"});
+  REQUIRE(u.code == 0);
+  CHECK(it::parse_json(u.out)[0]["method"] == "prepared execute");
+  CHECK(it::parse_json(u.out)[0]["rows"] == 1200);
+  CHECK(s.value("select t from b where id = 7") == "'new 7'");
+  CHECK(s.value("select t from b where id = 1201") == "v,1201\"");
+}
+
+TEST_CASE("sql --batch: a bad row names its line and nothing is committed", "[sql][batch]") {
+  Scratch s;
+  REQUIRE(s.sql({"-c", "create table b(id int primary key, t text)"}).code == 0);
+  std::string csv;
+  for (int i = 1; i <= 1500; ++i) csv += std::to_string(i == 1234 ? 5 : i) + ",x\n";
+  const auto dup = s.sql({"-c", "insert into b values ($1, $2)", "--batch", it::temp_file(csv, ".csv")});
+  CHECK(dup.code == 1);
+  CHECK(dup.err.find("line 1234") != std::string::npos);
+  CHECK(dup.err.find("duplicate key") != std::string::npos);
+  CHECK(s.value("select count(*) from b") == "0");
+
+  const auto wide = s.sql({"-c", "insert into b values ($1, $2)", "--batch", it::temp_file("1,a\n2,b,c\n", ".csv")});
+  CHECK(wide.code == 2);
+  CHECK(wide.err.find("line 2 has 3 field(s)") != std::string::npos);
+  CHECK(s.value("select count(*) from b") == "0");
+
+  const auto typed = s.sql({"-c", "update b set t = $2 where id = $1::int", "--batch",
+                            it::temp_file("1,a\nnope,b\n", ".csv")});
+  CHECK(typed.code == 1);
+  CHECK(typed.err.find("line 2") != std::string::npos);
+}
+
+TEST_CASE("sql --dry-run lists the statements and runs none", "[sql][safety]") {
+  Scratch s;
+  const auto r = s.sql({"-c", "create table never(id int); drop table also_never", "--dry-run", "-o", "json"});
+  REQUIRE(r.code == 0);
+  const auto j = it::parse_json(r.out);
+  REQUIRE(j.size() == 2);
+  CHECK(j[1]["sql"] == "drop table also_never");
+  CHECK(s.value("select count(*) from pg_class where relname = 'never'") == "0");
+}
+
+TEST_CASE("statement timeout cancels a long statement", "[sql]") {
+  Scratch s;
+  const auto r = s.sql({"-c", "select pg_sleep(5)", "--statement-timeout", "100ms", "-o", "json"});
+  CHECK(r.code == 1);
+  CHECK(it::parse_json(r.err)["error"]["sqlstate"] == "57014");
+  CHECK(s.sql({"-c", "select 1", "--statement-timeout", "1;drop"}).code == 2);
+}
