@@ -17,7 +17,10 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "install-deps: missing packages: ${missing[*]}; run this script as root (sudo $0)" >&2
+  if command -v sudo >/dev/null; then
+    exec sudo "$0" "$@"
+  fi
+  echo "install-deps: missing packages: ${missing[*]}; run this script as root" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds, and runs the whole test suite (unit tests
+# and integration tests against a private PostgreSQL 15 the harness starts),
+# then the same suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+BUILD_DIR=build scripts/build.sh
+(cd build && ctest -j2 --output-on-failure)
+if [ "${PGDBA_SKIP_SANITIZE:-0}" != 1 ]; then
+  BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DPGDBA_SANITIZE=ON
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j2 --output-on-failure)
+fi
