@@ -2,14 +2,15 @@
 # Batch DML: 100,000 CSV rows (int, text with commas/quotes, timestamptz)
 # inserted by `pgdba sql --batch` against psycopg2 executemany and
 # execute_values and a psql script of INSERTs in one transaction; then, as a
-# secondary figure, 100,000 UPDATEs by primary key. Every method is a whole
+# secondary figure, 100,000 UPDATEs by primary key. psql's \copy from is
+# timed too, as the ceiling for a bulk load. Every method is a whole
 # process (start-up, reading the input, connecting, committing), timed by
 # wall clock over $BENCH_RUNS runs; the table is reset before each run and
 # checked after it (row count and a checksum of the contents).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ROWS=${BENCH_ROWS:-100000}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 PY=/usr/bin/python3  # the Debian python has psycopg2
 
 sandbox_up
@@ -81,6 +82,7 @@ bench "psycopg2 execute_values" prep_insert check_insert $PY "$BENCH_DIR/batch_p
 bench "psycopg2 execute_values page 1000" prep_insert check_insert \
   $PY "$BENCH_DIR/batch_psycopg2.py" execute_values_1000 "$WORK/rows.csv"
 bench "psql -1 -f inserts.sql" prep_insert check_insert "$PSQL" -X -q -1 -v ON_ERROR_STOP=1 -f "$WORK/inserts.sql"
+bench "psql \\copy from (reference)" prep_insert check_insert "$PSQL" -X -q -c "\\copy bench_batch from '$WORK/rows.csv' csv"
 
 echo
 echo "== secondary: update $ROWS rows by id, $RUNS runs each =="
@@ -98,6 +100,6 @@ echo "insert: pgdba $(rate "pgdba sql --batch") rows/s, executemany $(rate "psyc
 verdict "insert speed pgdba/executemany" "$(ratio "pgdba sql --batch" "psycopg2 executemany")" ">=" 10
 verdict "insert speed pgdba/execute_values" "$(ratio "pgdba sql --batch" "psycopg2 execute_values")" ">=" 1
 echo "insert speed pgdba/execute_values(page 1000) = $(ratio "pgdba sql --batch" "psycopg2 execute_values page 1000")"
-echo "insert speed pgdba/psql -1 -f = $(ratio "pgdba sql --batch" "psql -1 -f inserts.sql")"
+echo "insert speed pgdba/psql -1 -f = $(ratio "pgdba sql --batch" "psql -1 -f inserts.sql"), pgdba/\\copy from = $(ratio "pgdba sql --batch" "psql \\copy from (reference)") (COPY is the bulk-load ceiling)"
 echo "update: pgdba $(rate "pgdba sql --batch (update)") rows/s, executemany $(rate "psycopg2 executemany (update)"), execute_batch $(rate "psycopg2 execute_batch (update)"), psql -1 -f $(rate "psql -1 -f updates.sql")"
 echo "update speed pgdba/executemany = $(ratio "pgdba sql --batch (update)" "psycopg2 executemany (update)"), pgdba/execute_batch = $(ratio "pgdba sql --batch (update)" "psycopg2 execute_batch (update)"), pgdba/psql -1 -f = $(ratio "pgdba sql --batch (update)" "psql -1 -f updates.sql")"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the bench scripts: finds pgdba, starts the sandbox cluster, and
 # small helpers for figures. Source it; do not run it.
 

@@ -80,8 +80,9 @@ void rethrow_as_error(const std::string& context) {
     throw;
   } catch (const Error&) {
     throw;
-  } catch (const pqxx::broken_connection& e) {
-    Error err = make(ErrorKind::Connect, context, e.what());
+  } catch (const pqxx::broken_connection&) {
+    // libpqxx's words here ("Could not obtain client encoding") mislead.
+    Error err(ErrorKind::Connect, (context.empty() ? "" : context + ": ") + "the connection to the server was lost");
     err.sqlstate = "08006";
     err.severity = "FATAL";
     throw err;

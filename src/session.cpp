@@ -21,8 +21,11 @@ class NoticeToLog : public pqxx::errorhandler {
   explicit NoticeToLog(pqxx::connection_base& c) : pqxx::errorhandler(c) {}
   bool operator()(const char msg[]) noexcept override {
     try {
+      // Verbose notices carry a SQLSTATE and a LOCATION line: keep the gist.
       std::string m(msg);
-      while (!m.empty() && m.back() == '\n') m.pop_back();
+      m = m.substr(0, m.find('\n'));
+      const auto code = m.find(":  ");
+      if (code != std::string::npos && m.size() > code + 10 && m[code + 8] == ':') m.erase(code + 3, 7);
       if (m.rfind("WARNING:", 0) == 0 || m.rfind("NOTICE:", 0) == 0) {
         log::warn("server: " + m);
       } else {
@@ -95,7 +98,22 @@ pqxx::result Session::exec(const std::string& sql, const std::string& what) {
     return r;
   } catch (...) {
     log_done(sql, ms_since(t0), "failed");
+    fail(what);
+  }
+}
+
+void Session::fail(const std::string& what) {
+  try {
     rethrow_as_error(what);
+  } catch (Error& e) {
+    // However libpqxx words it, a closed connection is a lost connection.
+    if (!conn_->is_open() && e.kind != ErrorKind::Connect) {
+      Error lost(ErrorKind::Connect, (what.empty() ? "" : what + ": ") + "the connection to the server was lost");
+      lost.sqlstate = "08006";
+      lost.severity = "FATAL";
+      throw lost;
+    }
+    throw;
   }
 }
 
@@ -108,7 +126,7 @@ pqxx::result Session::exec(const std::string& sql, const Params& params, const s
     return r;
   } catch (...) {
     log_done(sql, ms_since(t0), "failed");
-    rethrow_as_error(what);
+    fail(what);
   }
 }
 
@@ -116,7 +134,7 @@ void Session::prepare(const std::string& name, const std::string& sql) {
   try {
     conn_->prepare(name, sql);
   } catch (...) {
-    rethrow_as_error("preparing statement");
+    fail("preparing statement");
   }
 }
 
@@ -124,7 +142,7 @@ pqxx::result Session::exec_prepared(const std::string& name, const Params& param
   try {
     return tx().exec_prepared(name, pqxx::prepare::make_dynamic_params(params));
   } catch (...) {
-    rethrow_as_error(what);
+    fail(what);
   }
 }
 

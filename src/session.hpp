@@ -47,6 +47,8 @@ class Session {
 
  private:
   pqxx::nontransaction& tx();
+  // Rethrows the current exception as an Error (see rethrow_as_error).
+  [[noreturn]] void fail(const std::string& what);
   void log_done(const std::string& sql, double ms, const char* state) const;
 
   std::string target_;

@@ -111,6 +111,7 @@ TEST_CASE("a server killed in the middle of sql -f: exit 3 and a clear error", "
                           .c_str()) == 0);
   const auto r = it::wait_pgdba(bg);
   std::system((harness + " stop " + envfile).c_str());
+  INFO(r.err);
   CHECK(r.code == 3);
   CHECK(r.err.find("statement 3 (line 3)") != std::string::npos);
   CHECK(r.err.find("terminat") != std::string::npos);
