@@ -7,7 +7,11 @@ scripts/install-deps.sh
 BUILD_DIR=build scripts/build.sh
 pgdba=$PWD/build/pgdba
 run() {
-  printf '\n$ pgdba %s\n' "$*"
+  local shown="" a
+  for a in "$@"; do
+    if [[ $a =~ ^[A-Za-z0-9_./=:,-]+$ ]]; then shown+=" $a"; else shown+=" ${a@Q}"; fi
+  done
+  printf '\n$ pgdba%s\n' "$shown"
   "$pgdba" "$@"
 }
 run sandbox up
