@@ -44,7 +44,9 @@ void DbCreateOptions::validate() const {
   if (!templ.empty()) check_identifier("template", templ);
 }
 
-void DbDropOptions::validate() const { check_identifier("database", name); }
+void DbDropOptions::validate() const {
+  check_identifier("database", name);
+}
 
 void DbRenameOptions::validate() const {
   check_identifier("database", from);
@@ -127,8 +129,9 @@ Result rename_database(Context& ctx, const DbRenameOptions& o) {
 void register_db(CommandTable& table) {
   Noun db = table.noun("db", "Databases: list, create, drop, rename, size");
 
-  db.verb("list", "List databases with owner, encoding, collation, size, sessions and comment")
-      .run([](Context& ctx) { ctx.emit(list_databases(ctx.session(SessionKind::Catalog))); });
+  db.verb("list", "List databases with owner, encoding, collation, size, sessions and comment").run([](Context& ctx) {
+    ctx.emit(list_databases(ctx.session(SessionKind::Catalog)));
+  });
 
   auto create = std::make_shared<DbCreateOptions>();
   db.verb("create", "Create a database")

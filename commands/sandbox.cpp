@@ -36,11 +36,14 @@ struct SandboxOptions {
 
 std::string shell_quote(const std::string& v) {
   std::string out = "'";
-  for (char c : v) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : v)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
 
-bool is_root() { return geteuid() == 0; }
+bool is_root() {
+  return geteuid() == 0;
+}
 
 // As root the server runs as the postgres OS user, which cannot enter /root,
 // so root's sandbox lives under /var/lib.
@@ -63,9 +66,13 @@ std::string sandbox_dir(const SandboxOptions& o) {
   return ec ? d : abs.lexically_normal().string();
 }
 
-std::string data_dir(const std::string& dir) { return dir + "/data"; }
+std::string data_dir(const std::string& dir) {
+  return dir + "/data";
+}
 
-std::string server_user() { return is_root() ? "postgres" : ""; }
+std::string server_user() {
+  return is_root() ? "postgres" : "";
+}
 
 bool port_free(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -114,7 +121,8 @@ bool running(const std::string& dir) {
 void check_result(const ProcessResult& r, const std::string& what) {
   if (r.exit_code == 0) return;
   std::string out = r.output;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
+  while (!out.empty() && out.back() == '\n')
+    out.pop_back();
   Error e = failure(what + " failed (exit code " + std::to_string(r.exit_code) + ")");
   e.detail = out;
   throw e;
@@ -175,8 +183,8 @@ Result sandbox_up(Context& ctx, const SandboxOptions& o) {
     const std::string sock = dir + "/.s.PGSQL." + std::to_string(port);
     if (sock.size() > 107) throw usage_error("the sandbox path is too long for a unix socket; choose a shorter --dir");
     prepare_dir(dir);
-    check_result(pg("initdb", {"-D", data_dir(dir), "-U", kSuperuser, "--auth=trust", "-E", "UTF8",
-                               "--locale=C.UTF-8", "--no-instructions"}),
+    check_result(pg("initdb", {"-D", data_dir(dir), "-U", kSuperuser, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
+                               "--no-instructions"}),
                  "initdb");
     write_config(dir, port);
   } else if (o.port != 0 && o.port != read_port(dir)) {
@@ -192,7 +200,9 @@ Result sandbox_up(Context& ctx, const SandboxOptions& o) {
   c.user = kSuperuser;
   c.dbname = "postgres";
   Session s(build_conninfo(c, SessionSettings{}, ""));
-  s.exec("CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA public", "creating pg_stat_statements");
+  const auto present =
+      s.exec("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_stat_statements'", "looking up extensions");
+  if (present.empty()) s.exec("CREATE EXTENSION pg_stat_statements SCHEMA public", "creating pg_stat_statements");
   (void)ctx;
   return {status_table(dir)};
 }
@@ -226,8 +236,9 @@ Result sandbox_down(Context& ctx, const SandboxOptions& o) {
 
 void register_sandbox(CommandTable& table) {
   Noun sandbox = table.noun("sandbox", "A throwaway local cluster: up, down, status, env");
-  const std::string dir_help = "directory of the sandbox (default ~/.local/state/pgdba/sandbox, "
-                               "/var/lib/pgdba/sandbox as root)";
+  const std::string dir_help =
+      "directory of the sandbox (default ~/.local/state/pgdba/sandbox, "
+      "/var/lib/pgdba/sandbox as root)";
 
   auto up = std::make_shared<SandboxOptions>();
   sandbox.verb("up", "Create (initdb) and start the sandbox cluster; starts an existing one")

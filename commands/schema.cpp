@@ -23,7 +23,9 @@ void SchemaCreateOptions::validate() const {
   if (!owner.empty()) check_identifier("owner", owner);
 }
 
-void SchemaDropOptions::validate() const { check_identifier("schema", name); }
+void SchemaDropOptions::validate() const {
+  check_identifier("schema", name);
+}
 
 Result list_schemas(Session& s, bool include_system) {
   Table t = to_table(s.exec(sql_text("schema/list_schemas"), {include_system ? "true" : "false"}, "listing schemas"),

@@ -36,7 +36,8 @@ void track_transaction(const Statement& st, bool& in_tx) {
   }
   if (k != "COMMIT" && k != "END" && k != "ROLLBACK" && k != "ABORT" && k != "PREPARE") return;
   std::string upper;
-  for (char c : code_mask(st.text)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : code_mask(st.text))
+    upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (k == "PREPARE" && upper.find("TRANSACTION") == std::string::npos) return;
   if (upper.find(" CHAIN") != std::string::npos && upper.find("NO CHAIN") == std::string::npos) return;
   if (k == "ROLLBACK" && upper.find(" TO ") != std::string::npos) return;
@@ -47,7 +48,8 @@ class StatementRunner {
  public:
   StatementRunner(Context& ctx, Session& s, const SqlOptions& o, bool sectioned)
       : ctx_(ctx), s_(s), o_(o), sectioned_(sectioned) {
-    for (const auto& p : o.params) params_.push_back(p.c_str());
+    for (const auto& p : o.params)
+      params_.push_back(p.c_str());
   }
 
   bool in_tx = false;
@@ -112,9 +114,10 @@ class StatementRunner {
     const std::string rows = std::to_string(r.affected_rows());
     const std::string* cells[] = {&st.keyword, &rows};
     std::vector<CellView> view;
-    for (const auto* c : cells) view.push_back(CellView{c->data(), c->size(), false});
-    ctx_.sink().begin_table(name_, {Column{"command", Kind::Text, Kind::Text},
-                                    Column{"rows_affected", Kind::Integer, Kind::Text}});
+    for (const auto* c : cells)
+      view.push_back(CellView{c->data(), c->size(), false});
+    ctx_.sink().begin_table(
+        name_, {Column{"command", Kind::Text, Kind::Text}, Column{"rows_affected", Kind::Integer, Kind::Text}});
     ctx_.sink().row(view.data());
     ctx_.sink().end_table();
   }
@@ -137,11 +140,13 @@ void SqlOptions::validate() const {
   if (command.empty() == file.empty()) throw usage_error("give exactly one of -c SQL or -f FILE");
   if (on_error != "stop" && on_error != "continue") throw usage_error("--on-error takes stop or continue");
   if (on_error == "continue" && single_transaction) {
-    throw usage_error("--on-error continue cannot be combined with --single-transaction: "
-                      "one failed statement aborts the whole transaction");
+    throw usage_error(
+        "--on-error continue cannot be combined with --single-transaction: "
+        "one failed statement aborts the whole transaction");
   }
   if (fetch_size < 1) throw usage_error("--fetch-size must be at least 1");
-  if (!batch.empty() && !params.empty()) throw usage_error("--batch takes its parameters from the CSV file, not --param");
+  if (!batch.empty() && !params.empty())
+    throw usage_error("--batch takes its parameters from the CSV file, not --param");
 }
 
 void run_sql(Context& ctx, const SqlOptions& o) {
@@ -158,7 +163,8 @@ void run_sql(Context& ctx, const SqlOptions& o) {
   }
   if (ctx.dry_run()) {
     Table t("dry_run", {Column{"sql", Kind::Text, Kind::Text}});
-    for (const auto& st : statements) t.add_row({st.text});
+    for (const auto& st : statements)
+      t.add_row({st.text});
     emit_result({t}, ctx.sink());
     return;
   }

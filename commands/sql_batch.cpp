@@ -34,7 +34,8 @@ BatchPlan plan_batch(const std::string& statement) {
   p.params = max_parameter(statement);
   const std::string mask = code_mask(statement);
   std::string lower;
-  for (char c : mask) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : mask)
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const std::regex insert_values(R"(^\s*insert\s+into\b[\s\S]*?\bvalues\s*\()");
   std::smatch m;
   if (p.params == 0 || !std::regex_search(lower, m, insert_values)) return p;
@@ -51,7 +52,8 @@ BatchPlan plan_batch(const std::string& statement) {
   if (close == std::string::npos) return p;
   // Only one VALUES row, and every parameter inside it.
   std::size_t after = close + 1;
-  while (after < lower.size() && std::isspace(static_cast<unsigned char>(lower[after]))) ++after;
+  while (after < lower.size() && std::isspace(static_cast<unsigned char>(lower[after])))
+    ++after;
   if (after < lower.size() && lower[after] == ',') return p;
   if (has_param(mask, 0, open) || has_param(mask, close + 1, mask.size())) return p;
   p.multi_row = true;
@@ -70,7 +72,8 @@ std::string multi_row_statement(const std::string& statement, const BatchPlan& p
       if (mask[i] == '$' && i + 1 < group.size() && std::isdigit(static_cast<unsigned char>(mask[i + 1]))) {
         std::size_t j = i + 1;
         int k = 0;
-        while (j < group.size() && std::isdigit(static_cast<unsigned char>(mask[j]))) k = k * 10 + (mask[j++] - '0');
+        while (j < group.size() && std::isdigit(static_cast<unsigned char>(mask[j])))
+          k = k * 10 + (mask[j++] - '0');
         out += "$" + std::to_string(k + r * plan.params);
         i = j - 1;
       } else {
@@ -106,6 +109,9 @@ class BatchRunner {
     std::vector<long> lines;
     try {
       while (reader.next(fields)) {
+        // An empty line (one NULL field) is a stray newline, unless the
+        // statement takes exactly one parameter and it means NULL.
+        if (fields.size() == 1 && !fields[0] && plan_.params != 1) continue;
         if (static_cast<int>(fields.size()) != plan_.params) {
           throw usage_error(o_.batch + ": line " + std::to_string(reader.line()) + " has " +
                             std::to_string(fields.size()) + " field(s); the statement takes " +
@@ -165,7 +171,8 @@ class BatchRunner {
     Params params;
     params.reserve(chunk.size() * static_cast<std::size_t>(plan_.params));
     for (const auto& row : chunk) {
-      for (const auto& f : row) params.push_back(f ? f->c_str() : nullptr);
+      for (const auto& f : row)
+        params.push_back(f ? f->c_str() : nullptr);
     }
     s_.exec_prepared(name, params, "inserting rows");
   }
@@ -181,7 +188,8 @@ class BatchRunner {
 
   void send_executes(const std::vector<Row>& chunk) {
     std::string sql;
-    for (const auto& row : chunk) sql += execute_one(row) + ";\n";
+    for (const auto& row : chunk)
+      sql += execute_one(row) + ";\n";
     s_.exec(sql, "running the statement");
   }
 
@@ -191,8 +199,8 @@ class BatchRunner {
       try {
         s_.exec(execute_one(chunk[i]), "running the statement");
       } catch (const Error& e) {
-        Error located(e.kind, o_.batch + ": line " + std::to_string(lines[i]) + ": " + e.what() +
-                                  "; nothing was committed");
+        Error located(e.kind,
+                      o_.batch + ": line " + std::to_string(lines[i]) + ": " + e.what() + "; nothing was committed");
         located.sqlstate = e.sqlstate;
         located.severity = e.severity;
         located.detail = e.detail;

@@ -9,10 +9,10 @@
 namespace pgdba {
 
 struct BatchPlan {
-  int params = 0;                // the statement's highest $n
-  bool multi_row = false;        // the VALUES (...) group can be repeated
-  std::size_t group_begin = 0;   // offset of the group's '('
-  std::size_t group_end = 0;     // offset just past its ')'
+  int params = 0;               // the statement's highest $n
+  bool multi_row = false;       // the VALUES (...) group can be repeated
+  std::size_t group_begin = 0;  // offset of the group's '('
+  std::size_t group_end = 0;    // offset just past its ')'
 };
 
 // Pure: decides how to run `statement` once per row.

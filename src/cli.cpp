@@ -2,8 +2,8 @@
 #include "src/cli.hpp"
 
 #include <libpq-fe.h>
-#include <pqxx/version>
 #include <unistd.h>
+#include <pqxx/version>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -13,10 +13,10 @@
 
 #include "git_commit.hpp"
 #include "src/command.hpp"
+#include "src/conninfo.hpp"
 #include "src/context.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
-#include "src/conninfo.hpp"
 
 namespace pgdba {
 
@@ -115,8 +115,7 @@ void add_global_options(Cli& c) {
   a.add_option("--lock-timeout", g.lock_timeout, "give up waiting for a lock after this long (DDL default 5s)")
       ->group(safety);
   a.add_option("--statement-timeout", g.statement_timeout, "cancel any statement that runs longer")->group(safety);
-  a.add_option("--audit-log", g.audit_log, "append an audit record (JSON line) per change to this file")
-      ->group(safety);
+  a.add_option("--audit-log", g.audit_log, "append an audit record (JSON line) per change to this file")->group(safety);
   a.add_flag("-v,--verbose", g.verbose, "more logging: -v info, -vv every SQL statement with its duration")
       ->group(logging);
   a.add_flag("-q,--quiet", g.quiet, "log errors only")->group(logging);
@@ -213,7 +212,7 @@ int run_cli(int argc, char** argv) {
       return 2;
     }
     log::Settings ls;
-    ls.level = c.g.quiet ? log::Level::Error
+    ls.level = c.g.quiet          ? log::Level::Error
                : c.g.verbose >= 2 ? log::Level::Debug
                : c.g.verbose == 1 ? log::Level::Info
                                   : log::Level::Warn;
@@ -258,8 +257,10 @@ std::string roff(const std::string& s) {
 std::string option_label(const CLI::Option* o) {
   std::string label;
   if (o->get_positional()) return "<" + o->get_name() + ">";
-  for (const auto& s : o->get_snames()) label += (label.empty() ? "-" : ", -") + s;
-  for (const auto& l : o->get_lnames()) label += (label.empty() ? "--" : ", --") + l;
+  for (const auto& s : o->get_snames())
+    label += (label.empty() ? "-" : ", -") + s;
+  for (const auto& l : o->get_lnames())
+    label += (label.empty() ? "--" : ", --") + l;
   if (o->get_type_size() != 0) label += " " + (o->get_type_name().empty() ? std::string("VALUE") : o->get_type_name());
   return label;
 }
@@ -292,7 +293,8 @@ void completion_paths(const CLI::App* app, const std::string& path, std::ostring
     known.push_back(path + " " + sub->get_name());
   }
   for (const CLI::Option* o : app->get_options()) {
-    for (const auto& l : o->get_lnames()) words += "--" + l + " ";
+    for (const auto& l : o->get_lnames())
+      words += "--" + l + " ";
   }
   cases << "    \"" << path << "\") words=\"" << words << "\" ;;\n";
   for (const CLI::App* sub : app->get_subcommands({})) {
@@ -345,7 +347,8 @@ std::string generate_bash_completion() {
     << "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
     << "    w=\"${COMP_WORDS[i]}\"\n"
     << "    case \"$path $w\" in\n";
-  for (const auto& k : known) s << "      \"" << k << "\") path=\"$path $w\" ;;\n";
+  for (const auto& k : known)
+    s << "      \"" << k << "\") path=\"$path $w\" ;;\n";
   s << "    esac\n  done\n  case \"$path\" in\n"
     << cases.str() << "  esac\n"
     << "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\n"

@@ -4,9 +4,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <fcntl.h>
 #include <cstdio>
 #include <cstdlib>
-#include <fcntl.h>
 #include <map>
 #include <regex>
 
@@ -34,12 +34,14 @@ std::map<std::string, std::string> parse_dsn(const std::string& dsn) {
   if (opts == nullptr) {
     std::string msg = err != nullptr ? err : "out of memory";
     PQfreemem(err);
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+      msg.pop_back();
     // libpq quotes the token it could not parse, which may be a password:
     // keep only the words before the quote.
     const auto quote = msg.find('"');
     if (quote != std::string::npos) msg = msg.substr(0, quote);
-    while (!msg.empty() && (msg.back() == ' ' || msg.back() == ':')) msg.pop_back();
+    while (!msg.empty() && (msg.back() == ' ' || msg.back() == ':'))
+      msg.pop_back();
     throw usage_error("invalid --dsn: " + msg);
   }
   for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
@@ -108,6 +110,14 @@ std::string redact_conninfo(const std::string& conninfo) {
   } catch (const Error&) {
     return "(unparsable connection string)";
   }
+  // What the string leaves out, libpq takes from PG* variables and its
+  // compiled-in defaults; show those too so the message names the target.
+  if (PQconninfoOption* defaults = PQconndefaults()) {
+    for (PQconninfoOption* o = defaults; o->keyword != nullptr; ++o) {
+      if (o->val != nullptr && o->val[0] != '\0') values.emplace(o->keyword, o->val);
+    }
+    PQconninfoFree(defaults);
+  }
   std::string out;
   for (const char* key : {"service", "host", "hostaddr", "port", "user", "dbname"}) {
     if (auto it = values.find(key); it != values.end()) {
@@ -128,12 +138,15 @@ std::string prompt_password(const std::string& prompt) {
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     tcsetattr(fd, TCSAFLUSH, &quiet);
   }
-  if (::write(fd, prompt.data(), prompt.size()) < 0) { /* the prompt is a courtesy */ }
+  if (::write(fd, prompt.data(), prompt.size()) < 0) { /* the prompt is a courtesy */
+  }
   std::string password;
   char c = 0;
-  while (::read(fd, &c, 1) == 1 && c != '\n' && c != '\r') password += c;
+  while (::read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
+    password += c;
   if (tty) tcsetattr(fd, TCSAFLUSH, &old);
-  if (::write(fd, "\n", 1) < 0) { /* as above */ }
+  if (::write(fd, "\n", 1) < 0) { /* as above */
+  }
   ::close(fd);
   return password;
 }

@@ -11,23 +11,23 @@ struct ConnOptions {
   std::string port;
   std::string user;
   std::string dbname;
-  std::string dsn;             // conninfo string or postgresql:// URI
-  int connect_timeout = 10;    // seconds
+  std::string dsn;           // conninfo string or postgresql:// URI
+  int connect_timeout = 10;  // seconds
   bool prompt_password = false;
 };
 
 // Server settings applied at connection start-up (no extra round trip).
 struct SessionSettings {
-  bool fixed_search_path = true;   // canned queries: search_path is hostile
-  std::string lock_timeout;        // "" leaves the server's default
+  bool fixed_search_path = true;  // canned queries: search_path is hostile
+  std::string lock_timeout;       // "" leaves the server's default
   std::string statement_timeout;
 };
 
 // Builds the conninfo string. `dbname_override` (if not empty) replaces the
 // database, for commands that must not sit in the database they change.
 // Throws a usage Error for a malformed DSN or a bad timeout value.
-std::string build_conninfo(const ConnOptions& options, const SessionSettings& settings,
-                           const std::string& password, const std::string& dbname_override = "");
+std::string build_conninfo(const ConnOptions& options, const SessionSettings& settings, const std::string& password,
+                           const std::string& dbname_override = "");
 
 // "host=/tmp port=5433 user=alice dbname=app": every set keyword except the
 // password and the start-up options, for messages and logs.

@@ -88,7 +88,8 @@ ResultSink& Context::sink() {
 void Context::emit(const Result& result) {
   if (opts_.dry_run && !planned_.empty()) {
     Table t("dry_run", {Column{"sql", Kind::Text, Kind::Text}});
-    for (const auto& s : planned_) t.add_row({s});
+    for (const auto& s : planned_)
+      t.add_row({s});
     emit_result({t}, sink());
     return;
   }
@@ -116,8 +117,7 @@ void Context::confirm(const std::string& action) {
   if (answer != "y" && answer != "Y" && answer != "yes") throw usage_error("cancelled: did not " + action);
 }
 
-pqxx::result Context::mutate(Session& session, const std::string& sql, const std::string& what,
-                             const Params& params) {
+pqxx::result Context::mutate(Session& session, const std::string& sql, const std::string& what, const Params& params) {
   std::string shown = sql;
   for (std::size_t i = 0; i < params.size(); ++i) {
     shown += (i == 0 ? " -- " : ", ") + std::string("$") + std::to_string(i + 1) + " = " +
@@ -141,9 +141,8 @@ pqxx::result Context::mutate(Session& session, const std::string& sql, const std
 
 void Context::audit(Session& session, const std::string& sql, const std::string& result) {
   nlohmann::json rec = {
-      {"time", now_iso()},        {"os_user", os_user()}, {"db_user", session.user()},
-      {"server", session.describe()}, {"command", command_},  {"sql", sql},
-      {"result", result},
+      {"time", now_iso()},   {"os_user", os_user()}, {"db_user", session.user()}, {"server", session.describe()},
+      {"command", command_}, {"sql", sql},           {"result", result},
   };
   const std::string line = rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   log::info("audit: " + line);

@@ -17,7 +17,7 @@ namespace pgdba {
 
 struct GlobalOptions {
   ConnOptions conn;
-  std::string output;            // "" means the default, table
+  std::string output;  // "" means the default, table
   bool no_header = false;
   std::string color = "auto";
   bool numeric_as_number = false;
@@ -27,7 +27,7 @@ struct GlobalOptions {
   std::string log_format = "text";
   bool yes = false;
   bool dry_run = false;
-  std::string lock_timeout;      // "" means the default for the session kind
+  std::string lock_timeout;  // "" means the default for the session kind
   std::string statement_timeout;
   std::string audit_log;
 };
@@ -68,8 +68,7 @@ class Context {
   // Runs one mutating statement, or only records it under --dry-run (with
   // its parameter values as a comment); writes the audit record either way
   // (result "dry-run", "ok" or the error). Returns an empty result in --dry-run.
-  pqxx::result mutate(Session& session, const std::string& sql, const std::string& what,
-                      const Params& params = {});
+  pqxx::result mutate(Session& session, const std::string& sql, const std::string& what, const Params& params = {});
   // The statements --dry-run collected, in order.
   const std::vector<std::string>& planned() const { return planned_; }
 

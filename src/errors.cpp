@@ -6,8 +6,12 @@
 
 namespace pgdba {
 
-Error usage_error(const std::string& message) { return Error(ErrorKind::Usage, message); }
-Error failure(const std::string& message) { return Error(ErrorKind::Failed, message); }
+Error usage_error(const std::string& message) {
+  return Error(ErrorKind::Usage, message);
+}
+Error failure(const std::string& message) {
+  return Error(ErrorKind::Failed, message);
+}
 
 namespace {
 
@@ -28,8 +32,7 @@ void split_server_message(const std::string& text, Error& err, std::string& mess
   while (std::getline(in, line)) {
     auto colon = line.find(":  ");
     std::string label = colon == std::string::npos ? std::string() : line.substr(0, colon);
-    if (first && colon != std::string::npos &&
-        (label == "ERROR" || label == "FATAL" || label == "PANIC")) {
+    if (first && colon != std::string::npos && (label == "ERROR" || label == "FATAL" || label == "PANIC")) {
       err.severity = label;
       message = line.substr(colon + 3);
       // Verbose messages start with the SQLSTATE: "42501: must be owner ...".

@@ -9,10 +9,10 @@
 namespace pgdba {
 
 enum class ErrorKind {
-  Failed = 1,     // SQL error, external tool failed, verification failed
-  Usage = 2,      // bad option or value, destructive command refused
-  Connect = 3,    // could not connect, authenticate, or the connection was lost
-  Partial = 4,    // some of several items failed
+  Failed = 1,   // SQL error, external tool failed, verification failed
+  Usage = 2,    // bad option or value, destructive command refused
+  Connect = 3,  // could not connect, authenticate, or the connection was lost
+  Partial = 4,  // some of several items failed
 };
 
 struct Error : std::runtime_error {

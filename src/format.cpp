@@ -51,7 +51,8 @@ std::optional<double> interval_seconds(std::string_view text) {
   double total = 0;
   std::size_t i = 0;
   const auto skip_spaces = [&] {
-    while (i < text.size() && text[i] == ' ') ++i;
+    while (i < text.size() && text[i] == ' ')
+      ++i;
   };
   skip_spaces();
   if (i == text.size()) return std::nullopt;
@@ -59,7 +60,8 @@ std::optional<double> interval_seconds(std::string_view text) {
     // Either "N unit" or "[-]HH:MM:SS[.frac]".
     const std::size_t start = i;
     if (text[i] == '-' || text[i] == '+') ++i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+      ++i;
     if (i == start) return std::nullopt;
     const std::string number(text.substr(start, i - start));
     if (i < text.size() && text[i] == ':') {
@@ -67,14 +69,16 @@ std::optional<double> interval_seconds(std::string_view text) {
       const double hours = std::fabs(std::strtod(number.c_str(), nullptr));
       ++i;
       const std::size_t m0 = i;
-      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+        ++i;
       if (i == m0) return std::nullopt;
       const double minutes = std::strtod(std::string(text.substr(m0, i - m0)).c_str(), nullptr);
       double secs = 0;
       if (i < text.size() && text[i] == ':') {
         ++i;
         const std::size_t s0 = i;
-        while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+        while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+          ++i;
         secs = std::strtod(std::string(text.substr(s0, i - s0)).c_str(), nullptr);
       }
       const double t = hours * 3600 + minutes * 60 + secs;
@@ -83,7 +87,8 @@ std::optional<double> interval_seconds(std::string_view text) {
       const double n = std::strtod(number.c_str(), nullptr);
       skip_spaces();
       const std::size_t u0 = i;
-      while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+      while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])))
+        ++i;
       const std::string_view unit = text.substr(u0, i - u0);
       if (unit == "year" || unit == "years") {
         total += n * 365.25 * 86400;
@@ -123,13 +128,27 @@ void append_json_string(std::string& out, std::string_view s) {
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         out += "\\u00";
         out.push_back(hex[c >> 4]);
@@ -145,17 +164,20 @@ bool is_json_number(std::string_view t) {
   if (i < t.size() && t[i] == '-') ++i;
   if (i == t.size() || !std::isdigit(static_cast<unsigned char>(t[i]))) return false;
   if (t[i] == '0' && i + 1 < t.size() && std::isdigit(static_cast<unsigned char>(t[i + 1]))) return false;
-  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])))
+    ++i;
   if (i < t.size() && t[i] == '.') {
     ++i;
     if (i == t.size() || !std::isdigit(static_cast<unsigned char>(t[i]))) return false;
-    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])))
+      ++i;
   }
   if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
     ++i;
     if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
     if (i == t.size() || !std::isdigit(static_cast<unsigned char>(t[i]))) return false;
-    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])))
+      ++i;
   }
   return i == t.size();
 }
@@ -196,7 +218,8 @@ struct ArrayParser {
         element(out, value, kind);
       } else {
         const std::size_t s = i;
-        while (i < t.size() && t[i] != ',' && t[i] != '}') ++i;
+        while (i < t.size() && t[i] != ',' && t[i] != '}')
+          ++i;
         const std::string_view value = t.substr(s, i - s);
         if (value == "NULL") {
           out += "null";
@@ -222,8 +245,8 @@ struct ArrayParser {
 
 }  // namespace
 
-bool append_json_array(std::string& out, std::string_view text,
-                       void (*element)(std::string&, std::string_view, int), int kind) {
+bool append_json_array(std::string& out, std::string_view text, void (*element)(std::string&, std::string_view, int),
+                       int kind) {
   // Arrays with explicit bounds print as "[0:1]={...}"; the bounds are dropped.
   if (!text.empty() && text[0] == '[') {
     const auto eq = text.find('=');

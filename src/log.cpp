@@ -36,10 +36,14 @@ std::shared_ptr<spdlog::logger>& logger() {
 
 spdlog::level::level_enum to_spd(Level l) {
   switch (l) {
-    case Level::Error: return spdlog::level::err;
-    case Level::Warn: return spdlog::level::warn;
-    case Level::Info: return spdlog::level::info;
-    case Level::Debug: return spdlog::level::debug;
+    case Level::Error:
+      return spdlog::level::err;
+    case Level::Warn:
+      return spdlog::level::warn;
+    case Level::Info:
+      return spdlog::level::info;
+    case Level::Debug:
+      return spdlog::level::debug;
   }
   return spdlog::level::warn;
 }
@@ -66,10 +70,20 @@ void configure(const Settings& s) {
   logger() = lg;
 }
 
-bool enabled(Level level) { return logger()->should_log(to_spd(level)); }
-void error(const std::string& m) { logger()->error(m); }
-void warn(const std::string& m) { logger()->warn(m); }
-void info(const std::string& m) { logger()->info(m); }
-void debug(const std::string& m) { logger()->debug(m); }
+bool enabled(Level level) {
+  return logger()->should_log(to_spd(level));
+}
+void error(const std::string& m) {
+  logger()->error(m);
+}
+void warn(const std::string& m) {
+  logger()->warn(m);
+}
+void info(const std::string& m) {
+  logger()->info(m);
+}
+void debug(const std::string& m) {
+  logger()->debug(m);
+}
 
 }  // namespace pgdba::log

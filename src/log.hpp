@@ -10,8 +10,8 @@ enum class Level { Error, Warn, Info, Debug };
 
 struct Settings {
   Level level = Level::Warn;
-  std::string file;         // also log here when set
-  bool json = false;        // one JSON object per line
+  std::string file;   // also log here when set
+  bool json = false;  // one JSON object per line
 };
 
 // Throws a usage Error if the log file cannot be opened.

@@ -1,3 +1,5 @@
 #include "src/cli.hpp"
 
-int main(int argc, char** argv) { return pgdba::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+  return pgdba::run_cli(argc, argv);
+}

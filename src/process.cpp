@@ -28,7 +28,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   const gid_t gid = pw != nullptr ? pw->pw_gid : 0;
   const std::string home = pw != nullptr ? pw->pw_dir : "";
   std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) throw failure(std::string("fork: ") + std::strerror(errno));

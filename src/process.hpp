@@ -7,8 +7,8 @@
 namespace pgdba {
 
 struct ProcessResult {
-  int exit_code = -1;   // -1 if killed by a signal or could not start
-  std::string output;   // stdout and stderr together
+  int exit_code = -1;  // -1 if killed by a signal or could not start
+  std::string output;  // stdout and stderr together
 };
 
 // Runs argv[0] (looked up in PATH if it has no '/') and waits. `as_user`,

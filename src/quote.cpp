@@ -39,7 +39,8 @@ void check_identifier(std::string_view what, std::string_view name) {
     // PostgreSQL keeps the whole characters within the first 63 bytes.
     std::string cut(name.substr(0, kMaxIdentifierBytes));
     std::size_t lead = cut.size();
-    while (lead > 0 && (static_cast<unsigned char>(cut[lead - 1]) & 0xC0) == 0x80) --lead;
+    while (lead > 0 && (static_cast<unsigned char>(cut[lead - 1]) & 0xC0) == 0x80)
+      --lead;
     if (lead > 0) {
       const auto b = static_cast<unsigned char>(cut[lead - 1]);
       const std::size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;

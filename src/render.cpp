@@ -28,10 +28,14 @@ Format parse_format(const std::string& name) {
 
 std::unique_ptr<ResultSink> make_renderer(const RenderOptions& options, std::FILE* out) {
   switch (options.format) {
-    case Format::Json: return make_json_renderer(options, out, false);
-    case Format::Jsonl: return make_json_renderer(options, out, true);
-    case Format::Csv: return make_csv_renderer(options, out);
-    case Format::Table: break;
+    case Format::Json:
+      return make_json_renderer(options, out, false);
+    case Format::Jsonl:
+      return make_json_renderer(options, out, true);
+    case Format::Csv:
+      return make_csv_renderer(options, out);
+    case Format::Table:
+      break;
   }
   return make_table_renderer(options, out);
 }

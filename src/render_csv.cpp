@@ -1,5 +1,9 @@
-// RFC 4180 CSV, the way psql --csv writes it: NULL is an empty field, an
-// empty string is "", and a field with a comma, quote or line break is quoted.
+// RFC 4180 CSV as COPY ... CSV writes it, so it loads back with COPY FROM:
+// NULL is an empty field, an empty string is "" (psql --csv writes both as
+// nothing), and a field with a comma, quote or line break, or exactly \.,
+// is quoted.
+#include <array>
+
 #include "src/render.hpp"
 #include "src/render_writer.hpp"
 
@@ -9,7 +13,14 @@ namespace {
 
 void append_csv_field(std::string& b, std::string_view v, bool null) {
   if (null) return;
-  if (v.empty() || v.find_first_of(",\"\r\n") != std::string_view::npos) {
+  static const auto special = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : {',', '"', '\r', '\n'}) t[c] = true;
+    return t;
+  }();
+  bool quote = v.empty() || v == "\\.";
+  for (std::size_t i = 0; i < v.size() && !quote; ++i) quote = special[static_cast<unsigned char>(v[i])];
+  if (quote) {
     b += '"';
     for (char c : v) {
       if (c == '"') b += '"';

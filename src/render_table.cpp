@@ -12,10 +12,10 @@ namespace {
 
 // East Asian wide and fullwidth ranges take two terminal columns.
 bool wide(char32_t c) {
-  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
-         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
-         (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-         (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) || (c >= 0xAC00 && c <= 0xD7A3) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) || (c >= 0x1F900 && c <= 0x1F9FF) ||
+         (c >= 0x20000 && c <= 0x3FFFD);
 }
 
 std::size_t display_width(const std::string& s) {
@@ -34,8 +34,8 @@ std::size_t display_width(const std::string& s) {
 }
 
 bool right_aligned(Kind k) {
-  return k == Kind::Integer || k == Kind::Float || k == Kind::Numeric || k == Kind::Bytes ||
-         k == Kind::Seconds || k == Kind::Interval;
+  return k == Kind::Integer || k == Kind::Float || k == Kind::Numeric || k == Kind::Bytes || k == Kind::Seconds ||
+         k == Kind::Interval;
 }
 
 std::string display(const Column& c, CellView cell) {
@@ -80,7 +80,8 @@ class TableRenderer : public ResultSink {
   void row(const CellView* cells) override {
     std::vector<std::string> r;
     r.reserve(columns_.size());
-    for (std::size_t i = 0; i < columns_.size(); ++i) r.push_back(display(columns_[i], cells[i]));
+    for (std::size_t i = 0; i < columns_.size(); ++i)
+      r.push_back(display(columns_[i], cells[i]));
     rows_.push_back(std::move(r));
   }
   void end_table() override {
@@ -90,7 +91,8 @@ class TableRenderer : public ResultSink {
     std::vector<std::size_t> width(columns_.size());
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       width[i] = opts_.header ? display_width(columns_[i].name) : 0;
-      for (const auto& r : rows_) width[i] = std::max(width[i], display_width(r[i]));
+      for (const auto& r : rows_)
+        width[i] = std::max(width[i], display_width(r[i]));
     }
     const auto cell = [&](const std::string& v, std::size_t i, bool right) {
       const std::size_t pad = width[i] - display_width(v);

@@ -14,9 +14,7 @@ namespace pgdba {
 // What a column holds, as far as rendering is concerned. Most kinds come from
 // the PostgreSQL type OID; Bytes and Seconds are set by commands for columns
 // that hold a size in bytes or a duration in seconds.
-enum class Kind {
-  Text, Integer, Float, Numeric, Boolean, Json, Timestamp, Interval, Bytea, Array, Bytes, Seconds
-};
+enum class Kind { Text, Integer, Float, Numeric, Boolean, Json, Timestamp, Interval, Bytea, Array, Bytes, Seconds };
 
 struct Column {
   std::string name;

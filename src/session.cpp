@@ -50,10 +50,16 @@ Session::Session(const std::string& conninfo) : target_(redact_conninfo(conninfo
     conn_ = std::make_unique<pqxx::connection>(conninfo);
   } catch (const std::exception& e) {
     std::string msg = e.what();
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-    for (auto& c : msg) {
-      if (c == '\n') c = ' ';
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+      msg.pop_back();
+    // One line: libpq's multi-line, tab-indented message collapsed.
+    std::string flat;
+    for (char c : msg) {
+      if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+      if (c == ' ' && !flat.empty() && flat.back() == ' ') continue;
+      flat += c;
     }
+    msg = flat;
     throw Error(ErrorKind::Connect, "could not connect to " + target_ + ": " + msg);
   }
 #pragma GCC diagnostic push
@@ -146,7 +152,9 @@ pqxx::result Session::exec_prepared(const std::string& name, const Params& param
   }
 }
 
-int Session::server_version() const { return conn_->server_version(); }
+int Session::server_version() const {
+  return conn_->server_version();
+}
 
 void Session::require_version(int min_version, const std::string& option) const {
   if (server_version() >= min_version) return;
@@ -160,9 +168,15 @@ std::string Session::describe() {
   return std::string(conn_->username()) + "@" + h + ":" + conn_->port() + "/" + conn_->dbname();
 }
 
-std::string Session::user() { return conn_->username(); }
-std::string Session::dbname() { return conn_->dbname(); }
-int Session::backend_pid() const { return conn_->backendpid(); }
+std::string Session::user() {
+  return conn_->username();
+}
+std::string Session::dbname() {
+  return conn_->dbname();
+}
+int Session::backend_pid() const {
+  return conn_->backendpid();
+}
 
 std::vector<Column> columns_of(const pqxx::result& r) {
   std::vector<Column> cols;

@@ -8,7 +8,8 @@ namespace pgdba {
 const std::string& sql_text(const std::string& name) {
   static const auto by_name = [] {
     std::unordered_map<std::string, std::string> m;
-    for (const auto& f : embedded_sql()) m.emplace(f.name, f.text);
+    for (const auto& f : embedded_sql())
+      m.emplace(f.name, f.text);
     return m;
   }();
   const auto it = by_name.find(name);

@@ -10,7 +10,9 @@ namespace pgdba {
 
 namespace {
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
+bool ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80);
+}
 
 void blank(std::string& m, std::size_t from, std::size_t to) {
   for (std::size_t i = from; i < to && i < m.size(); ++i) {
@@ -84,7 +86,8 @@ std::string code_mask(std::string_view sql) {
                !std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
       // $tag$ ... $tag$
       std::size_t j = i + 1;
-      while (j < n && ident_char(sql[j]) && sql[j] != '$') ++j;
+      while (j < n && ident_char(sql[j]) && sql[j] != '$')
+        ++j;
       if (j < n && sql[j] == '$') {
         const std::string tag(sql.substr(i, j - i + 1));
         const std::size_t end = sql.find(tag, j + 1);
@@ -116,13 +119,15 @@ std::vector<Statement> split_statements(std::string_view script) {
     if (b < end) {
       if (mask[b] == '\\') {
         std::size_t e = b;
-        while (e < end && !std::isspace(static_cast<unsigned char>(mask[e]))) ++e;
+        while (e < end && !std::isspace(static_cast<unsigned char>(mask[e])))
+          ++e;
         throw usage_error("line " + std::to_string(l) + ": psql meta-command " + std::string(script.substr(b, e - b)) +
                           " is not supported; pgdba sql runs SQL statements only");
       }
       Statement s;
       std::size_t e = end;
-      while (e > b && std::isspace(static_cast<unsigned char>(script[e - 1]))) --e;
+      while (e > b && std::isspace(static_cast<unsigned char>(script[e - 1])))
+        --e;
       s.text = std::string(script.substr(b, e - b));
       s.line = l;
       std::size_t k = b;

@@ -31,7 +31,8 @@ int spawn(const std::vector<std::string>& args, const std::string& in_path, cons
   std::vector<std::string> argv{binary()};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargs;
-  for (auto& a : argv) cargs.push_back(a.data());
+  for (auto& a : argv)
+    cargs.push_back(a.data());
   cargs.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
@@ -74,7 +75,8 @@ const Env& cluster() {
   static const Env env = [] {
     const char* path = std::getenv("PGDBA_TEST_ENV");
     Env e = load_env(path != nullptr ? path : PGDBA_TEST_ENV);
-    for (const auto& [k, v] : e) setenv(k.c_str(), v.c_str(), 1);
+    for (const auto& [k, v] : e)
+      setenv(k.c_str(), v.c_str(), 1);
     unsetenv("PGSERVICE");
     unsetenv("PGOPTIONS");
     return e;
@@ -120,8 +122,8 @@ Run wait_pgdba(const Background& b) {
 
 pqxx::connection connect(const std::string& dbname, const std::string& user) {
   const Env& e = cluster();
-  return pqxx::connection("host=" + e.at("PGHOST") + " port=" + e.at("PGPORT") + " user=" + user +
-                          " dbname='" + dbname + "' application_name=pgdba_tests");
+  return pqxx::connection("host=" + e.at("PGHOST") + " port=" + e.at("PGPORT") + " user=" + user + " dbname='" +
+                          dbname + "' application_name=pgdba_tests");
 }
 
 std::string query_value(const std::string& sql, const std::string& dbname) {
@@ -156,11 +158,14 @@ std::string temp_file(const std::string& text, const std::string& suffix) {
   return path;
 }
 
-nlohmann::json parse_json(const std::string& text) { return nlohmann::json::parse(text); }
+nlohmann::json parse_json(const std::string& text) {
+  return nlohmann::json::parse(text);
+}
 
 std::size_t count_lines(const std::string& text) {
   std::size_t n = 0;
-  for (char c : text) n += c == '\n';
+  for (char c : text)
+    n += c == '\n';
   return n;
 }
 

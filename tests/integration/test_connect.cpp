@@ -45,23 +45,25 @@ TEST_CASE("global options work before or after the command", "[cli]") {
 TEST_CASE("connection options: flags, --dsn and URI, application_name", "[connect]") {
   const auto& c = it::cluster();
   const it::Env no_env{{"PGHOST", ""}, {"PGPORT", ""}, {"PGUSER", ""}, {"PGDATABASE", ""}};
-  const auto flags = pgdba({"-h", c.at("PGHOST"), "-p", c.at("PGPORT"), "-U", "postgres", "-d", "template1", "sql", "-c",
-                            "select current_database() as db, current_setting('application_name') as app", "-o",
-                            "json"},
-                           "", no_env);
+  const auto flags =
+      pgdba({"-h", c.at("PGHOST"), "-p", c.at("PGPORT"), "-U", "postgres", "-d", "template1", "sql", "-c",
+             "select current_database() as db, current_setting('application_name') as app", "-o", "json"},
+            "", no_env);
   REQUIRE(flags.code == 0);
   CHECK(it::parse_json(flags.out)[0]["db"] == "template1");
   CHECK(it::parse_json(flags.out)[0]["app"] == "pgdba");
 
-  const auto dsn = pgdba({"--dsn", "host=" + c.at("PGHOST") + " port=" + c.at("PGPORT") + " user=postgres dbname=postgres",
-                          "sql", "-c", "select current_user as u", "-o", "json"},
-                         "", no_env);
+  const auto dsn =
+      pgdba({"--dsn", "host=" + c.at("PGHOST") + " port=" + c.at("PGPORT") + " user=postgres dbname=postgres", "sql",
+             "-c", "select current_user as u", "-o", "json"},
+            "", no_env);
   REQUIRE(dsn.code == 0);
   CHECK(it::parse_json(dsn.out)[0]["u"] == "postgres");
 
   // A URI with a socket directory; -d overrides its database.
   std::string host;
-  for (char ch : c.at("PGHOST")) host += ch == '/' ? std::string("%2F") : std::string(1, ch);
+  for (char ch : c.at("PGHOST"))
+    host += ch == '/' ? std::string("%2F") : std::string(1, ch);
   const auto uri = pgdba({"--dsn", "postgresql://postgres@" + host + ":" + c.at("PGPORT") + "/postgres", "-d",
                           "template1", "sql", "-c", "select current_database() as db", "-o", "json"},
                          "", no_env);
@@ -99,7 +101,8 @@ TEST_CASE("a server killed in the middle of sql -f: exit 3 and a clear error", "
     try {
       pqxx::connection c("host=" + env.at("PGHOST") + " port=" + env.at("PGPORT") + " user=postgres dbname=postgres");
       pqxx::nontransaction tx(c);
-      sleeping = !tx.exec("select 1 from pg_stat_activity where application_name = 'pgdba' and wait_event = 'PgSleep'").empty();
+      sleeping = !tx.exec("select 1 from pg_stat_activity where application_name = 'pgdba' and wait_event = 'PgSleep'")
+                      .empty();
     } catch (const std::exception&) {
     }
   }

@@ -45,8 +45,7 @@ TEST_CASE("db list shows every database in table and json form", "[db]") {
     if (r["name"] == "postgres") {
       saw_postgres = true;
       CHECK(r["size"].is_number_integer());
-      CHECK(r["size"].get<long long>() ==
-            std::stoll(it::query_value("select pg_database_size('postgres')")));
+      CHECK(r["size"].get<long long>() == std::stoll(it::query_value("select pg_database_size('postgres')")));
       CHECK(r["encoding"] == "UTF8");
     }
   }
@@ -235,7 +234,8 @@ TEST_CASE("mutations are written to the audit log as JSON lines", "[db][safety]"
   std::ifstream in(log);
   std::vector<nlohmann::json> recs;
   std::string line;
-  while (std::getline(in, line)) recs.push_back(it::parse_json(line));
+  while (std::getline(in, line))
+    recs.push_back(it::parse_json(line));
   REQUIRE(recs.size() == 2);
   CHECK(recs[0]["sql"].get<std::string>().find("CREATE DATABASE") == 0);
   CHECK(recs[1]["sql"].get<std::string>().find("DROP DATABASE") == 0);

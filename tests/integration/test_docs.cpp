@@ -21,7 +21,8 @@ std::set<std::string> command_paths() {
   REQUIRE(r.code == 0);
   std::set<std::string> paths;
   static const std::regex known(R"re("\s([a-z][a-z -]*)"\) path=)re");
-  for (std::sregex_iterator m(r.out.begin(), r.out.end(), known), end; m != end; ++m) paths.insert((*m)[1]);
+  for (std::sregex_iterator m(r.out.begin(), r.out.end(), known), end; m != end; ++m)
+    paths.insert((*m)[1]);
   return paths;
 }
 
@@ -40,19 +41,22 @@ TEST_CASE("man/pgdba.1 is up to date with the command definitions", "[docs]") {
 TEST_CASE("every command has --help, a man entry and a completion entry", "[docs]") {
   const auto man = pgdba({"completion", "man"}).out;
   const auto paths = command_paths();
-  for (const std::string noun : {"db", "schema", "sql", "sandbox", "completion"}) CHECK(paths.count(noun) == 1);
+  for (const std::string noun : {"db", "schema", "sql", "sandbox", "completion"})
+    CHECK(paths.count(noun) == 1);
   CHECK(paths.size() > 15);
   for (const auto& path : paths) {
     INFO(path);
     std::vector<std::string> args;
     std::istringstream words(path);
-    for (std::string w; words >> w;) args.push_back(w);
+    for (std::string w; words >> w;)
+      args.push_back(w);
     args.push_back("--help");
     const auto help = pgdba(args);
     CHECK(help.code == 0);
     CHECK(help.out.find("Usage:") != std::string::npos);
     std::string roff_path;
-    for (char ch : path) roff_path += ch == '-' ? std::string("\\-") : std::string(1, ch);
+    for (char ch : path)
+      roff_path += ch == '-' ? std::string("\\-") : std::string(1, ch);
     CHECK(man.find(".SS \"pgdba " + roff_path + "\"") != std::string::npos);
   }
   // Nothing without a description: an empty line after .TP/.B would show it.

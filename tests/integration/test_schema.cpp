@@ -51,8 +51,9 @@ TEST_CASE("schema create, list, rename, drop with hostile names", "[schema]") {
 
 TEST_CASE("schema list counts tables and their size, system schemas on request", "[schema]") {
   Scratch s;
-  REQUIRE(pgdba({"-d", s.db, "sql", "-c", "create schema app; create table app.t(id int); "
-                                           "insert into app.t select generate_series(1, 1000)"})
+  REQUIRE(pgdba({"-d", s.db, "sql", "-c",
+                 "create schema app; create table app.t(id int); "
+                 "insert into app.t select generate_series(1, 1000)"})
               .code == 0);
   const auto list = pgdba({"-d", s.db, "schema", "list", "-o", "json"});
   REQUIRE(list.code == 0);
@@ -63,8 +64,7 @@ TEST_CASE("schema list counts tables and their size, system schemas on request",
     if (r["name"] == "app") {
       found = true;
       CHECK(r["tables"] == 1);
-      CHECK(r["size"].get<long long>() ==
-            std::stoll(it::query_value("select pg_total_relation_size('app.t')", s.db)));
+      CHECK(r["size"].get<long long>() == std::stoll(it::query_value("select pg_total_relation_size('app.t')", s.db)));
     }
   }
   CHECK(found);

@@ -138,8 +138,9 @@ TEST_CASE("sql --single-transaction rolls everything back on error", "[sql]") {
 TEST_CASE("a script's own BEGIN/COMMIT survives queries read through the cursor", "[sql]") {
   Scratch s;
   REQUIRE(s.sql({"-c", "create table t(id int)"}).code == 0);
-  const auto r = s.sql({"-c", "begin; insert into t values (1); select count(*) from t; rollback; select count(*) as n from t",
-                        "-o", "json"});
+  const auto r =
+      s.sql({"-c", "begin; insert into t values (1); select count(*) from t; rollback; select count(*) as n from t",
+             "-o", "json"});
   REQUIRE(r.code == 0);
   const auto j = it::parse_json(r.out);
   CHECK(j["statement_3"][0]["count"] == 1);
@@ -197,8 +198,8 @@ TEST_CASE("large results stream: jsonl and csv match the server row for row", "[
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const auto& r = rows[static_cast<pqxx::result::size_type>(k)];
     const auto& p = parsed[k + 1];
-    if (p.size() != 4 || p[0] != r[0].c_str() || p[1] != r[1].c_str() ||
-        p[2] != (r[2].is_null() ? "" : r[2].c_str()) || p[3] != r[3].c_str()) {
+    if (p.size() != 4 || p[0] != r[0].c_str() || p[1] != r[1].c_str() || p[2] != (r[2].is_null() ? "" : r[2].c_str()) ||
+        p[3] != r[3].c_str()) {
       ++mismatches;
     }
   }
@@ -242,9 +243,10 @@ TEST_CASE("sql --batch inserts every CSV row in one transaction", "[sql][batch]"
 
   // Not an INSERT ... VALUES: prepared EXECUTEs, many per round trip.
   std::string updates;
-  for (int i = 1; i <= 1200; ++i) updates += std::to_string(i) + ",'new " + std::to_string(i) + "'\n";
-  const auto u = s.sql({"-c", "update b set t = $2 where id = $1::int", "--batch", it::temp_file(updates, ".csv"),
-                        "-o", "json"});
+  for (int i = 1; i <= 1200; ++i)
+    updates += std::to_string(i) + ",'new " + std::to_string(i) + "'\n";
+  const auto u =
+      s.sql({"-c", "update b set t = $2 where id = $1::int", "--batch", it::temp_file(updates, ".csv"), "-o", "json"});
   REQUIRE(u.code == 0);
   CHECK(it::parse_json(u.out)[0]["method"] == "prepared execute");
   CHECK(it::parse_json(u.out)[0]["rows"] == 1200);
@@ -256,7 +258,8 @@ TEST_CASE("sql --batch: a bad row names its line and nothing is committed", "[sq
   Scratch s;
   REQUIRE(s.sql({"-c", "create table b(id int primary key, t text)"}).code == 0);
   std::string csv;
-  for (int i = 1; i <= 1500; ++i) csv += std::to_string(i == 1234 ? 5 : i) + ",x\n";
+  for (int i = 1; i <= 1500; ++i)
+    csv += std::to_string(i == 1234 ? 5 : i) + ",x\n";
   const auto dup = s.sql({"-c", "insert into b values ($1, $2)", "--batch", it::temp_file(csv, ".csv")});
   CHECK(dup.code == 1);
   CHECK(dup.err.find("line 1234") != std::string::npos);
@@ -268,8 +271,8 @@ TEST_CASE("sql --batch: a bad row names its line and nothing is committed", "[sq
   CHECK(wide.err.find("line 2 has 3 field(s)") != std::string::npos);
   CHECK(s.value("select count(*) from b") == "0");
 
-  const auto typed = s.sql({"-c", "update b set t = $2 where id = $1::int", "--batch",
-                            it::temp_file("1,a\nnope,b\n", ".csv")});
+  const auto typed =
+      s.sql({"-c", "update b set t = $2 where id = $1::int", "--batch", it::temp_file("1,a\nnope,b\n", ".csv")});
   CHECK(typed.code == 1);
   CHECK(typed.err.find("line 2") != std::string::npos);
 }

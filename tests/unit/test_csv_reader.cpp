@@ -44,11 +44,14 @@ std::vector<Record> read_all(const std::string& content) {
   CsvReader r(f.path());
   std::vector<Record> out;
   Fields fields;
-  while (r.next(fields)) out.push_back({fields, r.line()});
+  while (r.next(fields))
+    out.push_back({fields, r.line()});
   return out;
 }
 
-Fields F(std::initializer_list<std::optional<std::string>> l) { return Fields(l); }
+Fields F(std::initializer_list<std::optional<std::string>> l) {
+  return Fields(l);
+}
 
 }  // namespace
 
@@ -109,8 +112,7 @@ TEST_CASE("csv_reader: an unterminated quote is a usage error naming the line", 
     FAIL("unterminated quote accepted");
   } catch (const Error& e) {
     CHECK(e.kind == ErrorKind::Usage);
-    CHECK_THAT(e.what(), Catch::Contains("line 2") && Catch::Contains("unterminated") &&
-                             Catch::Contains(f.path()));
+    CHECK_THAT(e.what(), Catch::Contains("line 2") && Catch::Contains("unterminated") && Catch::Contains(f.path()));
   }
 }
 

@@ -45,8 +45,12 @@ std::string json_of(Column c, const char* text, bool numeric_as_number = false) 
   return out;
 }
 
-Column col(Kind k) { return Column{"c", k, Kind::Text}; }
-Column arr(Kind element) { return Column{"c", Kind::Array, element}; }
+Column col(Kind k) {
+  return Column{"c", k, Kind::Text};
+}
+Column arr(Kind element) {
+  return Column{"c", Kind::Array, element};
+}
 
 // A table with one column of every kind, one full row and one all-NULL row.
 Table typed_table() {
@@ -98,8 +102,8 @@ TEST_CASE("JSON typing: scalars", "[render][json]") {
   CHECK(json_of(col(Kind::Bytea), "\\x00ff") == R"("\\x00ff")");
   CHECK(json_of(col(Kind::Bytes), "8192") == "8192");
   CHECK(json_of(col(Kind::Seconds), "0.25") == "0.25");
-  for (Kind k : {Kind::Text, Kind::Integer, Kind::Numeric, Kind::Boolean, Kind::Json, Kind::Timestamp,
-                 Kind::Interval, Kind::Bytea, Kind::Array, Kind::Bytes, Kind::Seconds}) {
+  for (Kind k : {Kind::Text, Kind::Integer, Kind::Numeric, Kind::Boolean, Kind::Json, Kind::Timestamp, Kind::Interval,
+                 Kind::Bytea, Kind::Array, Kind::Bytes, Kind::Seconds}) {
     CHECK(json_of(col(k), nullptr) == "null");
   }
 }
@@ -202,7 +206,8 @@ TEST_CASE("json: several tables render as an object of sections", "[render][json
   Table c("third", {Column{"z", Kind::Boolean, Kind::Text}});
   c.add_row({std::string("f")});
   const std::string out = render({a, b, c}, fmt(Format::Json));
-  CHECK(out == "{\n\"first\": [\n  {\"x\":1},\n  {\"x\":2}\n],\n\"second\": [],\n\"third\": [\n  {\"z\":false}\n]\n}\n");
+  CHECK(out ==
+        "{\n\"first\": [\n  {\"x\":1},\n  {\"x\":2}\n],\n\"second\": [],\n\"third\": [\n  {\"z\":false}\n]\n}\n");
   const auto j = nlohmann::json::parse(out);
   CHECK(j["first"][1]["x"] == 2);
   CHECK(j["second"].empty());
@@ -255,10 +260,9 @@ TEST_CASE("csv: RFC 4180 quoting, NULL empty, empty string quoted", "[render][cs
 TEST_CASE("csv: values are PostgreSQL text, sections separated by a blank line", "[render][csv]") {
   Table t("t", {Column{"b", Kind::Boolean, Kind::Text}, Column{"tags", Kind::Array, Kind::Text},
                 Column{"size", Kind::Bytes, Kind::Text}, Column{"ts", Kind::Timestamp, Kind::Text}});
-  t.add_row({std::string("t"), std::string(R"({a,"b c"})"), std::string("8192"),
-             std::string("2026-01-02 03:04:05+00")});
-  CHECK(render({t}, fmt(Format::Csv)) ==
-        "b,tags,size,ts\nt,\"{a,\"\"b c\"\"}\",8192,2026-01-02 03:04:05+00\n");
+  t.add_row(
+      {std::string("t"), std::string(R"({a,"b c"})"), std::string("8192"), std::string("2026-01-02 03:04:05+00")});
+  CHECK(render({t}, fmt(Format::Csv)) == "b,tags,size,ts\nt,\"{a,\"\"b c\"\"}\",8192,2026-01-02 03:04:05+00\n");
 
   Table a("a", {Column{"x", Kind::Integer, Kind::Text}});
   a.add_row({std::string("1")});

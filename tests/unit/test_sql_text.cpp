@@ -12,13 +12,15 @@ namespace {
 
 std::vector<std::string> texts(const std::vector<Statement>& v) {
   std::vector<std::string> out;
-  for (const auto& s : v) out.push_back(s.text);
+  for (const auto& s : v)
+    out.push_back(s.text);
   return out;
 }
 
 std::vector<int> lines(const std::vector<Statement>& v) {
   std::vector<int> out;
-  for (const auto& s : v) out.push_back(s.line);
+  for (const auto& s : v)
+    out.push_back(s.line);
   return out;
 }
 
