@@ -153,6 +153,7 @@ TEST_CASE("redact_conninfo never shows the password", "[conninfo]") {
 
   // Keywords the string leaves out are filled from libpq's defaults (PG*
   // variables, compiled-in port), so the message names the real target.
+  for (const char* v : {"PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE"}) unsetenv(v);
   setenv("PGPORT", "6543", 1);
   setenv("PGUSER", "envuser", 1);
   CHECK(redact_conninfo("postgresql://alice:s3cret@dbhost/app") == "host=dbhost port=6543 user=alice dbname=app");
