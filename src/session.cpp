@@ -60,7 +60,10 @@ Session::Session(const std::string& conninfo) : target_(redact_conninfo(conninfo
       flat += c;
     }
     msg = flat;
-    throw Error(ErrorKind::Connect, "could not connect to " + target_ + ": " + msg);
+    Error err(ErrorKind::Connect, "could not connect to " + target_ + ": " + msg);
+    err.sqlstate = "08001";  // sqlclient_unable_to_establish_sqlconnection
+    err.severity = "FATAL";
+    throw err;
   }
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
