@@ -178,6 +178,11 @@ Table status_table(const std::string& dir) {
 Result sandbox_up(Context& ctx, const SandboxOptions& o) {
   const std::string dir = sandbox_dir(o);
   const bool exists = fs::exists(data_dir(dir) + "/PG_VERSION");
+  if (ctx.dry_run()) {
+    if (!exists) ctx.plan(postgres_bindir() + "/initdb -D " + data_dir(dir) + " -U postgres --auth=trust -E UTF8");
+    ctx.plan(postgres_bindir() + "/pg_ctl start -w -D " + data_dir(dir));
+    return {};
+  }
   if (!exists) {
     const int port = choose_port(o.port);
     const std::string sock = dir + "/.s.PGSQL." + std::to_string(port);
@@ -203,7 +208,6 @@ Result sandbox_up(Context& ctx, const SandboxOptions& o) {
   const auto present =
       s.exec("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_stat_statements'", "looking up extensions");
   if (present.empty()) s.exec("CREATE EXTENSION pg_stat_statements SCHEMA public", "creating pg_stat_statements");
-  (void)ctx;
   return {status_table(dir)};
 }
 
@@ -216,6 +220,11 @@ Result sandbox_down(Context& ctx, const SandboxOptions& o) {
     throw failure("no sandbox in \"" + dir + "\"");
   }
   if (o.destroy) ctx.confirm("stop the sandbox and delete \"" + dir + "\" with all its data");
+  if (ctx.dry_run()) {
+    ctx.plan(postgres_bindir() + "/pg_ctl stop -w -m fast -D " + data_dir(dir));
+    if (o.destroy) ctx.plan("rm -rf " + dir);
+    return {};
+  }
   Table t = action_table();
   if (running(dir)) {
     check_result(pg("pg_ctl", {"stop", "-w", "-m", "fast", "-D", data_dir(dir)}), "stopping the server");

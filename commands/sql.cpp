@@ -170,7 +170,16 @@ void run_sql(Context& ctx, const SqlOptions& o) {
   }
   Session& s = ctx.session(SessionKind::User);
   if (!o.batch.empty()) {
-    emit_result(run_batch(ctx, s, statements[0].text, o), ctx.sink());
+    const std::string audited = statements[0].text + " -- once per row of " + o.batch;
+    Result r;
+    try {
+      r = run_batch(ctx, s, statements[0].text, o);
+    } catch (const Error& e) {
+      if (!ctx.options().audit_log.empty()) ctx.record_audit(s, audited, std::string("error: ") + e.what());
+      throw;
+    }
+    if (!ctx.options().audit_log.empty()) ctx.record_audit(s, audited, "ok: " + *r[0].row(0)[0] + " rows");
+    emit_result(r, ctx.sink());
     return;
   }
   const bool sectioned = statements.size() > 1;

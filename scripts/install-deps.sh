@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config ccache git
   libpqxx-dev libpq-dev libcli11-dev libspdlog-dev nlohmann-json3-dev catch2
   postgresql-15 postgresql-client-15 postgresql-contrib
-  python3 python3-psycopg2 hyperfine time
+  python3 python3-psycopg2 hyperfine time jq
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -16,6 +16,11 @@ TEST_CASE("sandbox up, status, env, down --destroy", "[sandbox]") {
   const std::string dir = std::string(tmpl) + "/cluster";
   chmod(tmpl, 0755);  // as root, the postgres OS user must reach the cluster
 
+  const auto dry = pgdba({"sandbox", "up", "--dir", dir, "--dry-run"});
+  CHECK(dry.code == 0);
+  CHECK(dry.out.find("initdb") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir));
+
   const auto up = pgdba({"sandbox", "up", "--dir", dir, "-o", "json"});
   REQUIRE(up.code == 0);
   const auto st = it::parse_json(up.out)[0];
@@ -42,6 +47,9 @@ TEST_CASE("sandbox up, status, env, down --destroy", "[sandbox]") {
 
   // Running up again on a running sandbox is harmless.
   CHECK(pgdba({"sandbox", "up", "--dir", dir}).code == 0);
+  CHECK(pgdba({"sandbox", "status", "--dir", dir}).out.find(" t ") != std::string::npos);
+
+  CHECK(pgdba({"sandbox", "down", "--dir", dir, "--destroy", "--dry-run"}).code == 0);
   CHECK(pgdba({"sandbox", "status", "--dir", dir}).out.find(" t ") != std::string::npos);
 
   const auto refused = pgdba({"sandbox", "down", "--dir", dir, "--destroy"});

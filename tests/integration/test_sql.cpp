@@ -266,7 +266,14 @@ TEST_CASE("sql --batch: a bad row names its line and nothing is committed", "[sq
   CHECK(dup.err.find("duplicate key") != std::string::npos);
   CHECK(s.value("select count(*) from b") == "0");
 
-  const auto wide = s.sql({"-c", "insert into b values ($1, $2)", "--batch", it::temp_file("1,a\n2,b,c\n", ".csv")});
+  const std::string audit = it::temp_file("", ".jsonl");
+  const auto wide = pgdba({"-d", s.db, "--audit-log", audit, "sql", "-c", "insert into b values ($1, $2)", "--batch",
+                           it::temp_file("1,a\n2,b,c\n", ".csv")});
+  std::ifstream audit_in(audit);
+  std::string record;
+  REQUIRE(std::getline(audit_in, record));
+  CHECK(it::parse_json(record)["result"].get<std::string>().find("error: ") == 0);
+  CHECK(it::parse_json(record)["sql"].get<std::string>().find("once per row of") != std::string::npos);
   CHECK(wide.code == 2);
   CHECK(wide.err.find("line 2 has 3 field(s)") != std::string::npos);
   CHECK(s.value("select count(*) from b") == "0");
