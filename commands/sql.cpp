@@ -72,15 +72,16 @@ class StatementRunner {
       if (own_tx) s_.exec("BEGIN", "starting a transaction for the cursor");
       s_.exec("DECLARE pgdba_cursor NO SCROLL CURSOR FOR " + st.text, params_, "");
       bool begun = false;
-      for (;;) {
-        const pqxx::result r = s_.exec(fetch, "fetching rows");
-        if (!begun) {
-          ctx_.sink().begin_table(name_, columns_of(r));
-          begun = true;
-        }
-        emit_rows(r, ctx_.sink());
-        if (r.size() < static_cast<pqxx::result::size_type>(o_.fetch_size)) break;
-      }
+      s_.fetch_all(
+          fetch, static_cast<std::size_t>(o_.fetch_size),
+          [&](const pqxx::result& r) {
+            if (!begun) {
+              ctx_.sink().begin_table(name_, columns_of(r));
+              begun = true;
+            }
+            emit_rows(r, ctx_.sink());
+          },
+          "");
       ctx_.sink().end_table();
       s_.exec("CLOSE pgdba_cursor", "closing the cursor");
       if (own_tx) s_.exec("COMMIT", "committing");

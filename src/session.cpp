@@ -2,6 +2,7 @@
 
 #include <pqxx/errorhandler>
 #include <pqxx/except>
+#include <pqxx/pipeline>
 #include <pqxx/prepared_statement>
 #include <pqxx/version>
 
@@ -136,6 +137,33 @@ pqxx::result Session::exec(const std::string& sql, const Params& params, const s
   } catch (...) {
     log_done(sql, ms_since(t0), "failed");
     fail(what);
+  }
+}
+
+void Session::fetch_all(const std::string& query, std::size_t batch,
+                        const std::function<void(const pqxx::result&)>& consume, const std::string& what) {
+  std::size_t batches = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    pqxx::pipeline p(tx());
+    p.retain(0);
+    auto id = p.insert(query);
+    for (;;) {
+      const pqxx::result r = p.retrieve(id);
+      ++batches;
+      const bool more = r.size() >= batch;
+      if (more) id = p.insert(query);
+      consume(r);
+      if (!more) break;
+    }
+  } catch (const Error&) {
+    throw;  // from consume: the output failed, not the server
+  } catch (...) {
+    log_done(query, ms_since(t0), "failed");
+    fail(what);
+  }
+  if (log::enabled(log::Level::Debug)) {
+    log_done(query + " (x" + std::to_string(batches) + ", pipelined)", ms_since(t0), "ok");
   }
 }
 

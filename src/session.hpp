@@ -7,6 +7,7 @@
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,11 @@ class Session {
   // Runs one statement; `what` ("listing databases") prefixes any error.
   pqxx::result exec(const std::string& sql, const std::string& what);
   pqxx::result exec(const std::string& sql, const Params& params, const std::string& what);
+  // Runs `query` (a FETCH) again and again, handing each result to
+  // `consume`, until a result has fewer than `batch` rows. The next FETCH is
+  // sent before `consume` runs, so the server works while pgdba renders.
+  void fetch_all(const std::string& query, std::size_t batch, const std::function<void(const pqxx::result&)>& consume,
+                 const std::string& what);
   // Prepares `sql` under `name` for exec_prepared on this session.
   void prepare(const std::string& name, const std::string& sql);
   pqxx::result exec_prepared(const std::string& name, const Params& params, const std::string& what);

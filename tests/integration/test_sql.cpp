@@ -1,6 +1,7 @@
 // sql -c / -f / --param / --single-transaction / --batch against the test cluster.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -206,7 +207,7 @@ TEST_CASE("large results stream: jsonl and csv match the server row for row", "[
   CHECK(mismatches == 0);
 }
 
-TEST_CASE("the cursor really streams: fetches in --fetch-size chunks", "[sql][stream]") {
+TEST_CASE("the cursor really streams: the server sees one FETCH per --fetch-size rows", "[sql][stream]") {
   Scratch s;
   const std::string log = it::temp_file("");
   const auto r = pgdba({"-d", s.db, "-vv", "--log-file", log, "sql", "-c", "select generate_series(1, 2500) as g",
@@ -214,14 +215,22 @@ TEST_CASE("the cursor really streams: fetches in --fetch-size chunks", "[sql][st
   REQUIRE(r.code == 0);
   CHECK(it::count_lines(r.out) == 2501);
   std::ifstream in(log);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  CHECK(text.find("DECLARE pgdba_cursor") != std::string::npos);
+  CHECK(text.find("FETCH FORWARD 1000 FROM pgdba_cursor (x3, pipelined)") != std::string::npos);
+
+  // What the server saw (the harness logs every statement): three FETCHes.
   std::size_t fetches = 0;
-  for (std::size_t p = text.find("FETCH FORWARD 1000"); p != std::string::npos;
-       p = text.find("FETCH FORWARD 1000", p + 1)) {
-    ++fetches;
+  const std::string marker = "@" + s.db + "/pgdba ";
+  for (const auto& f : std::filesystem::directory_iterator(it::cluster().at("PGDBA_CLUSTER_DIR") + "/data/log")) {
+    std::ifstream server_log(f.path());
+    for (std::string line; std::getline(server_log, line);) {
+      if (line.find(marker) != std::string::npos && line.find("FETCH FORWARD 1000 FROM pgdba_cursor") != std::string::npos) {
+        ++fetches;
+      }
+    }
   }
   CHECK(fetches == 3);
-  CHECK(text.find("DECLARE pgdba_cursor") != std::string::npos);
 }
 
 TEST_CASE("sql --batch inserts every CSV row in one transaction", "[sql][batch]") {
