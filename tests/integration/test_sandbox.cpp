@@ -2,8 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "tests/integration/harness.hpp"
@@ -70,4 +72,33 @@ TEST_CASE("sandbox refuses port 5432 and reports a missing sandbox", "[sandbox]"
   const auto env = pgdba({"sandbox", "env", "--dir", "/tmp/pgdba-never-created"});
   CHECK(env.code == 1);
   CHECK(env.err.find("sandbox up") != std::string::npos);
+}
+
+TEST_CASE("sandbox works for a normal OS user too", "[sandbox]") {
+  if (geteuid() != 0) {
+    SUCCEED("already running as a normal user: the test above covers it");
+    return;
+  }
+  // As root, run pgdba as the unprivileged postgres OS user: no setuid path.
+  char tmpl[] = "/tmp/pgdba-sbx-user-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  REQUIRE(chown(tmpl, 0, 0) == 0);
+  chmod(tmpl, 01777);
+  const std::string dir = std::string(tmpl) + "/mine";
+  // A copy of the binary: the build tree may sit where postgres cannot go.
+  const std::string bin = std::string(tmpl) + "/pgdba";
+  std::filesystem::copy_file(PGDBA_BIN, bin);
+  chmod(bin.c_str(), 0755);
+  const std::string as_user = "runuser -u postgres -- env HOME=/var/lib/postgresql " + bin;
+  const auto sh = [&](const std::string& args) {
+    const int status = std::system((as_user + " " + args + " >/dev/null 2>&1").c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  REQUIRE(sh("sandbox up --dir " + dir) == 0);
+  struct stat st {};
+  REQUIRE(stat((dir + "/data").c_str(), &st) == 0);
+  CHECK(st.st_uid != 0);
+  CHECK(sh("sandbox down --dir " + dir + " --destroy --yes") == 0);
+  CHECK_FALSE(std::filesystem::exists(dir));
+  std::filesystem::remove_all(tmpl);
 }
