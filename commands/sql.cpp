@@ -199,12 +199,7 @@ void run_sql(Context& ctx, const SqlOptions& o) {
     } catch (Error& e) {
       if (sectioned || !o.file.empty()) {
         const std::string where = "statement " + std::to_string(i + 1) + " (line " + std::to_string(st.line) + ")";
-        Error located(e.kind, where + ": " + e.what());
-        located.sqlstate = e.sqlstate;
-        located.severity = e.severity;
-        located.detail = e.detail;
-        located.hint = e.hint;
-        e = located;
+        e = with_prefix(e, where);
       }
       if (o.on_error == "continue" && e.kind != ErrorKind::Connect) {
         log::error(e.what());

@@ -197,21 +197,14 @@ class BatchRunner {
   void locate_failure(const std::vector<Row>& chunk, const std::vector<long>& lines, const Error& original) {
     for (std::size_t i = 0; i < chunk.size(); ++i) {
       try {
-        s_.exec(execute_one(chunk[i]), "running the statement");
+        s_.exec(execute_one(chunk[i]), "");
       } catch (const Error& e) {
-        Error located(e.kind,
-                      o_.batch + ": line " + std::to_string(lines[i]) + ": " + e.what() + "; nothing was committed");
-        located.sqlstate = e.sqlstate;
-        located.severity = e.severity;
-        located.detail = e.detail;
-        located.hint = e.hint;
-        throw located;
+        throw with_prefix(e, o_.batch + ": line " + std::to_string(lines[i]), "; nothing was committed");
       }
     }
-    Error whole(original.kind, o_.batch + ": rows at lines " + std::to_string(lines.front()) + "-" +
-                                   std::to_string(lines.back()) + ": " + original.what() + "; nothing was committed");
-    whole.sqlstate = original.sqlstate;
-    throw whole;
+    throw with_prefix(
+        original, o_.batch + ": rows at lines " + std::to_string(lines.front()) + "-" + std::to_string(lines.back()),
+        "; nothing was committed");
   }
 
   Session& s_;

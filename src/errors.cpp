@@ -13,6 +13,16 @@ Error failure(const std::string& message) {
   return Error(ErrorKind::Failed, message);
 }
 
+Error with_prefix(const Error& e, const std::string& prefix, const std::string& suffix) {
+  Error out(e.kind, prefix + ": " + e.what() + suffix);
+  out.sqlstate = e.sqlstate;
+  out.severity = e.severity;
+  out.detail = e.detail;
+  out.hint = e.hint;
+  out.target = e.target;
+  return out;
+}
+
 namespace {
 
 std::string trim(std::string s) {

@@ -27,6 +27,9 @@ struct Error : std::runtime_error {
 };
 
 Error usage_error(const std::string& message);
+// The same error with "prefix: " in front of its message (and `suffix`
+// after it), every other field kept.
+Error with_prefix(const Error& e, const std::string& prefix, const std::string& suffix = "");
 Error failure(const std::string& message);
 
 // Converts whatever a libpqxx call threw into an Error, with `context`

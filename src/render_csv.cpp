@@ -15,11 +15,13 @@ void append_csv_field(std::string& b, std::string_view v, bool null) {
   if (null) return;
   static const auto special = [] {
     std::array<bool, 256> t{};
-    for (unsigned char c : {',', '"', '\r', '\n'}) t[c] = true;
+    for (unsigned char c : {',', '"', '\r', '\n'})
+      t[c] = true;
     return t;
   }();
   bool quote = v.empty() || v == "\\.";
-  for (std::size_t i = 0; i < v.size() && !quote; ++i) quote = special[static_cast<unsigned char>(v[i])];
+  for (std::size_t i = 0; i < v.size() && !quote; ++i)
+    quote = special[static_cast<unsigned char>(v[i])];
   if (quote) {
     b += '"';
     for (char c : v) {

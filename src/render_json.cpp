@@ -14,12 +14,6 @@ void append_scalar(std::string& out, std::string_view v, int kind_int, bool nume
   switch (static_cast<Kind>(kind_int)) {
     case Kind::Integer:
     case Kind::Bytes:
-      if (is_json_number(v)) {
-        out.append(v);
-      } else {
-        append_json_string(out, v);
-      }
-      return;
     case Kind::Float:
     case Kind::Seconds:
       // NaN and Infinity have no JSON number; they stay strings.

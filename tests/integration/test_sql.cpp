@@ -225,7 +225,8 @@ TEST_CASE("the cursor really streams: the server sees one FETCH per --fetch-size
   for (const auto& f : std::filesystem::directory_iterator(it::cluster().at("PGDBA_CLUSTER_DIR") + "/data/log")) {
     std::ifstream server_log(f.path());
     for (std::string line; std::getline(server_log, line);) {
-      if (line.find(marker) != std::string::npos && line.find("FETCH FORWARD 1000 FROM pgdba_cursor") != std::string::npos) {
+      if (line.find(marker) != std::string::npos &&
+          line.find("FETCH FORWARD 1000 FROM pgdba_cursor") != std::string::npos) {
         ++fetches;
       }
     }
