@@ -59,7 +59,7 @@ Verb& Verb::choices(const std::vector<std::string>& values) {
 
 Verb& Verb::run(Action action) {
   Action* selected = selected_;
-  app_->callback([selected, action] { *selected = action; });
+  app_->callback([selected, action = std::move(action)] { *selected = action; });
   return *this;
 }
 

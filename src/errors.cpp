@@ -25,7 +25,7 @@ Error with_prefix(const Error& e, const std::string& prefix, const std::string& 
 
 namespace {
 
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return {};
   const auto e = s.find_last_not_of(" \t\r\n");
@@ -100,7 +100,7 @@ void rethrow_as_error(const std::string& context) {
     err.severity = "FATAL";
     throw err;
   } catch (const pqxx::sql_error& e) {
-    const std::string state = e.sqlstate();
+    const std::string& state = e.sqlstate();
     // Class 08 is a connection failure and 57P01..57P03 the server going away.
     const bool lost = state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
     Error err = make(lost ? ErrorKind::Connect : ErrorKind::Failed, context, e.what());

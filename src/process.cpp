@@ -28,6 +28,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   const gid_t gid = pw != nullptr ? pw->pw_gid : 0;
   const std::string home = pw != nullptr ? pw->pw_dir : "";
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -83,7 +84,7 @@ std::string postgres_bindir() {
     std::size_t start = 0;
     while (start <= p.size()) {
       const std::size_t end = p.find(':', start);
-      const std::string dir = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      std::string dir = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
       if (!dir.empty() && access((dir + "/initdb").c_str(), X_OK) == 0) return dir;
       if (end == std::string::npos) break;
       start = end + 1;

@@ -31,7 +31,7 @@ class Writer {
   void flush();
 
  private:
-  static constexpr std::size_t kChunk = 64 * 1024;
+  static constexpr std::size_t kChunk = std::size_t{64} * 1024;
   std::FILE* out_;
   std::string buf_;
 };
