@@ -1,0 +1,43 @@
+// Contract section 5: nothing the user typed is pasted into SQL unquoted.
+// Every place a command glues text onto an SQL keyword must glue a
+// quote_ident/quote_literal/std::to_string result, or the user's own SQL
+// where running it is the command's job (sql -c).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+
+namespace {
+
+const char* const kAllowed[] = {
+    "quote_ident(", "quote_literal(", "std::to_string(",
+    "st.text",     // sql: the statement the user asked to run
+    "statement_",  // sql --batch: the same
+};
+
+}  // namespace
+
+TEST_CASE("SQL keywords are only ever followed by quoted or numeric text", "[safety]") {
+  static const std::regex glued(
+      R"re("[^"]*\b(CREATE|DROP|ALTER|SELECT|INSERT|UPDATE|DELETE|GRANT|REVOKE|OWNER|TEMPLATE|ENCODING|LOCALE|AUTHORIZATION|TO|AS|FOR|FROM|WHERE|SET|EXECUTE|TABLE|SCHEMA|DATABASE|ROLE)\b[^"]*"\s*\+\s*([^;]*))re");
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(PGDBA_SOURCE_DIR) + "/commands")) {
+    if (entry.path().extension() != ".cpp") continue;
+    std::ifstream in(entry.path());
+    int n = 0;
+    for (std::string line; std::getline(in, line);) {
+      ++n;
+      for (std::sregex_iterator m(line.begin(), line.end(), glued), end; m != end; ++m) {
+        const std::string rest = (*m)[2];
+        bool ok = false;
+        for (const char* a : kAllowed) ok = ok || rest.rfind(a, 0) == 0;
+        INFO(entry.path().filename().string() << ":" << n << ": " << line);
+        CHECK(ok);
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked >= 10);  // the pattern still finds the DDL it guards
+}
