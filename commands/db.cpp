@@ -17,7 +17,14 @@ namespace {
 Session& maintenance_session(Context& ctx, const std::string& target) {
   const std::string& chosen = ctx.options().conn.dbname;
   if (!chosen.empty() && chosen != target) return ctx.session(SessionKind::Ddl);
-  return ctx.session(SessionKind::Ddl, target == "postgres" ? "template1" : "postgres");
+  if (target == "postgres") return ctx.session(SessionKind::Ddl, "template1");
+  try {
+    return ctx.session(SessionKind::Ddl, "postgres");
+  } catch (const Error& e) {
+    // Like dropdb: a cluster without a postgres database still has template1.
+    if (e.kind != ErrorKind::Connect || std::string(e.what()).find("does not exist") == std::string::npos) throw;
+    return ctx.session(SessionKind::Ddl, "template1");
+  }
 }
 
 bool database_exists(Session& s, const std::string& name) {

@@ -320,6 +320,21 @@ std::string generate_man_page() {
   man_options(m, &c.app);
   m << ".SH COMMANDS\n";
   man_commands(m, &c.app, "");
+  m << ".SH EXAMPLES\n"
+       ".TP\n.B pgdba sandbox up && eval \\(dq$(pgdba sandbox env)\\(dq\n"
+       "start a throwaway cluster and point PGHOST, PGPORT and PGUSER at it\n"
+       ".TP\n.B pgdba db list \\-o json\n"
+       "every database with its size in bytes, as a JSON array\n"
+       ".TP\n.B pgdba \\-d app sql \\-c 'select * from orders where id = $1' \\-\\-param 42\n"
+       "a query with a bound parameter\n"
+       ".TP\n.B pgdba \\-d app sql \\-c 'select * from big' \\-o csv > big.csv\n"
+       "export any number of rows in constant memory\n"
+       ".TP\n.B pgdba \\-d app sql \\-c 'insert into t values ($1, $2)' \\-\\-batch rows.csv\n"
+       "insert every row of a CSV file in one transaction; a bad row names its line and nothing is kept\n"
+       ".TP\n.B pgdba \\-d app sql \\-f migration.sql \\-\\-single\\-transaction\n"
+       "run a script all or nothing; a failure names the statement and its line\n"
+       ".TP\n.B pgdba db drop old_app \\-\\-dry\\-run\n"
+       "print the SQL a destructive command would run, and run nothing\n";
   m << ".SH OUTPUT\n"
        "In JSON, integers and floats are numbers, numeric is a string unless \\-\\-numeric\\-as\\-number, "
        "booleans are booleans, NULL is null, json and jsonb are embedded, arrays are arrays, timestamps are "

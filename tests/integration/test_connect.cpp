@@ -121,3 +121,18 @@ TEST_CASE("a server killed in the middle of sql -f: exit 3 and a clear error", "
   CHECK(it::count_lines(r.err) <= 3);
   CHECK(r.err.find("what()") == std::string::npos);
 }
+
+TEST_CASE("libpq does the rest: a pg_service.conf service", "[connect]") {
+  const auto& c = it::cluster();
+  const std::string services = it::temp_file("[pgdba_test]\nhost=" + c.at("PGHOST") + "\nport=" + c.at("PGPORT") +
+                                             "\nuser=postgres\ndbname=template1\n",
+                                             ".conf");
+  const it::Env env{{"PGHOST", ""}, {"PGPORT", ""}, {"PGUSER", ""}, {"PGDATABASE", ""}, {"PGSERVICEFILE", services},
+                    {"PGSERVICE", "pgdba_test"}};
+  const auto r = pgdba({"sql", "-c", "select current_database() as db", "-o", "json"}, "", env);
+  REQUIRE(r.code == 0);
+  CHECK(it::parse_json(r.out)[0]["db"] == "template1");
+  const auto dsn = pgdba({"--dsn", "service=pgdba_test", "db", "size", "template1", "-o", "json"}, "",
+                         {{"PGHOST", ""}, {"PGPORT", ""}, {"PGSERVICEFILE", services}});
+  CHECK(dsn.code == 0);
+}

@@ -1,6 +1,7 @@
 // db list/create/drop/rename/size against the test cluster.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "tests/integration/harness.hpp"
@@ -246,4 +247,20 @@ TEST_CASE("mutations are written to the audit log as JSON lines", "[db][safety]"
     CHECK(r["time"].is_string());
     CHECK(r["command"].get<std::string>().find("pgdba db ") == 0);
   }
+}
+
+TEST_CASE("db commands fall back to template1 when there is no postgres database", "[db]") {
+  // A cluster of its own: the shared one keeps its postgres database.
+  const std::string envfile = it::temp_file("", ".env");
+  const std::string harness = PGDBA_HARNESS;
+  REQUIRE(std::system((harness + " start " + envfile + " >/dev/null").c_str()) == 0);
+  const auto env = it::load_env(envfile);
+  const it::Env target{{"PGHOST", env.at("PGHOST")}, {"PGPORT", env.at("PGPORT")}, {"PGDATABASE", ""}};
+  CHECK(pgdba({"-d", "template1", "sql", "-c", "drop database postgres"}, "", target).code == 0);
+  const auto created = pgdba({"db", "create", "made_without_postgres"}, "", target);
+  CHECK(created.code == 0);
+  const auto listed = pgdba({"-d", "template1", "db", "list", "-o", "json"}, "", target);
+  CHECK(listed.out.find("made_without_postgres") != std::string::npos);
+  CHECK(pgdba({"db", "drop", "made_without_postgres", "--yes"}, "", target).code == 0);
+  std::system((harness + " stop " + envfile).c_str());
 }
