@@ -112,15 +112,10 @@ class StatementRunner {
       ctx_.sink().end_table();
       return;
     }
-    const std::string rows = std::to_string(r.affected_rows());
-    const std::string* cells[] = {&st.keyword, &rows};
-    std::vector<CellView> view;
-    for (const auto* c : cells)
-      view.push_back(CellView{c->data(), c->size(), false});
-    ctx_.sink().begin_table(
-        name_, {Column{"command", Kind::Text, Kind::Text}, Column{"rows_affected", Kind::Integer, Kind::Text}});
-    ctx_.sink().row(view.data());
-    ctx_.sink().end_table();
+    Table status(name_,
+                 {Column{"command", Kind::Text, Kind::Text}, Column{"rows_affected", Kind::Integer, Kind::Text}});
+    status.add_row({st.keyword, std::to_string(r.affected_rows())});
+    status.emit(ctx_.sink());
   }
 
   void audit(const Statement& st, const std::string& result) {
