@@ -164,6 +164,7 @@ void run_sql(Context& ctx, const SqlOptions& o) {
     emit_result({t}, ctx.sink());
     return;
   }
+  ctx.open_audit_log();
   Session& s = ctx.session(SessionKind::User);
   if (!o.batch.empty()) {
     const std::string audited = statements[0].text + " -- once per row of " + o.batch;

@@ -128,6 +128,7 @@ pqxx::result Context::mutate(Session& session, const std::string& sql, const std
     audit(session, shown, "dry-run");
     return {};
   }
+  open_audit_log();
   pqxx::result r;
   try {
     r = session.exec(sql, params, what);
@@ -147,10 +148,19 @@ void Context::audit(Session& session, const std::string& sql, const std::string&
   const std::string line = rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   log::info("audit: " + line);
   if (opts_.audit_log.empty()) return;
-  std::ofstream out(opts_.audit_log, std::ios::app);
-  out << line << '\n';
-  out.flush();
-  if (!out) throw failure("cannot append to audit log \"" + opts_.audit_log + "\"");
+  open_audit_log();
+  *audit_out_ << line << '\n';
+  audit_out_->flush();
+  if (!*audit_out_) throw failure("cannot append to audit log \"" + opts_.audit_log + "\"");
+}
+
+void Context::open_audit_log() {
+  if (opts_.audit_log.empty() || audit_out_) return;
+  audit_out_ = std::make_unique<std::ofstream>(opts_.audit_log, std::ios::app);
+  if (!*audit_out_) {
+    audit_out_.reset();
+    throw usage_error("cannot open audit log \"" + opts_.audit_log + "\" for appending; nothing was changed");
+  }
 }
 
 Table action_table() {

@@ -3,6 +3,7 @@
 // (contract section 5).
 #pragma once
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -75,6 +76,9 @@ class Context {
   // The statements --dry-run collected, in order.
   const std::vector<std::string>& planned() const { return planned_; }
 
+  // Opens --audit-log (once) so that a log that cannot be written stops the
+  // command before it changes anything; a usage Error if it cannot.
+  void open_audit_log();
   // Appends an audit record for a statement the caller ran itself.
   void record_audit(Session& session, const std::string& sql, const std::string& result) {
     audit(session, sql, result);
@@ -91,6 +95,7 @@ class Context {
   std::map<std::string, std::unique_ptr<Session>> sessions_;
   std::unique_ptr<ResultSink> sink_;
   std::vector<std::string> planned_;
+  std::unique_ptr<std::ofstream> audit_out_;
   int exit_code_ = 0;
 };
 

@@ -238,6 +238,9 @@ TEST_CASE("mutations are written to the audit log as JSON lines", "[db][safety]"
   while (std::getline(in, line))
     recs.push_back(it::parse_json(line));
   REQUIRE(recs.size() == 2);
+  const auto unwritable = pgdba({"db", "create", name, "--audit-log", "/nonexistent/dir/audit.jsonl"});
+  CHECK(unwritable.code == 2);
+  CHECK_FALSE(it::database_exists(name));
   CHECK(recs[0]["sql"].get<std::string>().find("CREATE DATABASE") == 0);
   CHECK(recs[1]["sql"].get<std::string>().find("DROP DATABASE") == 0);
   for (const auto& r : recs) {
