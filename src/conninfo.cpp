@@ -136,7 +136,7 @@ std::string prompt_password(const std::string& prompt) {
   if (tty) {
     termios quiet = old;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(fd, TCSAFLUSH, &quiet);
+    tcsetattr(fd, TCSANOW, &quiet);  // keep what was typed ahead
   }
   if (::write(fd, prompt.data(), prompt.size()) < 0) { /* the prompt is a courtesy */
   }
@@ -144,7 +144,7 @@ std::string prompt_password(const std::string& prompt) {
   char c = 0;
   while (::read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
     password += c;
-  if (tty) tcsetattr(fd, TCSAFLUSH, &old);
+  if (tty) tcsetattr(fd, TCSANOW, &old);
   if (::write(fd, "\n", 1) < 0) { /* as above */
   }
   ::close(fd);

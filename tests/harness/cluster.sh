@@ -48,6 +48,10 @@ log_line_prefix = '%m [%p] %q%u@%d/%a '
 shared_preload_libraries = 'pg_stat_statements'
 max_connections = 50
 CONF
+  # One role must give a password, so -W and PGPASSWORD can be tested.
+  { echo "local all pgdba_pw scram-sha-256"; cat "$dir/data/pg_hba.conf"; } >"$dir/pg_hba.tmp"
+  mv "$dir/pg_hba.tmp" "$dir/data/pg_hba.conf"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir/data/pg_hba.conf"
   as_server "$bindir/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/startup.log" >/dev/null ||
     { cat "$dir/startup.log" >&2; exit 1; }
   cat >"$envfile" <<ENV

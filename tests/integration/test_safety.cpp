@@ -12,11 +12,18 @@ using it::pgdba;
 
 namespace {
 
-// Runs pgdba on a pseudo-terminal (util-linux script) and types `answer`.
-int on_terminal(const std::string& args, const std::string& answer) {
-  const std::string cmd = "printf '" + answer + "\\n' | script -qec '" + std::string(PGDBA_BIN) + " " + args +
-                          "' /dev/null >/dev/null 2>&1";
+// Runs pgdba on a pseudo-terminal (util-linux script) and types `answer`;
+// what the terminal showed goes to `screen`.
+int on_terminal(const std::string& args, const std::string& answer, std::string* screen = nullptr) {
+  const std::string out = it::temp_file("");
+  // Typed after a pause, as a person would: the prompt has turned echo off.
+  const std::string cmd = "(sleep 0.5; printf '" + answer + "\\n') | script -qec '" + std::string(PGDBA_BIN) + " " + args +
+                          "' /dev/null >" + out + " 2>&1";
   const int status = std::system(cmd.c_str());
+  if (screen != nullptr) {
+    std::ifstream in(out);
+    *screen = std::string((std::istreambuf_iterator<char>(in)), {});
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -62,4 +69,48 @@ TEST_CASE("verbose logging shows every statement with its duration, also as JSON
   CHECK(quiet.err.empty());
   const auto normal = pgdba({"sql", "-c", "do $$ begin raise warning 'loud'; end $$"});
   CHECK(normal.err.find("WARNING:  loud") != std::string::npos);
+}
+
+TEST_CASE("the password prompt (-W) works, a wrong password is exit 3 and never echoed", "[connect][safety]") {
+  {
+    auto c = it::connect();
+    pqxx::nontransaction tx(c);
+    tx.exec("drop role if exists pgdba_pw");
+    tx.exec("create role pgdba_pw login password 'correct horse'");
+  }
+  std::string screen;
+  CHECK(on_terminal("-U pgdba_pw -W db size postgres", "correct horse", &screen) == 0);
+  CHECK(screen.find("Password:") != std::string::npos);
+  CHECK(screen.find("postgres") != std::string::npos);
+  CHECK(on_terminal("-U pgdba_pw -W db size postgres", "wrong staple", &screen) == 3);
+  CHECK(screen.find("password authentication failed") != std::string::npos);
+  CHECK(screen.find("wrong staple") == std::string::npos);
+
+  // Without a terminal, -W is a usage error; PGPASSWORD works as libpq has it.
+  CHECK(pgdba({"-U", "pgdba_pw", "-W", "db", "list"}).code == 2);
+  CHECK(pgdba({"-U", "pgdba_pw", "db", "size", "postgres"}, "", {{"PGPASSWORD", "correct horse"}}).code == 0);
+  const auto bad = pgdba({"-U", "pgdba_pw", "db", "size", "postgres", "-o", "json"}, "", {{"PGPASSWORD", "nope"}});
+  CHECK(bad.code == 3);
+  CHECK(bad.err.find("nope") == std::string::npos);
+  auto c = it::connect();
+  pqxx::nontransaction tx(c);
+  tx.exec("drop role pgdba_pw");
+}
+
+TEST_CASE("bash completion completes nouns, verbs and options", "[docs]") {
+  const auto script = it::temp_file(pgdba({"completion", "bash"}).out, ".bash");
+  const auto complete = [&](const std::string& words, int cword) {
+    const std::string out = it::temp_file("");
+    const std::string cmd = "bash -c 'source " + script + "; COMP_WORDS=(" + words + "); COMP_CWORD=" +
+                            std::to_string(cword) + "; _pgdba; echo \"${COMPREPLY[*]}\"' >" + out;
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    std::ifstream in(out);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  const std::string nouns = complete("pgdba \"\"", 1);
+  CHECK(nouns.find("db") != std::string::npos);
+  CHECK(nouns.find("sandbox") != std::string::npos);
+  CHECK(complete("pgdba db \"\"", 2) == "list create drop rename size --help\n");
+  CHECK(complete("pgdba -d app db dr", 4) == "drop\n");
+  CHECK(complete("pgdba sql --si", 2) == "--single-transaction\n");
 }
