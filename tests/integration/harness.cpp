@@ -120,6 +120,19 @@ Run wait_pgdba(const Background& b) {
   return r;
 }
 
+PrivateCluster::PrivateCluster() : envfile_(temp_file("", ".env")) {
+  if (std::system((std::string(PGDBA_HARNESS) + " start " + envfile_ + " >/dev/null").c_str()) != 0) {
+    throw std::runtime_error("tests/harness/cluster.sh could not start a cluster");
+  }
+  env_ = load_env(envfile_);
+}
+
+PrivateCluster::~PrivateCluster() {
+  if (std::system((std::string(PGDBA_HARNESS) + " stop " + envfile_).c_str()) != 0) {
+    // nothing more to do: the directory is in /tmp
+  }
+}
+
 pqxx::connection connect(const std::string& dbname, const std::string& user) {
   const Env& e = cluster();
   return pqxx::connection("host=" + e.at("PGHOST") + " port=" + e.at("PGPORT") + " user=" + user + " dbname='" +

@@ -39,6 +39,22 @@ struct Background {
 Background start_pgdba(const std::vector<std::string>& args, const Env& env = {});
 Run wait_pgdba(const Background& b);
 
+// A cluster of the test's own (tests/harness/cluster.sh), for tests that
+// break or reshape a server; stopped and deleted when it goes out of scope.
+class PrivateCluster {
+ public:
+  PrivateCluster();
+  ~PrivateCluster();
+  PrivateCluster(const PrivateCluster&) = delete;
+  PrivateCluster& operator=(const PrivateCluster&) = delete;
+  // PGHOST, PGPORT, PGDBA_CLUSTER_DIR, PGDBA_PG_BINDIR of this cluster.
+  const Env& env() const { return env_; }
+
+ private:
+  std::string envfile_;
+  Env env_;
+};
+
 // A superuser connection to the test cluster (or as `user`).
 pqxx::connection connect(const std::string& dbname = "postgres", const std::string& user = "postgres");
 // One value from a query on the test cluster.

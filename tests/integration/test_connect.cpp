@@ -87,10 +87,8 @@ TEST_CASE("a server that is down: exit 3, one line, password redacted", "[connec
 
 TEST_CASE("a server killed in the middle of sql -f: exit 3 and a clear error", "[connect][kill]") {
   // A cluster of its own: killing the shared one would break other tests.
-  const std::string envfile = it::temp_file("", ".env");
-  const std::string harness = PGDBA_HARNESS;
-  REQUIRE(std::system((harness + " start " + envfile + " >/dev/null").c_str()) == 0);
-  const auto env = it::load_env(envfile);
+  it::PrivateCluster own;
+  const auto& env = own.env();
   const std::string script = it::temp_file(
       "create table t(id int);\ninsert into t values (1);\nselect pg_sleep(30);\ninsert into t values (2);\n", ".sql");
   const auto bg = it::start_pgdba({"sql", "-f", script}, {{"PGHOST", env.at("PGHOST")}, {"PGPORT", env.at("PGPORT")}});
@@ -113,7 +111,6 @@ TEST_CASE("a server killed in the middle of sql -f: exit 3 and a clear error", "
                        "/data >/dev/null 2>&1")
                           .c_str()) == 0);
   const auto r = it::wait_pgdba(bg);
-  std::system((harness + " stop " + envfile).c_str());
   INFO(r.err);
   CHECK(r.code == 3);
   CHECK(r.err.find("statement 3 (line 3)") != std::string::npos);
@@ -124,10 +121,14 @@ TEST_CASE("a server killed in the middle of sql -f: exit 3 and a clear error", "
 
 TEST_CASE("libpq does the rest: a pg_service.conf service", "[connect]") {
   const auto& c = it::cluster();
-  const std::string services = it::temp_file("[pgdba_test]\nhost=" + c.at("PGHOST") + "\nport=" + c.at("PGPORT") +
-                                             "\nuser=postgres\ndbname=template1\n",
-                                             ".conf");
-  const it::Env env{{"PGHOST", ""}, {"PGPORT", ""}, {"PGUSER", ""}, {"PGDATABASE", ""}, {"PGSERVICEFILE", services},
+  const std::string services = it::temp_file(
+      "[pgdba_test]\nhost=" + c.at("PGHOST") + "\nport=" + c.at("PGPORT") + "\nuser=postgres\ndbname=template1\n",
+      ".conf");
+  const it::Env env{{"PGHOST", ""},
+                    {"PGPORT", ""},
+                    {"PGUSER", ""},
+                    {"PGDATABASE", ""},
+                    {"PGSERVICEFILE", services},
                     {"PGSERVICE", "pgdba_test"}};
   const auto r = pgdba({"sql", "-c", "select current_database() as db", "-o", "json"}, "", env);
   REQUIRE(r.code == 0);

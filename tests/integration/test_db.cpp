@@ -254,10 +254,8 @@ TEST_CASE("mutations are written to the audit log as JSON lines", "[db][safety]"
 
 TEST_CASE("db commands fall back to template1 when there is no postgres database", "[db]") {
   // A cluster of its own: the shared one keeps its postgres database.
-  const std::string envfile = it::temp_file("", ".env");
-  const std::string harness = PGDBA_HARNESS;
-  REQUIRE(std::system((harness + " start " + envfile + " >/dev/null").c_str()) == 0);
-  const auto env = it::load_env(envfile);
+  it::PrivateCluster own;
+  const auto& env = own.env();
   const it::Env target{{"PGHOST", env.at("PGHOST")}, {"PGPORT", env.at("PGPORT")}, {"PGDATABASE", ""}};
   CHECK(pgdba({"-d", "template1", "sql", "-c", "drop database postgres"}, "", target).code == 0);
   const auto created = pgdba({"db", "create", "made_without_postgres"}, "", target);
@@ -265,5 +263,4 @@ TEST_CASE("db commands fall back to template1 when there is no postgres database
   const auto listed = pgdba({"-d", "template1", "db", "list", "-o", "json"}, "", target);
   CHECK(listed.out.find("made_without_postgres") != std::string::npos);
   CHECK(pgdba({"db", "drop", "made_without_postgres", "--yes"}, "", target).code == 0);
-  std::system((harness + " stop " + envfile).c_str());
 }

@@ -17,8 +17,8 @@ namespace {
 int on_terminal(const std::string& args, const std::string& answer, std::string* screen = nullptr) {
   const std::string out = it::temp_file("");
   // Typed after a pause, as a person would: the prompt has turned echo off.
-  const std::string cmd = "(sleep 0.5; printf '" + answer + "\\n') | script -qec '" + std::string(PGDBA_BIN) + " " + args +
-                          "' /dev/null >" + out + " 2>&1";
+  const std::string cmd = "(sleep 0.5; printf '" + answer + "\\n') | script -qec '" + std::string(PGDBA_BIN) + " " +
+                          args + "' /dev/null >" + out + " 2>&1";
   const int status = std::system(cmd.c_str());
   if (screen != nullptr) {
     std::ifstream in(out);
@@ -101,8 +101,8 @@ TEST_CASE("bash completion completes nouns, verbs and options", "[docs]") {
   const auto script = it::temp_file(pgdba({"completion", "bash"}).out, ".bash");
   const auto complete = [&](const std::string& words, int cword) {
     const std::string out = it::temp_file("");
-    const std::string cmd = "bash -c 'source " + script + "; COMP_WORDS=(" + words + "); COMP_CWORD=" +
-                            std::to_string(cword) + "; _pgdba; echo \"${COMPREPLY[*]}\"' >" + out;
+    const std::string cmd = "bash -c 'source " + script + "; COMP_WORDS=(" + words +
+                            "); COMP_CWORD=" + std::to_string(cword) + "; _pgdba; echo \"${COMPREPLY[*]}\"' >" + out;
     REQUIRE(std::system(cmd.c_str()) == 0);
     std::ifstream in(out);
     return std::string((std::istreambuf_iterator<char>(in)), {});
