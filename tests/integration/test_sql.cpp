@@ -83,6 +83,8 @@ TEST_CASE("sql -c returns typed JSON", "[sql]") {
   CHECK(row["ts"].get<std::string>().find("T") == 10);
   CHECK(row["iv"] == 86401.5);
   CHECK(row["u"] == "données");
+  const auto piped = s.sql({"-f", "-", "-o", "json"}, "select 41 + 1 as x");
+  CHECK(it::parse_json(piped.out)[0]["x"] == 42);
   const auto num = s.sql({"-c", "select 2.50::numeric as n", "-o", "json", "--numeric-as-number"});
   CHECK(it::parse_json(num.out)[0]["n"] == 2.5);
 }
