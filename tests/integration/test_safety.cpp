@@ -114,3 +114,21 @@ TEST_CASE("bash completion completes nouns, verbs and options", "[docs]") {
   CHECK(complete("pgdba -d app db dr", 4) == "drop\n");
   CHECK(complete("pgdba sql --si", 2) == "--single-transaction\n");
 }
+
+TEST_CASE("color only when asked or on a terminal, never with NO_COLOR", "[output]") {
+  const auto piped = pgdba({"db", "size", "postgres"});
+  CHECK(piped.out.find("\033[") == std::string::npos);
+  const auto forced = pgdba({"db", "size", "postgres", "--color", "always"});
+  CHECK(forced.out.find("\033[1m") != std::string::npos);
+  std::string screen;
+  CHECK(on_terminal("db size postgres", "", &screen) == 0);
+  CHECK(screen.find("\033[1m") != std::string::npos);
+  const std::string out = it::temp_file("");
+  REQUIRE(std::system(("NO_COLOR=1 script -qec '" + std::string(PGDBA_BIN) + " db size postgres' /dev/null </dev/null >" +
+                       out)
+                          .c_str()) == 0);
+  std::ifstream in(out);
+  const std::string no_color((std::istreambuf_iterator<char>(in)), {});
+  CHECK(no_color.find("postgres") != std::string::npos);
+  CHECK(no_color.find("\033[") == std::string::npos);
+}
