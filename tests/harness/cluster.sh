@@ -5,11 +5,27 @@
 #   cluster.sh stop ENVFILE    stop it and delete its directory
 # As root the server runs as the postgres OS user. Reused by every test that
 # needs a server of its own (killing one, a standby later).
+# The server is Debian's PostgreSQL 15 unless PGDBA_PG_BINDIR names another
+# bin/ directory (13 to 18: scripts/install-pg-majors.sh prints them); ENVFILE
+# also gets PGDBA_PG_MAJOR, the major version of that bindir's postgres.
 set -euo pipefail
 
 cmd=${1:?usage: cluster.sh start|stop ENVFILE}
 envfile=${2:?usage: cluster.sh start|stop ENVFILE}
-bindir=${PGDBA_PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}
+default_bindir() {
+  if [ -x /usr/lib/postgresql/15/bin/initdb ]; then
+    echo /usr/lib/postgresql/15/bin
+  else
+    # shellcheck disable=SC2012
+    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1
+  fi
+}
+bindir=${PGDBA_PG_BINDIR:-$(default_bindir)}
+if [ "$cmd" = stop ] && [ -f "$envfile" ]; then
+  # Stop with the pg_ctl of the server that was started.
+  started_with=$(sed -n 's/^PGDBA_PG_BINDIR=//p' "$envfile")
+  [ -z "$started_with" ] || bindir=$started_with
+fi
 [ -x "$bindir/initdb" ] || { echo "cluster.sh: no initdb found (set PGDBA_PG_BINDIR)" >&2; exit 1; }
 
 as_server() {
@@ -30,12 +46,17 @@ free_port() {
 
 case "$cmd" in
 start)
+  version=$(as_server "$bindir/postgres" --version) || { echo "cluster.sh: $bindir/postgres does not run" >&2; exit 1; }
+  major=$(sed -n 's/^postgres (PostgreSQL) \([0-9]*\).*/\1/p' <<<"$version")
+  [ -n "$major" ] || { echo "cluster.sh: cannot tell the version of $bindir/postgres: $version" >&2; exit 1; }
+  initdb_flags=(-U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync)
+  [ "$major" -ge 14 ] && initdb_flags+=(--no-instructions)  # new in 14
   dir=$(mktemp -d /tmp/pgdba-test.XXXXXX)
   chmod 755 "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
   port=$(free_port)
-  as_server "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
-    --no-sync --no-instructions >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+  as_server "$bindir/initdb" -D "$dir/data" "${initdb_flags[@]}" >"$dir/initdb.log" 2>&1 ||
+    { cat "$dir/initdb.log" >&2; exit 1; }
   cat >>"$dir/data/postgresql.conf" <<CONF
 port = $port
 listen_addresses = ''
@@ -47,6 +68,7 @@ log_statement = 'all'
 log_line_prefix = '%m [%p] %q%u@%d/%a '
 shared_preload_libraries = 'pg_stat_statements'
 max_connections = 50
+password_encryption = 'scram-sha-256'
 CONF
   # One role must give a password, so -W and PGPASSWORD can be tested.
   { echo "local all pgdba_pw scram-sha-256"; cat "$dir/data/pg_hba.conf"; } >"$dir/pg_hba.tmp"
@@ -61,8 +83,9 @@ PGUSER=postgres
 PGDATABASE=postgres
 PGDBA_CLUSTER_DIR=$dir
 PGDBA_PG_BINDIR=$bindir
+PGDBA_PG_MAJOR=$major
 ENV
-  echo "cluster.sh: started $dir/data on port $port"
+  echo "cluster.sh: started PostgreSQL $major in $dir/data on port $port"
   ;;
 stop)
   [ -f "$envfile" ] || exit 0

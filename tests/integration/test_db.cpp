@@ -25,7 +25,7 @@ struct DropAfter {
 
 }  // namespace
 
-TEST_CASE("db list shows every database in table and json form", "[db]") {
+TEST_CASE("db list shows every database in table and json form", "[db][matrix]") {
   const auto table = pgdba({"db", "list"});
   REQUIRE(table.code == 0);
   CHECK(table.out.find("template1") != std::string::npos);
@@ -138,7 +138,7 @@ TEST_CASE("dry run prints the SQL and changes nothing", "[db][safety]") {
   CHECK(it::database_exists(name));
 }
 
-TEST_CASE("missing databases give a clear error and exit 1", "[db]") {
+TEST_CASE("missing databases give a clear error and exit 1", "[db][matrix]") {
   const std::string name = it::unique("missing");
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"db", "drop", name, "--yes"}, {"db", "size", name}, {"db", "rename", name, name + "x"}}) {

@@ -49,7 +49,7 @@ TEST_CASE("schema create, list, rename, drop with hostile names", "[schema]") {
   }
 }
 
-TEST_CASE("schema list counts tables and their size, system schemas on request", "[schema]") {
+TEST_CASE("schema list counts tables and their size, system schemas on request", "[schema][matrix]") {
   Scratch s;
   REQUIRE(pgdba({"-d", s.db, "sql", "-c",
                  "create schema app; create table app.t(id int); "
