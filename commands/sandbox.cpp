@@ -7,10 +7,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "src/command.hpp"
@@ -27,6 +31,13 @@ namespace {
 
 constexpr int kFirstPort = 54320;
 constexpr const char* kSuperuser = "postgres";
+// Written by `sandbox up` beside the cluster it creates; `down` and `up` touch
+// only a cluster whose marker names it (see require_marker).
+constexpr const char* kMarker = "pgdba-sandbox.json";
+// IF NOT EXISTS: a second `up` racing this one must not fail.
+constexpr const char* kCreateExtension = "CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA public";
+
+using Argv = std::vector<std::string>;
 
 struct SandboxOptions {
   std::string dir;
@@ -87,12 +98,14 @@ bool port_free(int port) {
   return ok && !fs::exists("/tmp/" + sock) && !fs::exists("/var/run/postgresql/" + sock);
 }
 
+void validate_port(int wanted) {
+  if (wanted == 0) return;
+  if (wanted == 5432) throw usage_error("the sandbox never uses port 5432, the system cluster's port");
+  if (wanted < 1024 || wanted > 65535) throw usage_error("--port must be between 1024 and 65535");
+}
+
 int choose_port(int wanted) {
-  if (wanted != 0) {
-    if (wanted == 5432) throw usage_error("the sandbox never uses port 5432, the system cluster's port");
-    if (wanted < 1024 || wanted > 65535) throw usage_error("--port must be between 1024 and 65535");
-    return wanted;
-  }
+  if (wanted != 0) return wanted;
   // Start at a pid-dependent offset so parallel harnesses rarely collide.
   const int offset = static_cast<int>(getpid() % 500);
   for (int i = 0; i < 1000; ++i) {
@@ -109,13 +122,98 @@ int read_port(const std::string& dir) {
   return port;
 }
 
-ProcessResult pg(const std::string& program, std::vector<std::string> args) {
+std::string marker_path(const std::string& dir) {
+  return dir + "/" + kMarker;
+}
+
+Argv pg_argv(const std::string& program, Argv args) {
   args.insert(args.begin(), postgres_bindir() + "/" + program);
-  return run_process(args, server_user());
+  return args;
+}
+
+ProcessResult run_pg(const Argv& argv) {
+  return run_process(argv, server_user());
+}
+
+// How --dry-run shows an argv: quoted only where a shell needs it, so the
+// usual line reads as a DBA would type it and pastes back unchanged.
+std::string command_line(const Argv& argv) {
+  static const std::string plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%";
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    out += !a.empty() && a.find_first_not_of(plain) == std::string::npos ? a : shell_quote(a);
+  }
+  return out;
 }
 
 bool running(const std::string& dir) {
-  return pg("pg_ctl", {"status", "-D", data_dir(dir)}).exit_code == 0;
+  return run_pg(pg_argv("pg_ctl", {"status", "-D", data_dir(dir)})).exit_code == 0;
+}
+
+// The first field of pg_control. initdb picks a new one for every cluster,
+// so it ties a marker to the cluster it was written for: a marker copied next
+// to another cluster, even edited to name that directory, does not match.
+// "" if pg_control cannot be read.
+std::string system_identifier(const std::string& dir) {
+  std::ifstream in(data_dir(dir) + "/global/pg_control", std::ios::binary);
+  std::uint64_t id = 0;
+  if (!in.read(reinterpret_cast<char*>(&id), sizeof id)) return "";
+  return std::to_string(id);
+}
+
+// What `sandbox up` created, for a later `down` to recognise. "command" is
+// the equivalent command line rather than the one typed, which may carry a
+// password in a global --dsn.
+void write_marker(const std::string& dir, int port) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char created[32];
+  std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  const nlohmann::json marker = {
+      {"created_by", "pgdba " PGDBA_VERSION},
+      {"command", command_line({"pgdba", "sandbox", "up", "--dir", dir, "--port", std::to_string(port)})},
+      {"created", created},
+      {"dir", dir},
+      {"data_dir", data_dir(dir)},
+      {"port", port},
+      {"system_identifier", system_identifier(dir)},
+  };
+  std::ofstream out(marker_path(dir));
+  out << marker.dump(2) << "\n";
+  if (!out) throw failure("cannot write \"" + marker_path(dir) + "\"");
+}
+
+// --dir may name any directory, and a real server's (RHEL's /var/lib/pgsql
+// holds data/ too) looks like a sandbox from outside: only the marker
+// `sandbox up` wrote for this very cluster lets pgdba start, stop or delete
+// it. `refused` says what would have happened ("delete \"/x\"").
+void require_marker(const std::string& dir, const std::string& refused) {
+  const std::string path = marker_path(dir);
+  const auto refuse = [&](const std::string& why) {
+    Error e = failure("refusing to " + refused + ": " + why);
+    e.hint = "pgdba starts, stops and deletes only clusters that 'pgdba sandbox up' created and marked with \"" + path +
+             "\"; manage any other cluster with pg_ctl";
+    return e;
+  };
+  std::ifstream in(path);
+  if (!in) throw refuse("pgdba did not create it (no marker \"" + path + "\")");
+  const nlohmann::json m = nlohmann::json::parse(in, nullptr, false);
+  const auto field = [&](const char* key) {
+    return m.is_object() && m.contains(key) && m[key].is_string() ? m[key].get<std::string>() : std::string();
+  };
+  if (!m.is_object()) throw refuse("the marker \"" + path + "\" is not one pgdba wrote");
+  const std::string named = field("dir");
+  std::error_code ec;
+  if (named != dir && !(fs::equivalent(named, dir, ec) && !ec)) {
+    throw refuse("the marker \"" + path + "\" was written for \"" + named + "\", not for this directory");
+  }
+  const std::string id = system_identifier(dir);
+  if (id.empty() || field("system_identifier") != id) {
+    throw refuse("the marker \"" + path + "\" was written for another cluster (system identifier " +
+                 field("system_identifier") + ", this one " + (id.empty() ? "unreadable" : id) + ")");
+  }
 }
 
 void check_result(const ProcessResult& r, const std::string& what) {
@@ -128,6 +226,20 @@ void check_result(const ProcessResult& r, const std::string& what) {
   throw e;
 }
 
+// Read-only, so --dry-run fails where the real run would.
+void check_dir_usable(const std::string& dir) {
+  if (!is_root()) return;
+  if (getpwnam("postgres") == nullptr) throw failure("running as root needs the postgres OS user to own the sandbox");
+  // postgres must be able to reach the directory through its parents.
+  for (fs::path p = fs::path(dir).parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+    struct stat st {};
+    if (stat(p.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
+      throw failure("the postgres OS user cannot enter \"" + p.string() +
+                    "\"; choose a --dir outside it (for example under /var/tmp)");
+    }
+  }
+}
+
 void prepare_dir(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -135,15 +247,8 @@ void prepare_dir(const std::string& dir) {
   chmod(dir.c_str(), 0700);
   if (is_root()) {
     const passwd* pw = getpwnam("postgres");
-    if (pw == nullptr) throw failure("running as root needs the postgres OS user to own the sandbox");
-    if (chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) throw failure("cannot give \"" + dir + "\" to postgres");
-    // postgres must be able to reach the directory through its parents.
-    for (fs::path p = fs::path(dir).parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
-      struct stat st {};
-      if (stat(p.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
-        throw failure("the postgres OS user cannot enter \"" + p.string() +
-                      "\"; choose a --dir outside it (for example under /var/tmp)");
-      }
+    if (pw == nullptr || chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+      throw failure("cannot give \"" + dir + "\" to postgres");
     }
   }
 }
@@ -175,68 +280,148 @@ Table status_table(const std::string& dir) {
   return t;
 }
 
-Result sandbox_up(Context& ctx, const SandboxOptions& o) {
-  const std::string dir = sandbox_dir(o);
-  const bool exists = fs::exists(data_dir(dir) + "/PG_VERSION");
-  if (ctx.dry_run()) {
-    if (!exists) ctx.plan(postgres_bindir() + "/initdb -D " + data_dir(dir) + " -U postgres --auth=trust -E UTF8");
-    ctx.plan(postgres_bindir() + "/pg_ctl start -w -D " + data_dir(dir));
-    return {};
-  }
-  if (!exists) {
-    const int port = choose_port(o.port);
-    const std::string sock = dir + "/.s.PGSQL." + std::to_string(port);
+// Everything `sandbox up` will do, decided and validated once: --dry-run
+// prints it and a real run executes it, so the two cannot drift apart.
+struct UpPlan {
+  std::string dir;
+  int port = 0;
+  Argv initdb;  // empty: the cluster exists
+  Argv start;   // empty: it already runs
+};
+
+UpPlan plan_up(const SandboxOptions& o) {
+  validate_port(o.port);
+  UpPlan p;
+  p.dir = sandbox_dir(o);
+  if (!fs::exists(data_dir(p.dir) + "/PG_VERSION")) {
+    p.port = choose_port(o.port);
+    const std::string sock = p.dir + "/.s.PGSQL." + std::to_string(p.port);
     if (sock.size() > 107) throw usage_error("the sandbox path is too long for a unix socket; choose a shorter --dir");
-    prepare_dir(dir);
-    check_result(pg("initdb", {"-D", data_dir(dir), "-U", kSuperuser, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
-                               "--no-instructions"}),
-                 "initdb");
-    write_config(dir, port);
-  } else if (o.port != 0 && o.port != read_port(dir)) {
-    throw usage_error("the sandbox in \"" + dir + "\" already uses port " + std::to_string(read_port(dir)));
+    check_dir_usable(p.dir);
+    p.initdb = pg_argv("initdb", {"-D", data_dir(p.dir), "-U", kSuperuser, "--auth=trust", "-E", "UTF8",
+                                  "--locale=C.UTF-8", "--no-instructions"});
+  } else {
+    require_marker(p.dir, "start \"" + data_dir(p.dir) + "\"");
+    p.port = read_port(p.dir);
+    if (o.port != 0 && o.port != p.port) {
+      throw usage_error("the sandbox in \"" + p.dir + "\" already uses port " + std::to_string(p.port));
+    }
   }
-  if (!running(dir)) {
-    check_result(pg("pg_ctl", {"start", "-w", "-t", "60", "-D", data_dir(dir), "-l", dir + "/startup.log"}),
-                 "starting the server (see " + dir + "/startup.log)");
+  if (!p.initdb.empty() || !running(p.dir)) {
+    p.start = pg_argv("pg_ctl", {"start", "-w", "-t", "60", "-D", data_dir(p.dir), "-l", p.dir + "/startup.log"});
+  }
+  return p;
+}
+
+// Through ctx.mutate, so the statement is audited and --dry-run lists it.
+void ensure_extension(Context& ctx, const UpPlan& p) {
+  if (ctx.dry_run() && !p.start.empty()) {
+    // No server to ask yet; a new cluster never has the extension.
+    ctx.plan(kCreateExtension);
+    return;
   }
   ConnOptions c;
-  c.host = dir;
-  c.port = std::to_string(read_port(dir));
+  c.host = p.dir;
+  c.port = std::to_string(p.port);
   c.user = kSuperuser;
   c.dbname = "postgres";
   Session s(build_conninfo(c, SessionSettings{}, ""));
   const auto present =
       s.exec("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_stat_statements'", "looking up extensions");
-  if (present.empty()) s.exec("CREATE EXTENSION pg_stat_statements SCHEMA public", "creating pg_stat_statements");
-  return {status_table(dir)};
+  if (present.empty()) ctx.mutate(s, kCreateExtension, "creating pg_stat_statements");
+}
+
+Result sandbox_up(Context& ctx, const SandboxOptions& o) {
+  const UpPlan p = plan_up(o);
+  if (ctx.dry_run()) {
+    for (const Argv* argv : {&p.initdb, &p.start})
+      if (!argv->empty()) ctx.plan(command_line(*argv));
+  } else {
+    ctx.open_audit_log();  // an unwritable audit log stops us before initdb
+    if (!p.initdb.empty()) {
+      prepare_dir(p.dir);
+      check_result(run_pg(p.initdb), "initdb");
+      write_marker(p.dir, p.port);
+      write_config(p.dir, p.port);
+    }
+    if (!p.start.empty()) check_result(run_pg(p.start), "starting the server (see " + p.dir + "/startup.log)");
+  }
+  ensure_extension(ctx, p);
+  return {status_table(p.dir)};
+}
+
+// Everything `sandbox down` will do; see UpPlan.
+struct DownPlan {
+  std::string dir;
+  Argv stop;                        // empty: not running
+  std::vector<std::string> remove;  // --destroy: what `sandbox up` created
+  std::vector<std::string> kept;    // --destroy: entries pgdba did not create
+};
+
+DownPlan plan_down(const SandboxOptions& o) {
+  DownPlan p;
+  p.dir = sandbox_dir(o);
+  if (!fs::exists(data_dir(p.dir) + "/PG_VERSION")) {
+    if (o.destroy && fs::exists(p.dir)) {
+      throw failure("\"" + p.dir + "\" holds no sandbox cluster; not removing it");
+    }
+    throw failure("no sandbox in \"" + p.dir + "\"");
+  }
+  require_marker(p.dir, o.destroy ? "delete \"" + p.dir + "\"" : "stop \"" + data_dir(p.dir) + "\"");
+  if (running(p.dir)) p.stop = pg_argv("pg_ctl", {"stop", "-w", "-m", "fast", "-D", data_dir(p.dir)});
+  if (o.destroy) {
+    // Someone may have put files of their own beside the cluster: those stay,
+    // and so does the directory then.
+    const std::string sock = ".s.PGSQL." + std::to_string(read_port(p.dir));
+    const std::vector<std::string> ours = {"data", "port", "startup.log", kMarker, sock, sock + ".lock"};
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(p.dir, ec)) {
+      const std::string name = e.path().filename().string();
+      (std::find(ours.begin(), ours.end(), name) != ours.end() ? p.remove : p.kept).push_back(e.path().string());
+    }
+    if (ec) throw failure("cannot list \"" + p.dir + "\": " + ec.message());
+    std::sort(p.remove.begin(), p.remove.end());
+    std::sort(p.kept.begin(), p.kept.end());
+  }
+  return p;
 }
 
 Result sandbox_down(Context& ctx, const SandboxOptions& o) {
-  const std::string dir = sandbox_dir(o);
-  if (!fs::exists(data_dir(dir) + "/PG_VERSION")) {
-    if (o.destroy && fs::exists(dir)) {
-      throw failure("\"" + dir + "\" holds no sandbox cluster; not removing it");
-    }
-    throw failure("no sandbox in \"" + dir + "\"");
-  }
-  if (o.destroy) ctx.confirm("stop the sandbox and delete \"" + dir + "\" with all its data");
-  if (ctx.dry_run()) {
-    ctx.plan(postgres_bindir() + "/pg_ctl stop -w -m fast -D " + data_dir(dir));
-    if (o.destroy) ctx.plan("rm -rf " + dir);
-    return {};
-  }
+  const DownPlan p = plan_down(o);
+  if (o.destroy) ctx.confirm("stop the sandbox and delete \"" + p.dir + "\" with all its data");
+  Argv rm = {"rm", "-rf", "--"};
+  rm.insert(rm.end(), p.remove.begin(), p.remove.end());
+  const Argv rmdir = {"rmdir", "--", p.dir};
   Table t = action_table();
-  if (running(dir)) {
-    check_result(pg("pg_ctl", {"stop", "-w", "-m", "fast", "-D", data_dir(dir)}), "stopping the server");
-    add_action(t, "stop sandbox", dir, "stopped");
+  if (ctx.dry_run()) {
+    if (!p.stop.empty()) ctx.plan(command_line(p.stop));
+    if (o.destroy) ctx.plan(command_line(rm));
+    if (o.destroy && p.kept.empty()) ctx.plan(command_line(rmdir));
+    if (p.stop.empty()) add_action(t, "stop sandbox", p.dir, "not running");
+    return {t};
+  }
+  if (!p.stop.empty()) {
+    check_result(run_pg(p.stop), "stopping the server");
+    add_action(t, "stop sandbox", p.dir, "stopped");
   } else {
-    add_action(t, "stop sandbox", dir, "not running");
+    add_action(t, "stop sandbox", p.dir, "not running");
   }
   if (o.destroy) {
     std::error_code ec;
-    fs::remove_all(dir, ec);
-    if (ec) throw failure("cannot remove \"" + dir + "\": " + ec.message());
-    add_action(t, "delete sandbox", dir, "deleted");
+    for (const auto& path : p.remove) {
+      fs::remove_all(path, ec);
+      if (ec) throw failure("cannot remove \"" + path + "\": " + ec.message());
+    }
+    if (p.kept.empty()) {
+      fs::remove(p.dir, ec);
+      if (ec) throw failure("cannot remove \"" + p.dir + "\": " + ec.message());
+      add_action(t, "delete sandbox", p.dir, "deleted");
+    } else {
+      std::string kept;
+      for (const auto& k : p.kept)
+        kept += (kept.empty() ? "" : ", ") + fs::path(k).filename().string();
+      add_action(t, "delete sandbox", p.dir, "deleted; kept what pgdba did not create: " + kept);
+    }
   }
   return {t};
 }
