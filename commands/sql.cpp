@@ -6,9 +6,11 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <regex>
 #include <sstream>
 
 #include "src/command.hpp"
+#include "src/conninfo.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
 
@@ -56,12 +58,22 @@ class StatementRunner {
 
   void run(const Statement& st, int number) {
     name_ = sectioned_ ? "statement_" + std::to_string(number) : "result";
-    if (is_plain_query(st)) {
-      run_cursor(st);
-    } else {
-      run_plain(st);
+    // Every statement not provably read-only is audited (select
+    // pg_terminate_backend(...) and setval(...) change state too).
+    const bool audited = !is_read_only(st);
+    try {
+      if (is_plain_query(st)) {
+        run_cursor(st);
+      } else {
+        run_plain(st);
+      }
+    } catch (const Error& e) {
+      if (audited) ctx_.record_audit(s_, st.text, std::string("error: ") + e.what());
+      throw;
     }
+    if (audited) ctx_.record_audit(s_, st.text, "ok");
     track_transaction(st, in_tx);
+    if (may_change_output_settings(st)) pin_output_settings();
   }
 
  private:
@@ -71,17 +83,16 @@ class StatementRunner {
     try {
       if (own_tx) s_.exec("BEGIN", "starting a transaction for the cursor");
       s_.exec("DECLARE pgdba_cursor NO SCROLL CURSOR FOR " + st.text, params_, "");
-      bool begun = false;
-      s_.fetch_all(
-          fetch, static_cast<std::size_t>(o_.fetch_size),
-          [&](const pqxx::result& r) {
-            if (!begun) {
-              ctx_.sink().begin_table(name_, columns_of(r));
-              begun = true;
-            }
-            emit_rows(r, ctx_.sink());
-          },
-          "");
+      // The first batch on its own: typing its columns may need the catalog,
+      // which cannot be asked while the pipeline has the next FETCH in flight.
+      const pqxx::result first = s_.exec(fetch, "");
+      ctx_.sink().begin_table(name_, s_.columns(first));
+      emit_rows(first, ctx_.sink());
+      if (first.size() >= static_cast<std::size_t>(o_.fetch_size)) {
+        s_.fetch_all(
+            fetch, static_cast<std::size_t>(o_.fetch_size), [&](const pqxx::result& r) { emit_rows(r, ctx_.sink()); },
+            "");
+      }
       ctx_.sink().end_table();
       s_.exec("CLOSE pgdba_cursor", "closing the cursor");
       if (own_tx) s_.exec("COMMIT", "committing");
@@ -98,16 +109,9 @@ class StatementRunner {
   }
 
   void run_plain(const Statement& st) {
-    pqxx::result r;
-    try {
-      r = s_.exec(st.text, params_, "");
-    } catch (const Error& e) {
-      audit(st, std::string("error: ") + e.what());
-      throw;
-    }
-    audit(st, "ok");
+    const pqxx::result r = s_.exec(st.text, params_, "");
     if (r.columns() > 0) {
-      ctx_.sink().begin_table(name_, columns_of(r));
+      ctx_.sink().begin_table(name_, s_.columns(r));
       emit_rows(r, ctx_.sink());
       ctx_.sink().end_table();
       return;
@@ -118,8 +122,24 @@ class StatementRunner {
     status.emit(ctx_.sink());
   }
 
-  void audit(const Statement& st, const std::string& result) {
-    if (!ctx_.options().audit_log.empty()) ctx_.record_audit(s_, st.text, result);
+  // The renderers type dates, intervals, bytea and floats by the formats
+  // pgdba set at connect; a script's SET DateStyle etc. would break that, so
+  // they are set again after any statement that may have changed them.
+  static bool may_change_output_settings(const Statement& st) {
+    if (st.keyword == "SET" || st.keyword == "RESET" || st.keyword == "DISCARD") return true;
+    static const std::regex names(R"(datestyle|intervalstyle|bytea_output|extra_float_digits|set_config)",
+                                  std::regex::icase);
+    return std::regex_search(st.text, names);  // the raw text: DO bodies too
+  }
+
+  void pin_output_settings() {
+    try {
+      s_.exec(kOutputSettingsSql, "restoring pgdba's output settings");
+    } catch (const Error& e) {
+      if (e.kind == ErrorKind::Connect) throw;
+      // An aborted transaction refuses it; the script's next statement fails
+      // anyway, and its ROLLBACK restores the settings pgdba pinned.
+    }
   }
 
   Context& ctx_;
@@ -143,6 +163,9 @@ void SqlOptions::validate() const {
   if (fetch_size < 1) throw usage_error("--fetch-size must be at least 1");
   if (!batch.empty() && !params.empty())
     throw usage_error("--batch takes its parameters from the CSV file, not --param");
+  if (batch == "-" && file == "-") {
+    throw usage_error("-f - and --batch - cannot both read standard input; put one of them in a file");
+  }
 }
 
 void run_sql(Context& ctx, const SqlOptions& o) {
@@ -152,6 +175,16 @@ void run_sql(Context& ctx, const SqlOptions& o) {
   if (!o.params.empty() && statements.size() > 1) {
     throw usage_error("--param binds $1, $2, ... of a single statement; the script has " +
                       std::to_string(statements.size()));
+  }
+  if (!o.params.empty()) {
+    // The server would answer a count mismatch with a protocol violation.
+    const int used = max_parameter(statements[0].text);
+    if (used != static_cast<int>(o.params.size())) {
+      throw usage_error("--param gave " + std::to_string(o.params.size()) + " value(s) but the statement uses " +
+                        (used == 0   ? std::string("no parameters")
+                         : used == 1 ? std::string("$1")
+                                     : "$1 to $" + std::to_string(used)));
+    }
   }
   if (!o.batch.empty() && statements.size() != 1) {
     throw usage_error("--batch runs exactly one statement per CSV row; the script has " +
@@ -172,10 +205,10 @@ void run_sql(Context& ctx, const SqlOptions& o) {
     try {
       r = run_batch(ctx, s, statements[0].text, o);
     } catch (const Error& e) {
-      if (!ctx.options().audit_log.empty()) ctx.record_audit(s, audited, std::string("error: ") + e.what());
+      ctx.record_audit(s, audited, std::string("error: ") + e.what());
       throw;
     }
-    if (!ctx.options().audit_log.empty()) ctx.record_audit(s, audited, "ok: " + *r[0].row(0)[0] + " rows");
+    ctx.record_audit(s, audited, "ok");
     emit_result(r, ctx.sink());
     return;
   }
@@ -197,8 +230,9 @@ void run_sql(Context& ctx, const SqlOptions& o) {
         const std::string where = "statement " + std::to_string(i + 1) + " (line " + std::to_string(st.line) + ")";
         e = with_prefix(e, where);
       }
-      if (o.on_error == "continue" && e.kind != ErrorKind::Connect) {
+      if (o.on_error == "continue" && e.kind != ErrorKind::Connect && e.kind != ErrorKind::Partial) {
         log::error(e.what());
+        ctx.fail_table(e, sectioned ? "statement_" + std::to_string(i + 1) : "");
         ++failed;
         continue;
       }
@@ -208,15 +242,22 @@ void run_sql(Context& ctx, const SqlOptions& o) {
         } catch (const Error&) {
           // report the statement's error, not the rollback's
         }
+        if (e.kind == ErrorKind::Partial) {
+          e = failure("the audit record could not be written, so the transaction was rolled back; nothing was changed");
+        }
       }
-      throw;  // what was rendered so far is flushed when the sink goes away
+      ctx.fail_output(e, sectioned ? "statement_" + std::to_string(i + 1) : "");
+      throw;
     }
   }
   if (o.single_transaction) s.exec("COMMIT", "committing the transaction");
   sink.finish();
   if (failed > 0) {
     log::error(std::to_string(failed) + " of " + std::to_string(statements.size()) + " statements failed");
-    ctx.set_exit_code(static_cast<int>(ErrorKind::Partial));
+    // Partial only if something succeeded: a run where every statement
+    // failed is a failure.
+    const bool none = failed == static_cast<int>(statements.size());
+    ctx.set_exit_code(static_cast<int>(none ? ErrorKind::Failed : ErrorKind::Partial));
   }
 }
 

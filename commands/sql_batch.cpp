@@ -27,6 +27,105 @@ bool has_param(const std::string& mask, std::size_t from, std::size_t to) {
   return false;
 }
 
+bool word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+// Functions whose result depends only on their arguments (or is fixed for the
+// transaction, like now()), so a row may be computed in a multi-row INSERT.
+bool stable_function(const std::string& w) {
+  static const std::set<std::string> names = {"lower", "upper",     "coalesce", "nullif", "trim",    "btrim",
+                                              "ltrim", "rtrim",     "now",      "abs",    "round",   "greatest",
+                                              "least", "length",    "concat",   "md5",    "to_date", "to_timestamp",
+                                              "cast",  "to_number", "replace",  "substr", "left",    "right"};
+  return names.count(w) != 0;
+}
+
+bool constant_word(const std::string& w) {
+  static const std::set<std::string> words = {
+      "null",         "true",           "false",        "default",      "current_timestamp",
+      "current_date", "localtimestamp", "current_user", "session_user", "as"};
+  return words.count(w) != 0;
+}
+
+// Skips a type name after '::' or CAST(... AS: words, dots, [] and a typmod.
+std::size_t skip_type(const std::string& m, std::size_t i, std::size_t end) {
+  while (i < end) {
+    const char c = m[i];
+    if (word_char(c) || c == '.' || c == '[' || c == ']' || c == ' ' || c == '\n' || c == '\t') {
+      ++i;
+    } else if (c == '(') {
+      const std::size_t close = m.find(')', i);
+      if (close == std::string::npos || close >= end) return i;
+      i = close + 1;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+// Whether repeating the VALUES group in one INSERT means exactly what running
+// the statement once per row means: the group holds only parameters,
+// constants, casts, operators and functions of their arguments. A subquery
+// or a volatile function would see (or miss) the earlier rows differently.
+bool group_is_rowwise(const std::string& m, std::size_t open, std::size_t close) {
+  for (std::size_t i = open + 1; i < close;) {
+    const char c = m[i];
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == ')' || c == '+' || c == '-' || c == '*' ||
+        c == '/' || c == '|' || c == '%') {
+      ++i;
+    } else if (c == '\'') {
+      const std::size_t q = m.find('\'', i + 1);
+      if (q == std::string::npos || q >= close) return false;
+      i = q + 1;
+    } else if (c == '$' && i + 1 < close && std::isdigit(static_cast<unsigned char>(m[i + 1]))) {
+      ++i;
+      while (i < close && std::isdigit(static_cast<unsigned char>(m[i])))
+        ++i;
+    } else if (c == '$') {
+      // $tag$ ... $tag$: a dollar-quoted constant (its inside is blanked)
+      const std::size_t tag_end = m.find('$', i + 1);
+      if (tag_end == std::string::npos || tag_end >= close) return false;
+      const std::string tag = m.substr(i, tag_end - i + 1);
+      const std::size_t end = m.find(tag, tag_end + 1);
+      if (end == std::string::npos || end >= close) return false;
+      i = end + tag.size();
+    } else if ((c == 'e' || c == 'E') && i + 1 < close && m[i + 1] == '\'' && (i == 0 || !word_char(m[i - 1]))) {
+      ++i;  // E'...': the string follows
+    } else if (c == ':' && i + 1 < close && m[i + 1] == ':') {
+      i = skip_type(m, i + 2, close);
+    } else if (c == '(') {
+      // Grouping parentheses, or the call of a function allowed below.
+      std::size_t b = i;
+      while (b > open && std::isspace(static_cast<unsigned char>(m[b - 1])))
+        --b;
+      const char prev = m[b - 1];
+      if (!(b - 1 == open || prev == '(' || prev == ',' || prev == '+' || prev == '-' || prev == '*' || prev == '/' ||
+            prev == '|')) {
+        std::size_t w = b;
+        while (w > open + 1 && word_char(m[w - 1]))
+          --w;
+        if (!stable_function(m.substr(w, b - w))) return false;
+      }
+      ++i;
+    } else if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
+      while (i < close && (word_char(m[i]) || m[i] == '.'))
+        ++i;
+    } else if (word_char(c)) {
+      std::size_t e = i;
+      while (e < close && word_char(m[e]))
+        ++e;
+      const std::string w = m.substr(i, e - i);
+      if (!constant_word(w) && !stable_function(w)) return false;
+      i = w == "as" ? skip_type(m, e, close) : e;
+    } else {
+      return false;  // a quoted name, a subscript, anything else
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 BatchPlan plan_batch(const std::string& statement) {
@@ -56,6 +155,11 @@ BatchPlan plan_batch(const std::string& statement) {
     ++after;
   if (after < lower.size() && lower[after] == ',') return p;
   if (has_param(mask, 0, open) || has_param(mask, close + 1, mask.size())) return p;
+  if (!group_is_rowwise(lower, open, close)) return p;
+  // ON CONFLICT DO UPDATE cannot touch one row twice in a statement, and
+  // RETURNING rows would come back per chunk: both stay row by row.
+  static const std::regex rest(R"(^\s*(on\s+conflict\b[\s\S]*\bdo\s+nothing\s*)?$)");
+  if (!std::regex_match(lower.substr(close + 1), rest)) return p;
   p.multi_row = true;
   p.group_begin = open;
   p.group_end = close + 1;

@@ -1,6 +1,9 @@
-// The plan for `sql --batch`: an INSERT ... VALUES ($1, ...) becomes one
-// prepared multi-row INSERT per chunk of rows (set-based); any other
-// statement is prepared once and its EXECUTEs sent many per round trip.
+// The plan for `sql --batch`: per-row semantics always (executemany). An
+// INSERT ... VALUES ($1, ...) whose group is made of parameters, constants,
+// casts and functions of their arguments, with no RETURNING and no ON
+// CONFLICT DO UPDATE, becomes one prepared multi-row INSERT per chunk
+// (provably the same result, much faster); any other statement is prepared
+// once and its EXECUTEs sent many per round trip, one per row.
 #pragma once
 
 #include <cstddef>

@@ -6,8 +6,10 @@
 #include <pqxx/version>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -17,6 +19,7 @@
 #include "src/context.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
+#include "src/sql_text.hpp"
 
 namespace pgdba {
 
@@ -174,29 +177,59 @@ void report_error(const Error& e, bool json) {
   std::cerr.flush();
 }
 
-// The command line as the audit log records it: DSNs without passwords.
+// The command line as the logs and the audit trail record it: no password
+// of a DSN, a URI or a -d conninfo, and no password literal in -c SQL.
 std::string redacted_command(int argc, char** argv) {
   std::string out = "pgdba";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.rfind("--dsn=", 0) == 0) a = "--dsn=" + redact_conninfo(a.substr(6));
-    if (i > 1 && std::string(argv[i - 1]) == "--dsn") a = redact_conninfo(a);
-    out += " " + a;
+    std::string lower = a;
+    for (char& ch : lower)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (lower.find("password") != std::string::npos) a = redact_secrets(a);
+    out += " " + redact_password_text(a);
   }
   return out;
+}
+
+// What can be wrong with the global options is found before connecting.
+void validate_globals(const Cli& c) {
+  validate_conn_options(c.g.conn);
+  for (const char* name : {"--lock-timeout", "--statement-timeout"}) {
+    const std::string& v = std::string(name) == "--lock-timeout" ? c.g.lock_timeout : c.g.statement_timeout;
+    if (c.app.get_option(name)->count() > 0 && v.empty()) {
+      throw usage_error(std::string(name) + " needs a value, such as 5s (0 for none)");
+    }
+    if (!v.empty()) check_timeout_value(name, v);
+  }
+}
+
+// --help and --version write to stdout; a full disk must not look like success.
+int finish_stdout(int code) {
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "pgdba: error: cannot write output\n";
+    return 1;
+  }
+  return code;
 }
 
 }  // namespace
 
 int run_cli(int argc, char** argv) {
   const bool json_errors = wants_json(argc, argv);
+  std::unique_ptr<Context> ctx;
+  // Output already begun is closed with the error recorded in it.
+  const auto fail_output = [&ctx](const Error& e) {
+    if (ctx) ctx->fail_output(e);
+  };
   try {
     Cli c;
     build(c);
     try {
       c.app.parse(argc, argv);
     } catch (const CLI::Success& e) {
-      return c.app.exit(e);
+      return finish_stdout(c.app.exit(e));
     } catch (const CLI::ParseError& e) {
       Error err = usage_error(e.what());
       err.hint = "run 'pgdba --help' or 'pgdba COMMAND --help'";
@@ -205,12 +238,14 @@ int run_cli(int argc, char** argv) {
     }
     if (c.version) {
       std::cout << version_text();
-      return 0;
+      return finish_stdout(0);
     }
     if (!c.selected) {
       std::cout << c.app.help();
-      return 2;
+      return finish_stdout(2);
     }
+    validate_globals(c);
+    const std::string command = redacted_command(argc, argv);
     log::Settings ls;
     ls.level = c.g.quiet          ? log::Level::Error
                : c.g.verbose >= 2 ? log::Level::Debug
@@ -218,15 +253,21 @@ int run_cli(int argc, char** argv) {
                                   : log::Level::Warn;
     ls.file = c.g.log_file;
     ls.json = c.g.log_format == "json";
+    ls.start_line = "pgdba " PGDBA_VERSION ": " + command;
     log::configure(ls);
-    Context ctx(c.g, redacted_command(argc, argv));
-    c.selected(ctx);
-    return ctx.exit_code();
+    ctx = std::make_unique<Context>(c.g, command);
+    c.selected(*ctx);
+    if (const std::string why = log::failure(); !why.empty()) {
+      std::cerr << "pgdba: warning: writing the log file \"" << c.g.log_file << "\" failed: " << why << "\n";
+    }
+    return ctx->exit_code();
   } catch (const Error& e) {
+    fail_output(e);
     report_error(e, json_errors);
     return static_cast<int>(e.kind);
   } catch (const std::exception& e) {
     Error err = failure(std::string("internal error: ") + e.what());
+    fail_output(err);
     report_error(err, json_errors);
     return 1;
   } catch (...) {

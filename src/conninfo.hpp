@@ -33,9 +33,29 @@ std::string build_conninfo(const ConnOptions& options, const SessionSettings& se
 // password and the start-up options, for messages and logs.
 std::string redact_conninfo(const std::string& conninfo);
 
-// Accepts "5s", "500ms", "2min", "1h", "0" (PostgreSQL's own units); throws a
+// Accepts "5s", "500ms", "1.5s", "2min", "1h", "0" (PostgreSQL's own units,
+// a bare number is milliseconds) from 1ms to 2147483647ms, or 0; throws a
 // usage Error otherwise, naming `option`.
 void check_timeout_value(const std::string& option, const std::string& value);
+// Accepts a port (1-65535) or libpq's comma-separated list; "" is the default.
+void check_port_value(const std::string& port);
+// Whether a -d value is a conninfo string or URI that libpq would expand.
+bool is_connection_string(const std::string& dbname);
+// The database -d or --dsn names ("" when neither does: libpq's default).
+std::string chosen_dbname(const ConnOptions& options);
+// Everything about the connection options that can be wrong before
+// connecting; throws a usage Error.
+void validate_conn_options(const ConnOptions& options);
+// Text (a command line, a DSN, a SQL literal) with the password of any
+// conninfo (password=...) or URI (postgresql://user:password@) replaced by ***.
+std::string redact_password_text(const std::string& text);
+
+// The settings pgdba's renderers rely on (ISO dates, seconds in intervals, hex
+// bytea, exact floats), as start-up options and as SET statements.
+constexpr const char* kOutputSettingsOptions =
+    "-c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex -c extra_float_digits=1";
+constexpr const char* kOutputSettingsSql =
+    "SET DateStyle = ISO; SET IntervalStyle = postgres; SET bytea_output = hex; SET extra_float_digits = 1";
 
 // Reads a password from the terminal without echo. Throws a usage Error when
 // there is no terminal.

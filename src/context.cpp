@@ -3,9 +3,11 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -14,6 +16,7 @@
 #include "src/errors.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
+#include "src/sql_text.hpp"
 
 namespace pgdba {
 
@@ -142,8 +145,8 @@ pqxx::result Context::mutate(Session& session, const std::string& sql, const std
 
 void Context::audit(Session& session, const std::string& sql, const std::string& result) {
   nlohmann::json rec = {
-      {"time", now_iso()},   {"os_user", os_user()}, {"db_user", session.user()}, {"server", session.describe()},
-      {"command", command_}, {"sql", sql},           {"result", result},
+      {"time", now_iso()},   {"os_user", os_user()},       {"db_user", session.user()}, {"server", session.describe()},
+      {"command", command_}, {"sql", redact_secrets(sql)}, {"result", result},
   };
   const std::string line = rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   log::info("audit: " + line);
@@ -151,7 +154,35 @@ void Context::audit(Session& session, const std::string& sql, const std::string&
   open_audit_log();
   *audit_out_ << line << '\n';
   audit_out_->flush();
-  if (!*audit_out_) throw failure("cannot append to audit log \"" + opts_.audit_log + "\"");
+  if (*audit_out_) return;
+  const std::string why = std::strerror(errno);
+  if (result == "ok") {
+    // The change is done and cannot be taken back: say so, and exit 4 so
+    // cron and scripts can tell it from a change that failed.
+    Error e(ErrorKind::Partial,
+            "the change was made, but its audit record could not be appended to \"" + opts_.audit_log + "\": " + why);
+    e.detail = "done: " + redact_secrets(sql);
+    e.hint = "record the change by hand; fix the audit log before the next change";
+    throw e;
+  }
+  throw failure("cannot append to audit log \"" + opts_.audit_log + "\": " + why + "; nothing was changed");
+}
+
+void Context::fail_table(const Error& e, const std::string& name) {
+  if (output_closed_) return;
+  sink().fail(SinkError{e.what(), e.sqlstate, e.severity.empty() ? "ERROR" : e.severity, e.detail, e.hint, e.target},
+              name);
+}
+
+void Context::fail_output(const Error& e, const std::string& name) noexcept {
+  if (!sink_ || output_closed_) return;
+  try {
+    fail_table(e, name);
+    output_closed_ = true;
+    sink_->finish();
+  } catch (...) {
+    // stdout itself is what failed; the error still goes to stderr
+  }
 }
 
 void Context::open_audit_log() {

@@ -16,6 +16,8 @@
 
 namespace pgdba {
 
+struct Error;
+
 struct GlobalOptions {
   ConnOptions conn;
   std::string output;  // "" means the default, table
@@ -84,6 +86,13 @@ class Context {
     audit(session, sql, result);
   }
 
+  // Records a failed unit of work (a statement, a database) in the output:
+  // json and jsonl show it as an {"error": ...} element of table `name`.
+  void fail_table(const Error& e, const std::string& name);
+  // Closes output already begun with the error recorded in it, so stdout
+  // stays a valid document; does nothing if no output began or it is closed.
+  void fail_output(const Error& e, const std::string& name = "") noexcept;
+
   void set_exit_code(int code) { exit_code_ = code; }
   int exit_code() const { return exit_code_; }
 
@@ -96,6 +105,7 @@ class Context {
   std::unique_ptr<ResultSink> sink_;
   std::vector<std::string> planned_;
   std::unique_ptr<std::ofstream> audit_out_;
+  bool output_closed_ = false;
   int exit_code_ = 0;
 };
 

@@ -25,6 +25,11 @@ CsvReader::~CsvReader() {
 int CsvReader::get() {
   const int c = std::getc(in_);
   if (c == '\n') ++line_;
+  // PostgreSQL text cannot hold a NUL byte; libpq would cut the value there.
+  if (c == '\0') {
+    throw usage_error(path_ + ": line " + std::to_string(line_) +
+                      ": a field holds a NUL byte (0x00), which PostgreSQL cannot store");
+  }
   return c;
 }
 

@@ -88,6 +88,13 @@ Error make(ErrorKind kind, const std::string& context, const std::string& server
 
 }  // namespace
 
+bool is_connection_loss(const std::string& sqlstate) {
+  // 08P01 is a protocol violation (a bind with too many values): the
+  // connection is fine and a retry would fail the same way.
+  if (sqlstate == "08P01") return false;
+  return sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
+}
+
 void rethrow_as_error(const std::string& context) {
   try {
     throw;
@@ -100,15 +107,9 @@ void rethrow_as_error(const std::string& context) {
     err.severity = "FATAL";
     throw err;
   } catch (const pqxx::sql_error& e) {
-    const std::string& state = e.sqlstate();
-    // Class 08 is a connection failure and 57P01..57P03 the server going away.
-    const bool lost = state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
-    Error err = make(lost ? ErrorKind::Connect : ErrorKind::Failed, context, e.what());
-    if (!state.empty()) err.sqlstate = state;
-    if (err.sqlstate.rfind("08", 0) == 0 || err.sqlstate == "57P01" || err.sqlstate == "57P02" ||
-        err.sqlstate == "57P03") {
-      err.kind = ErrorKind::Connect;
-    }
+    Error err = make(ErrorKind::Failed, context, e.what());
+    if (!e.sqlstate().empty()) err.sqlstate = e.sqlstate();
+    if (is_connection_loss(err.sqlstate)) err.kind = ErrorKind::Connect;
     throw err;
   } catch (const pqxx::in_doubt_error& e) {
     throw make(ErrorKind::Connect, context, e.what());

@@ -32,6 +32,10 @@ Error usage_error(const std::string& message);
 Error with_prefix(const Error& e, const std::string& prefix, const std::string& suffix = "");
 Error failure(const std::string& message);
 
+// Class 08 (connection exceptions, except 08P01 protocol_violation) and
+// 57P01..57P03 (the server going away): exit 3, retry later.
+bool is_connection_loss(const std::string& sqlstate);
+
 // Converts whatever a libpqxx call threw into an Error, with `context`
 // ("dropping database "x"") put in front of the server's message. The server's
 // DETAIL and HINT lines go into their own fields. Call inside a catch block.

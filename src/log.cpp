@@ -34,6 +34,11 @@ std::shared_ptr<spdlog::logger>& logger() {
   return l;
 }
 
+std::string& write_failed() {
+  static std::string why;
+  return why;
+}
+
 spdlog::level::level_enum to_spd(Level l) {
   switch (l) {
     case Level::Error:
@@ -52,6 +57,7 @@ spdlog::level::level_enum to_spd(Level l) {
 
 void configure(const Settings& s) {
   std::vector<spdlog::sink_ptr> sinks{std::make_shared<spdlog::sinks::stderr_sink_mt>()};
+  sinks[0]->set_level(to_spd(s.level));
   if (!s.file.empty()) {
     try {
       sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(s.file));
@@ -65,9 +71,29 @@ void configure(const Settings& s) {
   formatter->set_pattern(s.json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","message":%J})"
                                 : (s.file.empty() ? "pgdba: %l: %v" : "%Y-%m-%d %H:%M:%S.%e pgdba: %l: %v"));
   lg->set_formatter(std::move(formatter));
-  lg->set_level(to_spd(s.level));
   lg->flush_on(spdlog::level::debug);
+  write_failed().clear();
+  // spdlog's default handler prints "[*** LOG ERROR ***]" and carries on.
+  lg->set_error_handler([](const std::string& msg) {
+    if (write_failed().empty()) write_failed() = msg.empty() ? "write error" : msg;
+  });
   logger() = lg;
+  if (!s.file.empty()) {
+    // One line per run, so a log file that cannot be written (a full disk,
+    // /dev/full) is refused before the command does anything.
+    lg->set_level(spdlog::level::info);
+    lg->info(s.start_line.empty() ? std::string("started") : s.start_line);
+    if (!write_failed().empty()) {
+      const std::string why = write_failed();
+      logger() = std::make_shared<spdlog::logger>("pgdba", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+      throw usage_error("cannot write log file \"" + s.file + "\": " + why + "; nothing was run");
+    }
+  }
+  lg->set_level(to_spd(s.level));
+}
+
+std::string failure() {
+  return write_failed();
 }
 
 bool enabled(Level level) {

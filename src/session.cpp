@@ -11,6 +11,8 @@
 
 #include "src/errors.hpp"
 #include "src/log.hpp"
+#include "src/sql_catalog.hpp"
+#include "src/sql_text.hpp"
 
 namespace pgdba {
 
@@ -97,7 +99,7 @@ void Session::log_done(const std::string& sql, double ms, const char* state) con
   if (!log::enabled(log::Level::Debug)) return;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.3f ms", ms);
-  log::debug(std::string("SQL ") + state + " in " + buf + ": " + sql);
+  log::debug(std::string("SQL ") + state + " in " + buf + ": " + redact_secrets(sql));
 }
 
 pqxx::result Session::exec(const std::string& sql, const std::string& what) {
@@ -207,6 +209,84 @@ std::string Session::dbname() {
 }
 int Session::backend_pid() const {
   return conn_->backendpid();
+}
+
+namespace {
+
+// Built-in types whose values are plain text in every format: known, so
+// they never cost a catalog lookup.
+bool plain_text_builtin(std::uint32_t oid) {
+  switch (oid) {
+    case 18:    // char
+    case 19:    // name
+    case 22:    // int2vector
+    case 24:    // regproc
+    case 25:    // text
+    case 30:    // oidvector
+    case 142:   // xml
+    case 194:   // pg_node_tree
+    case 600:   // point
+    case 650:   // cidr
+    case 705:   // unknown
+    case 790:   // money
+    case 829:   // macaddr
+    case 869:   // inet
+    case 1033:  // aclitem
+    case 1042:  // bpchar
+    case 1043:  // varchar
+    case 1082:  // date
+    case 1083:  // time
+    case 1266:  // timetz
+    case 1560:  // bit
+    case 1562:  // varbit
+    case 2205:  // regclass
+    case 2206:  // regtype
+    case 2249:  // record
+    case 2950:  // uuid
+    case 3220:  // pg_lsn
+    case 3734:  // regconfig
+    case 4089:  // regnamespace
+    case 4096:  // regrole
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool known_type(std::uint32_t oid) {
+  return plain_text_builtin(oid) || column_for_type("", oid).kind != Kind::Text;
+}
+
+}  // namespace
+
+std::vector<Column> Session::columns(const pqxx::result& r) {
+  std::vector<Column> cols = columns_of(r);
+  std::string unknown;
+  for (pqxx::row::size_type i = 0; i < r.columns(); ++i) {
+    const auto oid = static_cast<std::uint32_t>(r.column_type(i));
+    if (known_type(oid) || types_.count(oid) != 0) continue;
+    unknown += (unknown.empty() ? "{" : ",") + std::to_string(oid);
+  }
+  if (!unknown.empty()) {
+    for (const auto& row :
+         exec(sql_text("core/describe_types"), {(unknown + "}").c_str()}, "describing result types")) {
+      Column c = column_for_type("", row[2].as<std::uint32_t>());
+      if (c.kind == Kind::Text && std::string(row[3].c_str()) == "B") c.kind = Kind::Boolean;
+      if (row[1].as<bool>()) {
+        // Elements of a kind that is itself an array or unknown stay text.
+        c = Column{"", Kind::Array, c.kind == Kind::Array ? Kind::Text : c.kind};
+      }
+      types_[row[0].as<std::uint32_t>()] = c;
+    }
+  }
+  for (pqxx::row::size_type i = 0; i < r.columns(); ++i) {
+    const auto it = types_.find(static_cast<std::uint32_t>(r.column_type(i)));
+    if (it == types_.end()) continue;
+    auto& col = cols[static_cast<std::size_t>(i)];
+    col.kind = it->second.kind;
+    col.element = it->second.element;
+  }
+  return cols;
 }
 
 std::vector<Column> columns_of(const pqxx::result& r) {

@@ -7,7 +7,9 @@
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +53,11 @@ class Session {
   std::string dbname();
   int backend_pid() const;
 
+  // The columns of a result, typed for the renderers. Types not known by
+  // OID (arrays of enums, ranges, composites, domains) are looked up in the
+  // catalog once per session, so call it only when no pipeline is running.
+  std::vector<Column> columns(const pqxx::result& r);
+
  private:
   pqxx::nontransaction& tx();
   // Rethrows the current exception as an Error (see rethrow_as_error).
@@ -61,6 +68,7 @@ class Session {
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::errorhandler> notices_;
   std::unique_ptr<pqxx::nontransaction> tx_;
+  std::map<std::uint32_t, Column> types_;  // looked up in the catalog
 };
 
 // Column descriptions of a result, kinds from the type OIDs.

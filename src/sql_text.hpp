@@ -31,4 +31,20 @@ int max_parameter(std::string_view sql);
 // (SELECT, VALUES, TABLE, WITH) that writes nothing and has no INTO.
 bool is_plain_query(const Statement& s);
 
+// The statement with secrets replaced by ***, for logs and the audit trail:
+// a literal after the word PASSWORD (ALTER ROLE ... PASSWORD '...', USER
+// MAPPING ... OPTIONS (password '...')), password=... inside a conninfo
+// literal and the password of a postgresql:// URI literal.
+std::string redact_secrets(std::string_view sql);
+
+// The names (lower case, without schema) of what the statement calls like a
+// function: a word followed by '(' that is not a SQL keyword.
+std::vector<std::string> called_functions(std::string_view sql);
+
+// Whether the statement provably changes nothing: SHOW, EXPLAIN without
+// ANALYZE, or a plain query that locks no rows and calls only functions
+// known to be free of side effects. False means "may change state": it is
+// audited.
+bool is_read_only(const Statement& s);
+
 }  // namespace pgdba

@@ -4,10 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace it {
 
@@ -169,6 +173,98 @@ std::string temp_file(const std::string& text, const std::string& suffix) {
   }
   close(fd);
   return path;
+}
+
+Run pgdba_stdout_to(const std::string& stdout_path, const std::vector<std::string>& args) {
+  const std::string in = temp_file("");
+  const std::string err = temp_file("");
+  const int pid = spawn(args, in, stdout_path, err, {});
+  int status = 0;
+  waitpid(pid, &status, 0);
+  Run r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.err = read_file(err);
+  unlink(in.c_str());
+  unlink(err.c_str());
+  return r;
+}
+
+ScratchDb::ScratchDb(const std::string& prefix) : name_(unique(prefix)) {
+  auto c = connect();
+  pqxx::nontransaction tx(c);
+  tx.exec("CREATE DATABASE " + tx.quote_name(name_));
+}
+
+ScratchDb::~ScratchDb() {
+  try {
+    auto c = connect();
+    pqxx::nontransaction tx(c);
+    tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name_) + " WITH (FORCE)");
+  } catch (...) {
+    // a cluster that is gone takes the database with it
+  }
+}
+
+Run ScratchDb::pgdba(std::vector<std::string> args, const std::string& input, const Env& env) const {
+  args.insert(args.begin(), {"-d", name_});
+  return it::pgdba(args, input, env);
+}
+
+void ScratchDb::exec(const std::string& sql) const {
+  auto c = connect(name_);
+  pqxx::nontransaction tx(c);
+  tx.exec(sql);
+}
+
+std::string ScratchDb::value(const std::string& sql) const {
+  return query_value(sql, name_);
+}
+
+namespace {
+
+std::vector<std::string> log_files() {
+  std::vector<std::string> out;
+  const std::string dir = cluster().at("PGDBA_CLUSTER_DIR") + "/data/log";
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    out.push_back(e.path().string());
+  return out;
+}
+
+}  // namespace
+
+ServerLog::ServerLog() {
+  for (const auto& f : log_files())
+    start_[f] = static_cast<long>(std::filesystem::file_size(f));
+}
+
+std::string ServerLog::text() const {
+  std::string out;
+  for (const auto& f : log_files()) {
+    const auto it = start_.find(f);
+    std::ifstream in(f, std::ios::binary);
+    in.seekg(it == start_.end() ? 0 : it->second);
+    std::ostringstream s;
+    s << in.rdbuf();
+    out += s.str();
+  }
+  return out;
+}
+
+bool ServerLog::saw(const std::string& pattern) const {
+  const std::regex re(pattern);
+  for (int i = 0; i < 100; ++i) {
+    if (std::regex_search(text(), re)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+bool ServerLog::never_saw(const std::string& pattern) const {
+  const std::string sentinel = unique("pgdba_log_sentinel");
+  query_value("SELECT '" + sentinel + "'");
+  if (!saw(sentinel)) throw std::runtime_error("the server log never showed " + sentinel);
+  return !std::regex_search(text(), std::regex(pattern));
 }
 
 nlohmann::json parse_json(const std::string& text) {

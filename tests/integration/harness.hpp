@@ -66,6 +66,45 @@ std::string unique(const std::string& prefix);
 // Writes `text` to a new temp file and returns its path.
 std::string temp_file(const std::string& text, const std::string& suffix = "");
 
+// Runs pgdba with standard output going to `stdout_path` (e.g. /dev/full).
+Run pgdba_stdout_to(const std::string& stdout_path, const std::vector<std::string>& args);
+
+// A database of the test's own, dropped when it goes out of scope.
+class ScratchDb {
+ public:
+  explicit ScratchDb(const std::string& prefix = "scratch");
+  ~ScratchDb();
+  ScratchDb(const ScratchDb&) = delete;
+  ScratchDb& operator=(const ScratchDb&) = delete;
+  const std::string& name() const { return name_; }
+  // pgdba -d <this database> args...
+  Run pgdba(std::vector<std::string> args, const std::string& input = "", const Env& env = {}) const;
+  // Runs SQL on it as the superuser (setup and checks, not under test).
+  void exec(const std::string& sql) const;
+  std::string value(const std::string& sql) const;
+
+ private:
+  std::string name_;
+};
+
+// What the test cluster's server log (log_statement = all) holds from now on:
+// PostgreSQL's issues_sql_like for pgdba.
+class ServerLog {
+ public:
+  ServerLog();  // marks the current end of every log file
+  // Whether a statement or message matching `pattern` was logged since the
+  // mark; waits up to 10 s for it to arrive.
+  bool saw(const std::string& pattern) const;
+  // Whether nothing matching `pattern` was logged since the mark: first waits
+  // until a statement sent after the call has reached the log.
+  bool never_saw(const std::string& pattern) const;
+  // Everything logged since the mark (for failure messages).
+  std::string text() const;
+
+ private:
+  std::map<std::string, long> start_;
+};
+
 nlohmann::json parse_json(const std::string& text);
 // Number of lines in text.
 std::size_t count_lines(const std::string& text);

@@ -153,7 +153,8 @@ TEST_CASE("redact_conninfo never shows the password", "[conninfo]") {
 
   // Keywords the string leaves out are filled from libpq's defaults (PG*
   // variables, compiled-in port), so the message names the real target.
-  for (const char* v : {"PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE"}) unsetenv(v);
+  for (const char* v : {"PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE"})
+    unsetenv(v);
   setenv("PGPORT", "6543", 1);
   setenv("PGUSER", "envuser", 1);
   CHECK(redact_conninfo("postgresql://alice:s3cret@dbhost/app") == "host=dbhost port=6543 user=alice dbname=app");
@@ -166,7 +167,7 @@ TEST_CASE("redact_conninfo never shows the password", "[conninfo]") {
 }
 
 TEST_CASE("check_timeout_value accepts PostgreSQL units only", "[conninfo]") {
-  for (const char* ok : {"5s", "500ms", "0", "2min", "1h", "1d", "250us", "100"}) {
+  for (const char* ok : {"5s", "500ms", "0", "2min", "1h", "1d", "2500us", "100"}) {
     INFO(ok);
     CHECK_NOTHROW(check_timeout_value("--statement-timeout", ok));
   }
@@ -180,4 +181,60 @@ TEST_CASE("check_timeout_value accepts PostgreSQL units only", "[conninfo]") {
       CHECK_THAT(e.what(), Catch::Contains("--lock-timeout"));
     }
   }
+}
+
+TEST_CASE("conninfo: -d holding a conninfo or URI is expanded like psql's", "[conninfo]") {
+  ConnOptions o;
+  o.dbname = "postgresql://alice:pw@db.example/app?sslmode=require";
+  auto v = build(o);
+  CHECK(v["dbname"] == "app");
+  CHECK(v["user"] == "alice");
+  CHECK(v["password"] == "pw");
+  CHECK(v["host"] == "db.example");
+  CHECK(v["sslmode"] == "require");
+  CHECK(chosen_dbname(o) == "app");
+
+  o.dbname = "host=/tmp dbname=other password=x";
+  v = build(o);
+  CHECK(v["dbname"] == "other");
+  CHECK(chosen_dbname(o) == "other");
+
+  o.dbname = "plain";
+  CHECK(build(o)["dbname"] == "plain");
+  CHECK(chosen_dbname(o) == "plain");
+  CHECK_FALSE(is_connection_string("a-b_c"));
+  CHECK(is_connection_string("postgres://h/d"));
+}
+
+TEST_CASE("conninfo: ports and timeouts are checked before connecting", "[conninfo]") {
+  CHECK_NOTHROW(check_port_value(""));
+  CHECK_NOTHROW(check_port_value("5433"));
+  CHECK_NOTHROW(check_port_value("5433,5434"));
+  CHECK_THROWS_AS(check_port_value("abc"), Error);
+  CHECK_THROWS_AS(check_port_value("0"), Error);
+  CHECK_THROWS_AS(check_port_value("65536"), Error);
+  CHECK_THROWS_AS(check_port_value("54 32"), Error);
+  for (const char* ok : {"0", "1", "1ms", "1.5s", "5s", "2min", "1h", "1d", "2147483647ms", "1000us"}) {
+    INFO(ok);
+    CHECK_NOTHROW(check_timeout_value("--lock-timeout", ok));
+  }
+  for (const char* bad : {"", "400us", "0.5ms", "3000000s", "25d", "5 parsecs", "-1s", "1e3"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(check_timeout_value("--lock-timeout", bad), Error);
+  }
+  ConnOptions o;
+  o.port = "abc";
+  CHECK_THROWS_AS(validate_conn_options(o), Error);
+  o.port = "";
+  o.dbname = "host='unterminated";
+  CHECK_THROWS_AS(validate_conn_options(o), Error);
+}
+
+TEST_CASE("conninfo: passwords are redacted from text", "[conninfo]") {
+  CHECK(redact_password_text("host=h password=secret user=u") == "host=h password=*** user=u");
+  CHECK(redact_password_text("password = 'se cret' x=1") == "password = *** x=1");
+  CHECK(redact_password_text("postgresql://alice:secret@host/db") == "postgresql://alice:***@host/db");
+  CHECK(redact_password_text("postgres://h/db?password=secret&sslmode=require") ==
+        "postgres://h/db?password=***&sslmode=require");
+  CHECK(redact_password_text("select 1") == "select 1");
 }

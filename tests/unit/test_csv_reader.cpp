@@ -126,3 +126,19 @@ TEST_CASE("csv_reader: a missing file is a usage error", "[csv_reader]") {
     CHECK_THAT(e.what(), Catch::Contains(path));
   }
 }
+
+TEST_CASE("csv_reader: a NUL byte is refused with its line, quoted or not", "[csv_reader]") {
+  for (const std::string& body : {std::string("1,ok\n2,a\0b\n", 11), std::string("1,ok\n2,\"a\0b\"\n", 13)}) {
+    TempCsv f(body);
+    CsvReader r(f.path());
+    Fields fields;
+    REQUIRE(r.next(fields));
+    try {
+      r.next(fields);
+      FAIL("NUL byte accepted");
+    } catch (const Error& e) {
+      CHECK(e.kind == ErrorKind::Usage);
+      CHECK_THAT(e.what(), Catch::Contains("line 2") && Catch::Contains("NUL"));
+    }
+  }
+}

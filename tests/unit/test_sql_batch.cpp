@@ -26,12 +26,11 @@ TEST_CASE("plan_batch: a single VALUES group of parameters is repeatable", "[sql
   CHECK(multi_row_statement(sql, p, 3) == "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4), ($5, $6)");
 }
 
-TEST_CASE("plan_batch: clauses after the group are kept when they have no parameters", "[sql_batch]") {
-  CHECK(rewrite("INSERT INTO t (a, b) VALUES ($1, $2) ON CONFLICT (a) DO UPDATE SET b = excluded.b RETURNING a", 3) ==
-        "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4), ($5, $6) ON CONFLICT (a) DO UPDATE SET b = excluded.b "
-        "RETURNING a");
+TEST_CASE("plan_batch: ON CONFLICT DO NOTHING after the group is kept", "[sql_batch]") {
   CHECK(rewrite("insert into t values($1) on conflict do nothing", 2) ==
         "insert into t values($1), ($2) on conflict do nothing");
+  CHECK(rewrite("INSERT INTO t (a) VALUES ($1) ON CONFLICT (a) DO NOTHING", 2) ==
+        "INSERT INTO t (a) VALUES ($1), ($2) ON CONFLICT (a) DO NOTHING");
   CHECK(rewrite("-- load rows\nINSERT INTO s.\"values\" (a) VALUES ($1)", 2) ==
         "-- load rows\nINSERT INTO s.\"values\" (a) VALUES ($1), ($2)");
 }
@@ -76,4 +75,24 @@ TEST_CASE("plan_batch: anything else runs row by row", "[sql_batch]") {
   p = plan_batch("INSERT INTO t VALUES (1)");
   CHECK(p.params == 0);
   CHECK_FALSE(p.multi_row);
+}
+
+TEST_CASE("plan_batch: set-based only where it means the same as row by row", "[sql_batch]") {
+  // executemany semantics: an upsert may meet its own key again, a subquery
+  // must see the rows inserted before it, RETURNING returns one row per row.
+  CHECK_FALSE(
+      plan_batch("INSERT INTO t (id, v) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET v = excluded.v").multi_row);
+  CHECK_FALSE(plan_batch("insert into cnt values ((select count(*) from cnt), $1)").multi_row);
+  CHECK_FALSE(plan_batch("INSERT INTO t VALUES (nextval('s'), $1)").multi_row);
+  CHECK_FALSE(plan_batch("INSERT INTO t VALUES ($1, random())").multi_row);
+  CHECK_FALSE(plan_batch("INSERT INTO t VALUES ($1, f($2))").multi_row);
+  CHECK_FALSE(plan_batch("INSERT INTO t VALUES ($1, \"f\"($2))").multi_row);
+  CHECK_FALSE(plan_batch("INSERT INTO t VALUES ($1) RETURNING id").multi_row);
+  CHECK_FALSE(plan_batch("INSERT INTO t VALUES ($1, (SELECT max(v) FROM t))").multi_row);
+  CHECK_FALSE(plan_batch("INSERT INTO t VALUES ($1, clock_timestamp())").multi_row);
+  // casts, constants, operators and functions of the arguments are fine
+  CHECK(plan_batch("INSERT INTO t VALUES ($1::int, $2::timestamp with time zone, $3::numeric(10,2), 'x', NULL)")
+            .multi_row);
+  CHECK(plan_batch("INSERT INTO t VALUES (CAST($1 AS int8), $2 || '-' || $3, -1.5e3, DEFAULT, true)").multi_row);
+  CHECK(plan_batch("INSERT INTO t VALUES (($1 + 1) * 2, $2::text[], current_timestamp)").multi_row);
 }

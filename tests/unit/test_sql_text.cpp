@@ -145,3 +145,42 @@ TEST_CASE("is_plain_query: read-only queries without INTO", "[sql_text]") {
   CHECK_FALSE(plain("SHOW work_mem"));
   CHECK_FALSE(plain("CREATE TABLE t AS SELECT 1"));
 }
+
+TEST_CASE("redact_secrets hides password literals and conninfo passwords", "[sql_text]") {
+  CHECK(redact_secrets("ALTER ROLE x PASSWORD 'a''b;c'") == "ALTER ROLE x PASSWORD '***'");
+  CHECK(redact_secrets("create role x with login encrypted password E'p\\'w' valid until 'infinity'") ==
+        "create role x with login encrypted password '***' valid until 'infinity'");
+  CHECK(redact_secrets("CREATE USER MAPPING FOR u SERVER s OPTIONS (user 'bob', password 'hunter2')") ==
+        "CREATE USER MAPPING FOR u SERVER s OPTIONS (user 'bob', password '***')");
+  CHECK(redact_secrets("alter role x password $pw$secret$pw$") == "alter role x password '***'");
+  CHECK(redact_secrets("select dblink_connect('host=h password=secret dbname=d')") ==
+        "select dblink_connect('host=h password=*** dbname=d')");
+  CHECK(redact_secrets("-- password 'x' in a comment stays a comment\nselect 'password'") ==
+        "-- password 'x' in a comment stays a comment\nselect 'password'");
+  CHECK(redact_secrets("select 1") == "select 1");
+}
+
+TEST_CASE("is_read_only: only what provably changes nothing", "[sql_text]") {
+  const auto ro = [](const std::string& sql) {
+    const auto v = split_statements(sql);
+    REQUIRE(v.size() == 1);
+    return is_read_only(v[0]);
+  };
+  CHECK(ro("select 1 + 1"));
+  CHECK(ro("select count(*), max(relpages) from pg_class where relname in ('a', 'b')"));
+  CHECK(ro("with x as (select 1 as a) select coalesce(a, 0) from x"));
+  CHECK(ro("show work_mem"));
+  CHECK(ro("explain select 1"));
+  CHECK(ro("select pg_catalog.pg_size_pretty(pg_database_size(current_database()))"));
+  CHECK_FALSE(ro("select pg_terminate_backend(123)"));
+  CHECK_FALSE(ro("select setval('s', 1)"));
+  CHECK_FALSE(ro("select nextval('s')"));
+  CHECK_FALSE(ro("select my_function()"));
+  CHECK_FALSE(ro("select * from t for update"));
+  CHECK_FALSE(ro("explain analyze delete from t"));
+  CHECK_FALSE(ro("insert into t values (1)"));
+  CHECK_FALSE(ro("with d as (delete from t returning *) select * from d"));
+  CHECK_FALSE(ro("set work_mem = '1GB'"));
+  CHECK(called_functions("select \"f\"(1), s.g(2), count(*) from x where a in (1)") ==
+        std::vector<std::string>{"", "g", "count"});
+}
