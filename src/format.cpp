@@ -262,4 +262,130 @@ bool append_json_array(std::string& out, std::string_view text, void (*element)(
   return true;
 }
 
+void append_compact_json(std::string& out, std::string_view json) {
+  static const char hex[] = "0123456789abcdef";
+  bool in_string = false;
+  std::size_t run = 0;  // start of the bytes not yet copied
+  const auto copy_up_to = [&](std::size_t i) {
+    out.append(json.data() + run, i - run);
+    run = i + 1;
+  };
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const auto c = static_cast<unsigned char>(json[i]);
+    if (c < 0x20 && in_string) {
+      copy_up_to(i);
+      out += "\\u00";
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    } else if (in_string) {
+      // The escaped character is skipped unless it could break the line.
+      if (c == '\\' && i + 1 < json.size() && static_cast<unsigned char>(json[i + 1]) >= 0x20) {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c <= 0x20) {
+      copy_up_to(i);
+    }
+  }
+  out.append(json.data() + run, json.size() - run);
+}
+
+namespace {
+
+// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlong
+// forms, no surrogates, nothing past U+10FFFF) and its code point; 0 if the
+// byte there does not start one.
+std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp) {
+  const auto byte = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+  const unsigned b = byte(0);
+  if (b < 0x80) {
+    cp = b;
+    return 1;
+  }
+  std::size_t len = 0;
+  unsigned lo = 0x80;
+  unsigned hi = 0xBF;  // the range of the second byte
+  if (b >= 0xC2 && b <= 0xDF) {
+    len = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    len = 3;
+    lo = b == 0xE0 ? 0xA0 : 0x80;
+    hi = b == 0xED ? 0x9F : 0xBF;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    len = 4;
+    lo = b == 0xF0 ? 0x90 : 0x80;
+    hi = b == 0xF4 ? 0x8F : 0xBF;
+  } else {
+    return 0;
+  }
+  if (byte(1) < lo || byte(1) > hi) return 0;
+  cp = b & (0x7Fu >> len);
+  for (std::size_t k = 1; k < len; ++k) {
+    if (byte(k) < 0x80 || byte(k) > 0xBF) return 0;
+    cp = (cp << 6) | (byte(k) & 0x3F);
+  }
+  return len;
+}
+
+void append_hex_escape(std::string& out, const char* prefix, unsigned value) {
+  static const char hex[] = "0123456789abcdef";
+  out += prefix;
+  out.push_back(hex[(value >> 4) & 15]);
+  out.push_back(hex[value & 15]);
+}
+
+// East Asian wide and fullwidth ranges take two terminal columns.
+bool wide(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) || (c >= 0xAC00 && c <= 0xD7A3) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) || (c >= 0x1F900 && c <= 0x1F9FF) ||
+         (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+}  // namespace
+
+std::string terminal_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x20 && b < 0x7F) {
+      out.push_back(static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    char32_t cp = 0;
+    const std::size_t len = utf8_sequence(text, i, cp);
+    if (b == '\n') {
+      out += "\\n";
+    } else if (b == '\r') {
+      out += "\\r";
+    } else if (b == '\t') {
+      out += "\\t";
+    } else if (len <= 1) {
+      append_hex_escape(out, "\\x", b);  // C0, DEL, or a stray byte
+    } else if (cp <= 0x9F) {
+      append_hex_escape(out, "\\u00", static_cast<unsigned>(cp));  // C1
+    } else {
+      out.append(text.data() + i, len);
+    }
+    i += len == 0 ? 1 : len;
+  }
+  return out;
+}
+
+std::size_t display_width(std::string_view text) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    const std::size_t len = utf8_sequence(text, i, cp);
+    w += len > 0 && wide(cp) ? 2 : 1;
+    i += len == 0 ? 1 : len;
+  }
+  return w;
+}
+
 }  // namespace pgdba

@@ -1,6 +1,7 @@
 // Pure value formatting shared by the renderers; no I/O, no server.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,5 +28,20 @@ bool append_json_array(std::string& out, std::string_view text,
                        void (*element)(std::string& out, std::string_view value, int kind), int kind);
 // True if text is a JSON-compatible number literal (no NaN, no Infinity).
 bool is_json_number(std::string_view text);
+// Appends JSON text (json/jsonb output) to out with the whitespace outside
+// strings dropped, so a value never spans lines. Tokens are copied byte for
+// byte, never parsed: 1e400 and 12345678901234567890.5 stay exactly as they
+// are. A raw control character inside a string (which PostgreSQL's json
+// parser rejects anyway) is written as \u00XX so the line cannot break.
+void append_compact_json(std::string& out, std::string_view json);
+// Text that can be printed on a terminal without being obeyed, on one line:
+// \n, \r and \t as those escapes; the other C0 controls and DEL as \xNN;
+// the C1 controls U+0080..U+009F (which terminals may act on like ESC) as
+// \u0080..\u009f; and every byte that is not part of well-formed UTF-8 as
+// \xNN. The result is always valid UTF-8, so its display width is exact.
+std::string terminal_text(std::string_view text);
+// Terminal columns that UTF-8 text takes: East Asian wide characters count
+// two, everything else one. A byte of ill-formed UTF-8 counts one.
+std::size_t display_width(std::string_view text);
 
 }  // namespace pgdba

@@ -43,9 +43,10 @@ class CsvRenderer : public ResultSink {
     width_ = columns.size();
     if (tables_++ > 0) w_.buf() += '\n';  // sections are separated by a blank line
     if (opts_.header) {
-      for (std::size_t i = 0; i < columns.size(); ++i) {
+      const auto names = unique_column_names(columns);  // the keys the JSON formats use
+      for (std::size_t i = 0; i < names.size(); ++i) {
         if (i > 0) w_.buf() += ',';
-        append_csv_field(w_.buf(), columns[i].name, false);
+        append_csv_field(w_.buf(), names[i], false);
       }
       w_.buf() += '\n';
     }
@@ -60,6 +61,9 @@ class CsvRenderer : public ResultSink {
     w_.maybe_flush();
   }
   void end_table() override {}
+  // CSV has no place for an error: the rows so far stand, stderr says why
+  // they stop.
+  void fail(const SinkError&, const std::string&) override {}
   void finish() override { w_.flush(); }
 
  private:

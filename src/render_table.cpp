@@ -1,5 +1,8 @@
 // Aligned text tables for people: sizes and durations made readable, numbers
-// right-aligned, a row count underneath like psql.
+// right-aligned, a row count underneath like psql. Everything printed from
+// the data (values, column and section names) goes through terminal_text:
+// a value must never move the cursor, recolour or retitle the terminal.
+#include <algorithm>
 #include <cstdlib>
 
 #include "src/format.hpp"
@@ -10,29 +13,6 @@ namespace pgdba {
 
 namespace {
 
-// East Asian wide and fullwidth ranges take two terminal columns.
-bool wide(char32_t c) {
-  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) || (c >= 0xAC00 && c <= 0xD7A3) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) || (c >= 0x1F900 && c <= 0x1F9FF) ||
-         (c >= 0x20000 && c <= 0x3FFFD);
-}
-
-std::size_t display_width(const std::string& s) {
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    const std::size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-    char32_t c = len == 1 ? b : b & (0xFF >> (len + 1));
-    for (std::size_t k = 1; k < len && i + k < s.size(); ++k) {
-      c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    }
-    w += wide(c) ? 2 : 1;
-    i += len;
-  }
-  return w;
-}
-
 bool right_aligned(Kind k) {
   return k == Kind::Integer || k == Kind::Float || k == Kind::Numeric || k == Kind::Bytes || k == Kind::Seconds ||
          k == Kind::Interval;
@@ -40,31 +20,13 @@ bool right_aligned(Kind k) {
 
 std::string display(const Column& c, CellView cell) {
   if (cell.null) return "";
-  std::string v(cell.text());
-  if (c.kind == Kind::Bytes) {
+  if (c.kind == Kind::Bytes || c.kind == Kind::Seconds) {
+    const std::string v(cell.text());
     char* end = nullptr;
     const double n = std::strtod(v.c_str(), &end);
-    if (end != v.c_str()) return format_size(n);
-  } else if (c.kind == Kind::Seconds) {
-    char* end = nullptr;
-    const double n = std::strtod(v.c_str(), &end);
-    if (end != v.c_str()) return format_duration(n);
+    if (end != v.c_str()) return c.kind == Kind::Bytes ? format_size(n) : format_duration(n);
   }
-  // One line per row: control characters are shown, not obeyed.
-  std::string out;
-  out.reserve(v.size());
-  for (char ch : v) {
-    if (ch == '\n') {
-      out += "\\n";
-    } else if (ch == '\r') {
-      out += "\\r";
-    } else if (ch == '\t') {
-      out += "\\t";
-    } else {
-      out += ch;
-    }
-  }
-  return out;
+  return terminal_text(cell.text());
 }
 
 class TableRenderer : public ResultSink {
@@ -73,11 +35,28 @@ class TableRenderer : public ResultSink {
 
   void start(bool sectioned) override { sectioned_ = sectioned; }
   void begin_table(const std::string& name, const std::vector<Column>& columns) override {
-    name_ = name;
+    if (open_) end_table();
+    open_ = true;
+    streaming_ = false;
+    count_ = 0;
+    title_ = terminal_text(name);
     columns_ = columns;
+    names_.clear();
+    for (const auto& n : unique_column_names(columns_))
+      names_.push_back(terminal_text(n));
     rows_.clear();
   }
   void row(const CellView* cells) override {
+    ++count_;
+    if (!streaming_ && rows_.size() == kTableBufferRows) start_streaming();
+    if (streaming_) {
+      line_.resize(columns_.size());
+      for (std::size_t i = 0; i < columns_.size(); ++i)
+        line_[i] = display(columns_[i], cells[i]);
+      write_row(line_);
+      w_.maybe_flush();
+      return;
+    }
     std::vector<std::string> r;
     r.reserve(columns_.size());
     for (std::size_t i = 0; i < columns_.size(); ++i)
@@ -85,57 +64,91 @@ class TableRenderer : public ResultSink {
     rows_.push_back(std::move(r));
   }
   void end_table() override {
-    std::string& b = w_.buf();
-    if (tables_++ > 0) b += '\n';
-    if (sectioned_) b += (opts_.color ? "\033[1m" + name_ + "\033[0m" : name_) + "\n";
-    std::vector<std::size_t> width(columns_.size());
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      width[i] = opts_.header ? display_width(columns_[i].name) : 0;
-      for (const auto& r : rows_)
-        width[i] = std::max(width[i], display_width(r[i]));
+    if (!open_) return;
+    open_ = false;
+    if (!streaming_) {
+      size_columns();
+      write_buffered();
     }
-    const auto cell = [&](const std::string& v, std::size_t i, bool right) {
-      const std::size_t pad = width[i] - display_width(v);
-      if (right) b.append(pad, ' ');
-      b += v;
-      if (!right && i + 1 < columns_.size()) b.append(pad, ' ');
-    };
-    if (opts_.header) {
-      if (opts_.color) b += "\033[1m";
-      for (std::size_t i = 0; i < columns_.size(); ++i) {
-        if (i > 0) b += "  ";
-        cell(columns_[i].name, i, right_aligned(columns_[i].kind));
-      }
-      if (opts_.color) b += "\033[0m";
-      b += '\n';
-      for (std::size_t i = 0; i < columns_.size(); ++i) {
-        if (i > 0) b += "  ";
-        b.append(width[i], '-');
-      }
-      b += '\n';
-    }
-    for (const auto& r : rows_) {
-      for (std::size_t i = 0; i < columns_.size(); ++i) {
-        if (i > 0) b += "  ";
-        cell(r[i], i, right_aligned(columns_[i].kind));
-      }
-      b += '\n';
-      w_.maybe_flush();
-    }
-    if (opts_.header) b += "(" + std::to_string(rows_.size()) + (rows_.size() == 1 ? " row)\n" : " rows)\n");
-    rows_.clear();
+    if (opts_.header) w_.buf() += "(" + std::to_string(count_) + (count_ == 1 ? " row)\n" : " rows)\n");
     w_.maybe_flush();
   }
-  void finish() override { w_.flush(); }
+  // The rows so far and their count stay; stderr says why they stop.
+  void fail(const SinkError&, const std::string&) override { end_table(); }
+  void finish() override {
+    end_table();
+    w_.flush();
+  }
 
  private:
+  // Widths come from the rows held so far; later rows are printed as they come.
+  void start_streaming() {
+    size_columns();
+    write_buffered();
+    streaming_ = true;
+  }
+  void size_columns() {
+    width_.assign(columns_.size(), 0);
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (opts_.header) width_[i] = display_width(names_[i]);
+      for (const auto& r : rows_)
+        width_[i] = std::max(width_[i], display_width(r[i]));
+    }
+  }
+  // The title, the header and the rows held, which are then let go.
+  void write_buffered() {
+    std::string& b = w_.buf();
+    if (tables_++ > 0) b += '\n';
+    if (sectioned_) b += (opts_.color ? "\033[1m" + title_ + "\033[0m" : title_) + "\n";
+    if (opts_.header) write_header();
+    for (const auto& r : rows_) {
+      write_row(r);
+      w_.maybe_flush();
+    }
+    rows_.clear();
+  }
+  void write_header() {
+    std::string& b = w_.buf();
+    if (opts_.color) b += "\033[1m";
+    write_cells(names_);
+    if (opts_.color) b += "\033[0m";
+    b += '\n';
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (i > 0) b += "  ";
+      b.append(width_[i], '-');
+    }
+    b += '\n';
+  }
+  void write_row(const std::vector<std::string>& r) {
+    write_cells(r);
+    w_.buf() += '\n';
+  }
+  void write_cells(const std::vector<std::string>& r) {
+    std::string& b = w_.buf();
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (i > 0) b += "  ";
+      const std::size_t w = display_width(r[i]);
+      const std::size_t pad = width_[i] > w ? width_[i] - w : 0;  // a wider late cell pushes the line
+      const bool right = right_aligned(columns_[i].kind);
+      if (right) b.append(pad, ' ');
+      b += r[i];
+      if (!right && i + 1 < columns_.size()) b.append(pad, ' ');
+    }
+  }
+
   RenderOptions opts_;
   Writer w_;
   bool sectioned_ = false;
+  bool open_ = false;
+  bool streaming_ = false;  // the header is out; rows print as they come
   int tables_ = 0;
-  std::string name_;
+  std::size_t count_ = 0;
+  std::string title_;
   std::vector<Column> columns_;
-  std::vector<std::vector<std::string>> rows_;
+  std::vector<std::string> names_;  // unique, terminal-safe
+  std::vector<std::size_t> width_;
+  std::vector<std::vector<std::string>> rows_;  // at most kTableBufferRows
+  std::vector<std::string> line_;               // the row being streamed
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,9 @@ class Writer {
   std::FILE* out_;
   std::string buf_;
 };
+
+// `base` if it is not taken, else the first of base_2, base_3, ... that is not.
+std::string first_free_name(const std::string& base, const std::function<bool(const std::string&)>& taken);
 
 std::unique_ptr<ResultSink> make_json_renderer(const RenderOptions& o, std::FILE* out, bool lines);
 std::unique_ptr<ResultSink> make_csv_renderer(const RenderOptions& o, std::FILE* out);

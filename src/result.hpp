@@ -34,6 +34,11 @@ struct CellView {
 // Maps a PostgreSQL type OID to the column kind (element kind for arrays).
 Column column_for_type(std::string name, std::uint32_t type_oid);
 
+// What a renderer records when the work behind a table fails part-way.
+struct SinkError {
+  std::string message, sqlstate, severity, detail, hint, target;  // empty = null in JSON
+};
+
 // Receives tables row by row, so a result of any size can stream through.
 class ResultSink {
  public:
@@ -43,8 +48,18 @@ class ResultSink {
   virtual void begin_table(const std::string& name, const std::vector<Column>& columns) = 0;
   virtual void row(const CellView* cells) = 0;
   virtual void end_table() = 0;
-  // Called once after the last table; flushes whatever is buffered.
+  // Called once after the last table; closes the document and flushes it.
+  // Safe without start() (an empty document) and when called again (no-op).
   virtual void finish() = 0;
+  // The work failed. If a table is open, it is closed with the error as its
+  // last element; otherwise a table named `name` ("error" if empty) holding
+  // only the error is written. json/jsonl record the error in stdout (an
+  // element {"error": {...}} with the same keys as the contract's stderr
+  // error object; jsonl adds "section" when sectioned); table and csv just
+  // close what they had (stderr carries the error). May be called before
+  // start() (then it starts the document) and more than once (one per failed
+  // statement with --on-error continue); finish() is still called after.
+  virtual void fail(const SinkError& error, const std::string& name = "") = 0;
 };
 
 // A small materialized table, for results that fit in memory.

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "src/format.hpp"
 
 using namespace pgdba;
@@ -60,4 +64,92 @@ TEST_CASE("only real JSON numbers pass as numbers", "[format]") {
   CHECK_FALSE(is_json_number("01"));
   CHECK_FALSE(is_json_number("1."));
   CHECK_FALSE(is_json_number(""));
+}
+
+TEST_CASE("terminal_text shows control characters instead of sending them", "[format][terminal]") {
+  CHECK(terminal_text("plain text, 100%") == "plain text, 100%");
+  CHECK(terminal_text("a\nb\r\tc") == "a\\nb\\r\\tc");
+  // C0 controls and DEL: ESC starts terminal commands, BEL rings, BS overwrites
+  CHECK(terminal_text("\x1b[31mred\x1b[0m") == "\\x1b[31mred\\x1b[0m");
+  CHECK(terminal_text("ding\x07") == "ding\\x07");
+  CHECK(terminal_text("abc\x08\x08X") == "abc\\x08\\x08X");
+  CHECK(terminal_text(std::string("nul\0byte", 8)) == "nul\\x00byte");
+  CHECK(terminal_text("\x1f\x7f") == "\\x1f\\x7f");
+  // C1 controls in UTF-8: U+009B is a one-character CSI for some terminals
+  CHECK(terminal_text("\xc2\x9b"
+                      "31m") == "\\u009b31m");
+  CHECK(terminal_text("\xc2\x80\xc2\x85\xc2\x9f") == "\\u0080\\u0085\\u009f");
+  // U+00A0 is the first character past C1 and passes, as does all real text
+  CHECK(terminal_text("\xc2\xa0") == "\xc2\xa0");
+  CHECK(terminal_text("données 日本 😀") == "données 日本 😀");
+}
+
+TEST_CASE("terminal_text shows each byte of ill-formed UTF-8 as \\xNN", "[format][terminal]") {
+  CHECK(terminal_text("\xff") == "\\xff");
+  CHECK(terminal_text("a\x80z") == "a\\x80z");                         // lone continuation byte
+  CHECK(terminal_text("\xe6\x97") == "\\xe6\\x97");                    // truncated at the end
+  CHECK(terminal_text("\xe6\x97z") == "\\xe6\\x97z");                  // truncated before ASCII
+  CHECK(terminal_text("\xc0\xaf") == "\\xc0\\xaf");                    // overlong '/'
+  CHECK(terminal_text("\xe0\x80\xaf") == "\\xe0\\x80\\xaf");           // overlong, three bytes
+  CHECK(terminal_text("\xed\xa0\x80") == "\\xed\\xa0\\x80");           // UTF-16 surrogate
+  CHECK(terminal_text("\xf4\x90\x80\x80") == "\\xf4\\x90\\x80\\x80");  // past U+10FFFF
+  CHECK(terminal_text("\xf0\x9f\x98") == "\\xf0\\x9f\\x98");           // emoji cut short
+}
+
+TEST_CASE("terminal_text output is always safe: escaping it again changes nothing", "[format][terminal]") {
+  // Every byte value, alone and after a lead byte, and some random strings.
+  std::vector<std::string> inputs;
+  for (int b = 0; b < 256; ++b) {
+    inputs.emplace_back(1, static_cast<char>(b));
+    for (const char lead : {'\xc2', '\xe6', '\xf0'})
+      inputs.push_back(std::string(1, lead) + static_cast<char>(b));
+  }
+  unsigned seed = 12345;
+  for (int n = 0; n < 200; ++n) {
+    std::string s;
+    for (int k = 0; k < 16; ++k) {
+      seed = seed * 1103515245 + 12345;
+      s.push_back(static_cast<char>((seed >> 16) & 0xFF));
+    }
+    inputs.push_back(s);
+  }
+  for (const auto& in : inputs) {
+    const std::string out = terminal_text(in);
+    INFO(out);
+    for (const char c : out) {
+      const auto u = static_cast<unsigned char>(c);
+      CHECK((u >= 0x20 && u != 0x7F));
+    }
+    CHECK(terminal_text(out) == out);
+  }
+}
+
+TEST_CASE("display_width counts terminal columns and survives bad UTF-8", "[format][terminal]") {
+  CHECK(display_width("") == 0);
+  CHECK(display_width("abc") == 3);
+  CHECK(display_width("ü") == 1);
+  CHECK(display_width("日本") == 4);
+  CHECK(display_width("😀") == 2);
+  CHECK(display_width("\xff\xfe") == 2);
+  CHECK(display_width("\xe6\x97") == 2);  // a cut sequence: one column per byte, never past the end
+  CHECK(display_width("\xf0") == 1);
+}
+
+TEST_CASE("append_compact_json drops whitespace outside strings only", "[format][json]") {
+  const auto compact = [](std::string_view in) {
+    std::string out = "=";
+    append_compact_json(out, in);
+    return out.substr(1);
+  };
+  CHECK(compact("{\n\"a\": 1}") == "{\"a\":1}");
+  CHECK(compact(" \t\r\n[ ]\n") == "[]");
+  CHECK(compact(R"({"a b": " x  y ", "c": [1, {"d": null}]})") == R"({"a b":" x  y ","c":[1,{"d":null}]})");
+  // quotes and backslashes inside strings do not end them
+  CHECK(compact(R"({"k": "say \"hi\" \\", "n": [1, 2]})") == R"({"k":"say \"hi\" \\","n":[1,2]})");
+  CHECK(compact(R"(["\u00e9 \n", "日本"])") == R"(["\u00e9 \n","日本"])");
+  // numbers are copied, never parsed: no rounding, no overflow
+  CHECK(compact("[1e400, 12345678901234567890.5, -0.0, 1E-7]") == "[1e400,12345678901234567890.5,-0.0,1E-7]");
+  // a raw line break inside a string (not valid JSON) still cannot split the line
+  CHECK(compact("\"a\nb\"") == "\"a\\u000ab\"");
+  CHECK(compact("").empty());
 }

@@ -4,7 +4,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "src/errors.hpp"
 #include "src/format.hpp"
@@ -96,7 +98,7 @@ TEST_CASE("JSON typing: scalars", "[render][json]") {
   CHECK(json_of(col(Kind::Numeric), "NaN", true) == "\"NaN\"");
   CHECK(json_of(col(Kind::Boolean), "t") == "true");
   CHECK(json_of(col(Kind::Boolean), "f") == "false");
-  CHECK(json_of(col(Kind::Json), R"({"a": [1, {"b": null}]})") == R"({"a": [1, {"b": null}]})");
+  CHECK(json_of(col(Kind::Json), R"({"a": [1, {"b": null}]})") == R"({"a":[1,{"b":null}]})");
   CHECK(json_of(col(Kind::Json), "\"s\"") == "\"s\"");
   CHECK(json_of(col(Kind::Text), "say \"hi\"\n") == R"("say \"hi\"\n")");
   CHECK(json_of(col(Kind::Bytea), "\\x00ff") == R"("\\x00ff")");
@@ -140,7 +142,7 @@ TEST_CASE("JSON typing: arrays", "[render][json]") {
   CHECK(json_of(arr(Kind::Numeric), "{1.10,NaN}", true) == R"([1.10,"NaN"])");
   CHECK(json_of(arr(Kind::Timestamp), R"({"2026-01-02 03:04:05+00",NULL})") == R"(["2026-01-02T03:04:05+00:00",null])");
   CHECK(json_of(arr(Kind::Interval), R"({"1 day",00:00:01})") == "[86400,1]");
-  CHECK(json_of(arr(Kind::Json), R"({"{\"a\": 1}","[1, 2]"})") == R"([{"a": 1},[1, 2]])");
+  CHECK(json_of(arr(Kind::Json), R"({"{\"a\": 1}","[1, 2]"})") == R"([{"a":1},[1,2]])");
   // malformed array text is kept, as a string
   CHECK(json_of(arr(Kind::Integer), "{1,2") == R"("{1,2")");
   CHECK(json_of(arr(Kind::Text), R"({"unterminated})") == R"("{\"unterminated}")");
@@ -164,7 +166,7 @@ TEST_CASE("append_json_array: elements go through the callback, bad text leaves 
 TEST_CASE("json renders one table as an array of objects that parses back", "[render][json]") {
   const std::string out = render({typed_table()}, fmt(Format::Json));
   const std::string row1 =
-      R"({"id":42,"amount":"12.50","ok":true,"doc":{"a": [1, 2]},"tags":["a","b,c","say \"hi\"",null,"NULL"],)"
+      R"({"id":42,"amount":"12.50","ok":true,"doc":{"a":[1,2]},"tags":["a","b,c","say \"hi\"",null,"NULL"],)"
       R"("ts":"2026-01-02T03:04:05.6+00:00","dur":93784.5,"raw":"\\x00ff","size":8192,"secs":1.5,"note":"tab\there"})";
   const std::string row2 =
       R"({"id":null,"amount":null,"ok":null,"doc":null,"tags":null,"ts":null,"dur":null,"raw":null,)"
@@ -336,4 +338,371 @@ TEST_CASE("table: double-width characters keep the columns aligned", "[render][t
         "日本    1\n"
         "abcdef  2\n"
         "(2 rows)\n");
+}
+
+// ---- hostile data: control characters, json text, duplicate names --------
+
+namespace {
+
+// Whatever `feed` does to a fresh renderer, as the bytes it wrote.
+std::string capture(RenderOptions o, const std::function<void(ResultSink&)>& feed) {
+  char* buf = nullptr;
+  std::size_t len = 0;
+  std::FILE* f = open_memstream(&buf, &len);
+  REQUIRE(f != nullptr);
+  {
+    auto sink = make_renderer(o, f);
+    feed(*sink);
+  }
+  std::fclose(f);
+  std::string out(buf, len);
+  std::free(buf);
+  return out;
+}
+
+Table one_column(const std::string& name, Kind kind, const std::vector<const char*>& values) {
+  Table t(name, {Column{"a", kind, Kind::Text}});
+  for (const char* v : values)
+    t.add_row({v == nullptr ? std::optional<std::string>() : std::string(v)});
+  return t;
+}
+
+// Lines of text, without their '\n'.
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+    lines.push_back(text.substr(start, nl - start));
+  if (start < text.size()) lines.push_back(text.substr(start));
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("table: control characters in values and names are shown, never sent", "[render][table][terminal]") {
+  const std::string esc_name = "\x1b[31m";
+  Table t("\x1b]0;pwned\x07", {Column{esc_name, Kind::Text, Kind::Text}, Column{"n", Kind::Integer, Kind::Text}});
+  t.add_row({std::string("\x1b[2J\x07\x08\x7f"), std::string("1")});
+  t.add_row({std::string("c1:\xc2\x9b"
+                         "2J"),
+             std::string("2")});
+  t.add_row({std::string("bad:\xff\xe6\x97"), std::string("3")});
+  t.add_row({std::string(std::string("nul:\0.", 6)), std::string("4")});
+  Table other("other", {Column{"b", Kind::Text, Kind::Text}});
+  const std::string out = render({t, other}, fmt(Format::Table));
+  CHECK(out ==
+        "\\x1b]0;pwned\\x07\n"
+        "\\x1b[31m             n\n"
+        "-------------------  -\n"
+        "\\x1b[2J\\x07\\x08\\x7f  1\n"
+        "c1:\\u009b2J          2\n"
+        "bad:\\xff\\xe6\\x97     3\n"
+        "nul:\\x00.            4\n"
+        "(4 rows)\n"
+        "\n"
+        "other\n"
+        "b\n"
+        "-\n"
+        "(0 rows)\n");
+  for (const char c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    CHECK((c == '\n' || (u >= 0x20 && u != 0x7F)));
+  }
+}
+
+TEST_CASE("json and jsonl: json values are compact, so one row is one line", "[render][json][jsonl]") {
+  CHECK(json_of(col(Kind::Json), "{\n\"a\": 1}") == R"({"a":1})");
+  CHECK(json_of(col(Kind::Json), "[1e400, 12345678901234567890.5]") == "[1e400,12345678901234567890.5]");
+  // a json[] element keeps its line breaks inside the array text's quotes
+  CHECK(json_of(arr(Kind::Json), "{\"{\n\\\"a\\\": 1}\",NULL}") == R"([{"a":1},null])");
+
+  Table t("t", {Column{"doc", Kind::Json, Kind::Text}, Column{"docs", Kind::Array, Kind::Json}});
+  t.add_row({std::string("{\n  \"n\": 1e400,\n  \"m\": 12345678901234567890.5,\n  \"s\": \"a  b\"\n}"),
+             std::string("{\"[1,\n 2]\",\"{\\\"x\\\":\n1}\"}")});
+  t.add_row({std::string("\"just a string\""), nullopt});
+  const std::string jsonl = render({t}, fmt(Format::Jsonl));
+  const auto lines = lines_of(jsonl);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == R"({"doc":{"n":1e400,"m":12345678901234567890.5,"s":"a  b"},"docs":[[1,2],{"x":1}]})");
+  CHECK(nlohmann::json::parse(lines[1])["doc"] == "just a string");
+  const std::string json = render({t}, fmt(Format::Json));
+  CHECK(json == "[\n  " + lines[0] + ",\n  " + lines[1] + "\n]\n");
+}
+
+TEST_CASE("unique_column_names: repeats get the first suffix no real column has", "[render]") {
+  const auto names = [](std::vector<std::string> in, const std::vector<std::string>& reserved = {}) {
+    std::vector<Column> cols;
+    for (auto& n : in)
+      cols.push_back(Column{n, Kind::Text, Kind::Text});
+    return unique_column_names(cols, reserved);
+  };
+  using V = std::vector<std::string>;
+  CHECK(names({"a", "b"}) == V{"a", "b"});
+  CHECK(names({"a", "a", "a"}) == V{"a", "a_2", "a_3"});
+  CHECK(names({"a", "a", "a_2"}) == V{"a", "a_3", "a_2"});
+  CHECK(names({"a_2", "a", "a"}) == V{"a_2", "a", "a_3"});
+  CHECK(names({"a", "a_2", "a", "a_2"}) == V{"a", "a_2", "a_3", "a_2_2"});
+  CHECK(names({"?column?", "?column?"}) == V{"?column?", "?column?_2"});
+  CHECK(names({"A", "a"}) == V{"A", "a"});  // JSON keys are case-sensitive
+  CHECK(names({"section", "x"}, {"section"}) == V{"section_2", "x"});
+  CHECK(names({}).empty());
+}
+
+TEST_CASE("duplicate column names get the same suffixes in json, jsonl, csv and table", "[render]") {
+  Table t("t", {Column{"a", Kind::Integer, Kind::Text}, Column{"a", Kind::Integer, Kind::Text},
+                Column{"a_2", Kind::Integer, Kind::Text}});
+  t.add_row({std::string("1"), std::string("2"), std::string("3")});
+  const std::string json = render({t}, fmt(Format::Json));
+  CHECK(json == "[\n  {\"a\":1,\"a_3\":2,\"a_2\":3}\n]\n");
+  CHECK(nlohmann::json::parse(json)[0].size() == 3);
+  CHECK(render({t}, fmt(Format::Jsonl)) == "{\"a\":1,\"a_3\":2,\"a_2\":3}\n");
+  CHECK(render({t}, fmt(Format::Csv)) == "a,a_3,a_2\n1,2,3\n");
+  CHECK(render({t}, fmt(Format::Table)) == "a  a_3  a_2\n-  ---  ---\n1    2    3\n(1 row)\n");
+
+  // a column called "section" would clash with jsonl's section field
+  Table s("first", {Column{"section", Kind::Integer, Kind::Text}});
+  s.add_row({std::string("7")});
+  CHECK(render({s, s}, fmt(Format::Jsonl)) ==
+        "{\"section\":\"first\",\"section_2\":7}\n{\"section\":\"first\",\"section_2\":7}\n");
+}
+
+TEST_CASE("table: past kTableBufferRows rows, the first rows size the columns and the rest stream", "[render][table]") {
+  // Exactly kTableBufferRows rows render as a whole: the last row sizes too.
+  std::vector<const char*> values(kTableBufferRows, "x");
+  values.back() = "wider";
+  std::string out = render({one_column("t", Kind::Text, values)}, fmt(Format::Table));
+  auto lines = lines_of(out);
+  REQUIRE(lines.size() == kTableBufferRows + 3);
+  CHECK(lines[1] == "-----");
+  CHECK(lines.back() == "(" + std::to_string(kTableBufferRows) + " rows)");
+
+  // One row more: widths come from the first kTableBufferRows rows.
+  values.back() = "x";
+  values.push_back("much wider");
+  Table t("t", {Column{"a", Kind::Text, Kind::Text}, Column{"n", Kind::Integer, Kind::Text}});
+  for (std::size_t i = 0; i < values.size(); ++i)
+    t.add_row({std::string(values[i]), std::to_string(i % 10)});
+  t.add_row({std::string("y"), std::string("12345")});
+  out = render({t}, fmt(Format::Table));
+  lines = lines_of(out);
+  REQUIRE(lines.size() == kTableBufferRows + 5);
+  CHECK(lines[0] == "a  n");
+  CHECK(lines[1] == "-  -");
+  CHECK(lines[2] == "x  0");
+  CHECK(lines[kTableBufferRows + 2] == "much wider  0");  // a wider cell pushes its line
+  CHECK(lines[kTableBufferRows + 3] == "y  12345");
+  CHECK(lines.back() == "(" + std::to_string(kTableBufferRows + 2) + " rows)");
+}
+
+TEST_CASE("table: a long table is written while it streams, not held to the end", "[render][table]") {
+  char* buf = nullptr;
+  std::size_t len = 0;
+  std::FILE* f = open_memstream(&buf, &len);
+  REQUIRE(f != nullptr);
+  {
+    auto sink = make_renderer(fmt(Format::Table), f);
+    sink->start(false);
+    sink->begin_table("t", {Column{"a", Kind::Text, Kind::Text}});
+    const std::string value(100, 'x');
+    const CellView cell{value.data(), value.size(), false};
+    // enough rows past the buffer to fill the writer's 64 kB chunk twice
+    for (std::size_t i = 0; i < kTableBufferRows + 2000; ++i)
+      sink->row(&cell);
+    std::fflush(f);
+    CHECK(len > 100 * (kTableBufferRows + 1000));
+    sink->end_table();
+    sink->finish();
+  }
+  std::fclose(f);
+  CHECK(std::string(buf, len).find("(" + std::to_string(kTableBufferRows + 2000) + " rows)\n") != std::string::npos);
+  std::free(buf);
+}
+
+// ---- fail(): the document stays well-formed whatever happens ----------------
+
+namespace {
+
+SinkError division_by_zero() {
+  SinkError e;
+  e.message = "division by zero";
+  e.sqlstate = "22012";
+  e.severity = "ERROR";
+  e.hint = "don't";
+  return e;
+}
+
+nlohmann::json error_json() {
+  return {{"error",
+           {{"message", "division by zero"},
+            {"sqlstate", "22012"},
+            {"severity", "ERROR"},
+            {"detail", nullptr},
+            {"hint", "don't"},
+            {"target", nullptr}}}};
+}
+
+void rows_a(ResultSink& s, const std::string& name, std::initializer_list<const char*> values) {
+  s.begin_table(name, {Column{"a", Kind::Integer, Kind::Text}});
+  for (const char* v : values) {
+    const CellView c{v, std::char_traits<char>::length(v), false};
+    s.row(&c);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("json fail(): a failed table ends with the error and the document parses", "[render][json][fail]") {
+  const auto e = division_by_zero();
+  // mid-table
+  std::string out = capture(fmt(Format::Json), [&](ResultSink& s) {
+    s.start(false);
+    rows_a(s, "result", {"1", "2"});
+    s.fail(e, "result");
+    s.finish();
+  });
+  CHECK(nlohmann::json::parse(out) == nlohmann::json::array({{{"a", 1}}, {{"a", 2}}, error_json()}));
+  CHECK(out.find("{\"error\":{\"message\":\"division by zero\",\"sqlstate\":\"22012\",\"severity\":\"ERROR\","
+                 "\"detail\":null,\"hint\":\"don't\",\"target\":null}}") != std::string::npos);
+  // before any row, and before start()
+  out = capture(fmt(Format::Json), [&](ResultSink& s) {
+    s.fail(e);
+    s.finish();
+  });
+  CHECK(nlohmann::json::parse(out) == nlohmann::json::array({error_json()}));
+  // after the table ended (a failed COMMIT): the error still joins the rows
+  out = capture(fmt(Format::Json), [&](ResultSink& s) {
+    s.start(false);
+    rows_a(s, "result", {"1"});
+    s.end_table();
+    s.fail(e, "result");
+    s.finish();
+  });
+  CHECK(nlohmann::json::parse(out) == nlohmann::json::array({{{"a", 1}}, error_json()}));
+  // without finish() the document is not closed: the caller must call it
+  out = capture(fmt(Format::Json), [&](ResultSink& s) {
+    s.start(false);
+    rows_a(s, "result", {"1"});
+    s.fail(e, "result");
+  });
+  CHECK_THROWS(nlohmann::json::parse(out));
+}
+
+TEST_CASE("json fail(): sectioned output gets the error in the failed statement's section", "[render][json][fail]") {
+  const auto e = division_by_zero();
+  // statement 2 fails mid-table, statement 3 (--on-error continue) before its table
+  std::string out = capture(fmt(Format::Json), [&](ResultSink& s) {
+    s.start(true);
+    rows_a(s, "statement_1", {"1"});
+    s.end_table();
+    rows_a(s, "statement_2", {});
+    s.fail(e, "statement_2");
+    s.fail(e, "statement_3");
+    rows_a(s, "statement_4", {"4"});
+    s.end_table();
+    s.finish();
+  });
+  nlohmann::json expected = {{"statement_1", {{{"a", 1}}}},
+                             {"statement_2", {error_json()}},
+                             {"statement_3", {error_json()}},
+                             {"statement_4", {{{"a", 4}}}}};
+  CHECK(nlohmann::json::parse(out) == expected);
+
+  // a section that already ended takes its own late error; an unnamed one is "error"
+  out = capture(fmt(Format::Json), [&](ResultSink& s) {
+    s.start(true);
+    rows_a(s, "statement_1", {"1"});
+    s.end_table();
+    s.fail(e, "statement_1");
+    s.fail(e);
+    s.fail(e);
+    s.finish();
+    s.finish();  // idempotent
+  });
+  expected = {{"statement_1", {{{"a", 1}}, error_json()}}, {"error", {error_json(), error_json()}}};
+  CHECK(nlohmann::json::parse(out) == expected);
+
+  // before start(): the document starts unsectioned
+  out = capture(fmt(Format::Json), [&](ResultSink& s) {
+    s.fail(e, "statement_1");
+    s.finish();
+  });
+  CHECK(nlohmann::json::parse(out) == nlohmann::json::array({error_json()}));
+}
+
+TEST_CASE("json: sections keep unique keys and finish() stands alone", "[render][json][fail]") {
+  std::string out = capture(fmt(Format::Json), [&](ResultSink& s) {
+    s.start(true);
+    rows_a(s, "x", {"1"});
+    s.end_table();
+    rows_a(s, "x", {"2"});
+    s.end_table();
+    s.finish();
+  });
+  CHECK(nlohmann::json::parse(out) == nlohmann::json({{"x", {{{"a", 1}}}}, {"x_2", {{{"a", 2}}}}}));
+  CHECK(capture(fmt(Format::Json), [](ResultSink& s) { s.finish(); }) == "[]\n");
+  CHECK(capture(fmt(Format::Json), [](ResultSink& s) {
+          s.finish();
+          s.finish();
+        }) == "[]\n");
+  // a sink dropped before finish() (an exception) stays as far as it got
+  CHECK(capture(fmt(Format::Json), [](ResultSink& s) { rows_a(s, "t", {"1"}); }) == "[\n  {\"a\":1}");
+}
+
+TEST_CASE("jsonl fail(): the error is one more line, with its section when sectioned", "[render][jsonl][fail]") {
+  const auto e = division_by_zero();
+  std::string out = capture(fmt(Format::Jsonl), [&](ResultSink& s) {
+    s.start(false);
+    rows_a(s, "result", {"1"});
+    s.fail(e, "result");
+    s.finish();
+    s.finish();
+  });
+  auto lines = lines_of(out);
+  REQUIRE(lines.size() == 2);
+  CHECK(nlohmann::json::parse(lines[1]) == error_json());
+
+  out = capture(fmt(Format::Jsonl), [&](ResultSink& s) {
+    s.start(true);
+    rows_a(s, "statement_1", {"1"});
+    s.fail(e, "statement_1");
+    s.fail(e, "statement_2");
+    s.fail(e);
+    s.finish();
+  });
+  lines = lines_of(out);
+  REQUIRE(lines.size() == 4);
+  CHECK(nlohmann::json::parse(lines[0]) == nlohmann::json({{"section", "statement_1"}, {"a", 1}}));
+  for (const auto& [line, section] : {std::pair{1, "statement_1"}, {2, "statement_2"}, {3, "error"}}) {
+    auto expected = error_json();
+    expected["section"] = section;
+    CHECK(nlohmann::json::parse(lines[static_cast<std::size_t>(line)]) == expected);
+  }
+
+  // before start(), without a name, unsectioned: no section field
+  CHECK(nlohmann::json::parse(capture(fmt(Format::Jsonl), [&](ResultSink& s) {
+          s.fail(e);
+          s.finish();
+        })) == error_json());
+  CHECK(capture(fmt(Format::Jsonl), [](ResultSink& s) { s.finish(); }).empty());
+}
+
+TEST_CASE("csv and table fail(): what was written stands, closed as usual", "[render][csv][table][fail]") {
+  const auto e = division_by_zero();
+  const auto feed = [&](ResultSink& s) {
+    s.start(true);
+    rows_a(s, "statement_1", {"1", "2"});
+    s.fail(e, "statement_1");
+    s.fail(e, "statement_2");
+    s.finish();
+    s.finish();
+  };
+  CHECK(capture(fmt(Format::Csv), feed) == "a\n1\n2\n");
+  CHECK(capture(fmt(Format::Table), feed) == "statement_1\na\n-\n1\n2\n(2 rows)\n");
+  for (Format f : {Format::Csv, Format::Table}) {
+    CHECK(capture(fmt(f), [&](ResultSink& s) {
+            s.fail(e);
+            s.finish();
+          }).empty());
+    CHECK(capture(fmt(f), [](ResultSink& s) { s.finish(); }).empty());
+  }
 }
