@@ -14,16 +14,16 @@ namespace {
 // CREATE/DROP/ALTER DATABASE cannot act on the database they run in, so like
 // dropdb they run from a maintenance database: postgres, or the -d database
 // when that is another one.
-Session& maintenance_session(Context& ctx, const std::string& target) {
-  const std::string& chosen = ctx.options().conn.dbname;
-  if (!chosen.empty() && chosen != target) return ctx.session(SessionKind::Ddl);
-  if (target == "postgres") return ctx.session(SessionKind::Ddl, "template1");
+Session& maintenance_session(Unit& u, const std::string& target) {
+  const std::string chosen = chosen_dbname(u.ctx().options().conn);
+  if (!chosen.empty() && chosen != target) return u.session(SessionKind::Ddl);
+  if (target == "postgres") return u.session(SessionKind::Ddl, "template1");
   try {
-    return ctx.session(SessionKind::Ddl, "postgres");
+    return u.session(SessionKind::Ddl, "postgres");
   } catch (const Error& e) {
     // Like dropdb: a cluster without a postgres database still has template1.
     if (e.kind != ErrorKind::Connect || std::string(e.what()).find("does not exist") == std::string::npos) throw;
-    return ctx.session(SessionKind::Ddl, "template1");
+    return u.session(SessionKind::Ddl, "template1");
   }
 }
 
@@ -55,6 +55,10 @@ void DbDropOptions::validate() const {
   check_identifier("database", name);
 }
 
+void DbSizeOptions::validate() const {
+  if (!name.empty()) check_identifier("database", name);
+}
+
 void DbRenameOptions::validate() const {
   check_identifier("database", from);
   check_identifier("new database", to);
@@ -75,8 +79,8 @@ Result database_sizes(Session& s, const std::string& name) {
   return {t};
 }
 
-Result create_database(Context& ctx, const DbCreateOptions& o) {
-  Session& s = maintenance_session(ctx, o.name);
+Result create_database(Unit& u, const DbCreateOptions& o) {
+  Session& s = maintenance_session(u, o.name);
   Table t = action_table();
   if (o.if_not_exists && database_exists(s, o.name)) {
     add_action(t, "create database", o.name, "exists");
@@ -87,14 +91,13 @@ Result create_database(Context& ctx, const DbCreateOptions& o) {
   if (!o.templ.empty()) sql += " TEMPLATE " + quote_ident(o.templ);
   if (!o.encoding.empty()) sql += " ENCODING " + quote_literal(o.encoding);
   if (!o.locale.empty()) sql += " LOCALE " + quote_literal(o.locale);
-  ctx.mutate(s, sql, "creating database \"" + o.name + "\"");
+  u.ctx().mutate(s, sql, "creating database \"" + o.name + "\"");
   add_action(t, "create database", o.name, "created");
   return {t};
 }
 
-Result drop_database(Context& ctx, const DbDropOptions& o) {
-  Session& s = maintenance_session(ctx, o.name);
-  if (o.force) s.require_version(130000, "--force");
+Result drop_database(Unit& u, const DbDropOptions& o) {
+  Session& s = maintenance_session(u, o.name);
   Table t = action_table();
   if (!database_exists(s, o.name)) {
     if (o.if_exists) {
@@ -103,16 +106,16 @@ Result drop_database(Context& ctx, const DbDropOptions& o) {
     }
     throw failure("database \"" + o.name + "\" does not exist");
   }
-  ctx.confirm("drop database \"" + o.name + "\"" + (o.force ? " and terminate its sessions" : ""));
+  u.ctx().confirm("drop database \"" + o.name + "\"" + (o.force ? " and terminate its sessions" : ""));
   std::string sql = "DROP DATABASE " + quote_ident(o.name);
   if (o.force) sql += " WITH (FORCE)";
-  ctx.mutate(s, sql, "dropping database \"" + o.name + "\"");
+  u.ctx().mutate(s, sql, "dropping database \"" + o.name + "\"");
   add_action(t, "drop database", o.name, "dropped");
   return {t};
 }
 
-Result rename_database(Context& ctx, const DbRenameOptions& o) {
-  Session& s = maintenance_session(ctx, o.from);
+Result rename_database(Unit& u, const DbRenameOptions& o) {
+  Session& s = maintenance_session(u, o.from);
   if (!database_exists(s, o.from)) throw failure("database \"" + o.from + "\" does not exist");
   const auto others = s.exec(sql_text("db/other_sessions"), {o.from.c_str()}, "listing sessions");
   if (!others.empty()) {
@@ -122,12 +125,12 @@ Result rename_database(Context& ctx, const DbRenameOptions& o) {
       e.hint = "disconnect them, or use --terminate-connections";
       throw e;
     }
-    ctx.confirm("terminate " + std::to_string(others.size()) + " session(s) on database \"" + o.from + "\"");
-    const char* file = s.server_version() >= 140000 ? "db/terminate_sessions" : "db/terminate_sessions_pre140000";
-    ctx.mutate(s, sql_text(file), "terminating sessions on \"" + o.from + "\"", {o.from.c_str()});
+    u.ctx().confirm("terminate " + std::to_string(others.size()) + " session(s) on database \"" + o.from + "\"");
+    u.ctx().mutate(s, sql_text("db/terminate_sessions", s.server_version()),
+                   "terminating sessions on \"" + o.from + "\"", {o.from.c_str()});
   }
-  ctx.mutate(s, "ALTER DATABASE " + quote_ident(o.from) + " RENAME TO " + quote_ident(o.to),
-             "renaming database \"" + o.from + "\"");
+  u.ctx().mutate(s, "ALTER DATABASE " + quote_ident(o.from) + " RENAME TO " + quote_ident(o.to),
+                 "renaming database \"" + o.from + "\"");
   Table t = action_table();
   add_action(t, "rename database", o.from + " -> " + o.to, "renamed");
   return {t};
@@ -136,51 +139,36 @@ Result rename_database(Context& ctx, const DbRenameOptions& o) {
 void register_db(CommandTable& table) {
   Noun db = table.noun("db", "Databases: list, create, drop, rename, size");
 
-  db.verb("list", "List databases with owner, encoding, collation, size, sessions and comment").run([](Context& ctx) {
-    ctx.emit(list_databases(ctx.session(SessionKind::Catalog)));
-  });
+  db.verb("list", "List databases with owner, encoding, collation, size, sessions and comment", {Need::Catalog})
+      .run([](Unit& u, const NoOptions&) { return list_databases(u.session()); });
 
-  auto create = std::make_shared<DbCreateOptions>();
-  db.verb("create", "Create a database")
-      .arg("name", &create->name, "name of the new database")
-      .option("--owner", &create->owner, "role that will own the database")
-      .option("--template", &create->templ, "template database to copy")
-      .option("--encoding", &create->encoding, "character set encoding, e.g. UTF8")
-      .option("--locale", &create->locale, "locale (collation and ctype), e.g. C.UTF-8")
-      .flag("--if-not-exists", &create->if_not_exists, "do nothing if the database exists")
-      .run([create](Context& ctx) {
-        create->validate();
-        ctx.emit(create_database(ctx, *create));
-      });
+  db.verb<DbCreateOptions>("create", "Create a database", {Need::Ddl, Effect::Change})
+      .arg("name", &DbCreateOptions::name, "name of the new database")
+      .option("--owner", &DbCreateOptions::owner, "role that will own the database")
+      .option("--template", &DbCreateOptions::templ, "template database to copy")
+      .option("--encoding", &DbCreateOptions::encoding, "character set encoding, e.g. UTF8")
+      .option("--locale", &DbCreateOptions::locale, "locale (collation and ctype), e.g. C.UTF-8")
+      .flag("--if-not-exists", &DbCreateOptions::if_not_exists, "do nothing if the database exists")
+      .run(create_database);
 
-  auto drop = std::make_shared<DbDropOptions>();
-  db.verb("drop", "Drop a database (asks first; --yes when not on a terminal)")
-      .arg("name", &drop->name, "database to drop")
-      .flag("--if-exists", &drop->if_exists, "do nothing if the database does not exist")
-      .flag("--force", &drop->force, "terminate the database's sessions first (PostgreSQL 13+)")
-      .run([drop](Context& ctx) {
-        drop->validate();
-        ctx.emit(drop_database(ctx, *drop));
-      });
+  db.verb<DbDropOptions>("drop", "Drop a database (asks first; --yes when not on a terminal)",
+                         {Need::Ddl, Effect::Destroy})
+      .arg("name", &DbDropOptions::name, "database to drop")
+      .flag("--if-exists", &DbDropOptions::if_exists, "do nothing if the database does not exist")
+      .flag("--force", &DbDropOptions::force, "terminate the database's sessions first")
+      .since(130000)
+      .run(drop_database);
 
-  auto rename = std::make_shared<DbRenameOptions>();
-  db.verb("rename", "Rename a database")
-      .arg("old", &rename->from, "current name")
-      .arg("new", &rename->to, "new name")
-      .flag("--terminate-connections", &rename->terminate,
+  db.verb<DbRenameOptions>("rename", "Rename a database", {Need::Ddl, Effect::Change})
+      .arg("old", &DbRenameOptions::from, "current name")
+      .arg("new", &DbRenameOptions::to, "new name")
+      .flag("--terminate-connections", &DbRenameOptions::terminate,
             "terminate the sessions connected to the database first (asks first)")
-      .run([rename](Context& ctx) {
-        rename->validate();
-        ctx.emit(rename_database(ctx, *rename));
-      });
+      .run(rename_database);
 
-  auto size = std::make_shared<std::string>();
-  db.verb("size", "Size of one database, or of every database, largest first")
-      .arg("name", size.get(), "database (default: all)", false)
-      .run([size](Context& ctx) {
-        if (!size->empty()) check_identifier("database", *size);
-        ctx.emit(database_sizes(ctx.session(SessionKind::Catalog), *size));
-      });
+  db.verb<DbSizeOptions>("size", "Size of one database, or of every database, largest first", {Need::Catalog})
+      .arg("name", &DbSizeOptions::name, "database (default: all)", false)
+      .run([](Unit& u, const DbSizeOptions& o) { return database_sizes(u.session(), o.name); });
 }
 
 }  // namespace pgdba

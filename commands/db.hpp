@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "src/context.hpp"
+#include "src/runner.hpp"
 
 namespace pgdba {
 
@@ -26,12 +26,17 @@ struct DbRenameOptions {
   void validate() const;
 };
 
+struct DbSizeOptions {
+  std::string name;  // "" = every database
+  void validate() const;
+};
+
 Result list_databases(Session& s);
 // Throws a failure if `name` is given and no such database exists.
 Result database_sizes(Session& s, const std::string& name);
-Result create_database(Context& ctx, const DbCreateOptions& o);
-Result drop_database(Context& ctx, const DbDropOptions& o);
+Result create_database(Unit& u, const DbCreateOptions& o);
+Result drop_database(Unit& u, const DbDropOptions& o);
 // Fails naming the sessions that block the rename unless o.terminate.
-Result rename_database(Context& ctx, const DbRenameOptions& o);
+Result rename_database(Unit& u, const DbRenameOptions& o);
 
 }  // namespace pgdba

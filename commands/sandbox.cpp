@@ -435,24 +435,25 @@ void register_sandbox(CommandTable& table) {
       "/var/lib/pgdba/sandbox as root)";
 
   auto up = std::make_shared<SandboxOptions>();
-  sandbox.verb("up", "Create (initdb) and start the sandbox cluster; starts an existing one")
+  sandbox
+      .raw("up", "Create (initdb) and start the sandbox cluster; starts an existing one", {Need::None, Effect::Change})
       .option("--dir", &up->dir, dir_help)
       .option("--port", &up->port, "port for a new sandbox (default: a free one from 54320, never 5432)")
       .run([up](Context& ctx) { ctx.emit(sandbox_up(ctx, *up)); });
 
   auto down = std::make_shared<SandboxOptions>();
-  sandbox.verb("down", "Stop the sandbox cluster; --destroy also deletes it")
+  sandbox.raw("down", "Stop the sandbox cluster; --destroy also deletes it", {Need::None, Effect::Change})
       .option("--dir", &down->dir, dir_help)
       .flag("--destroy", &down->destroy, "delete the sandbox directory and its data (asks first)")
       .run([down](Context& ctx) { ctx.emit(sandbox_down(ctx, *down)); });
 
   auto status = std::make_shared<SandboxOptions>();
-  sandbox.verb("status", "Whether the sandbox exists and runs, and where")
+  sandbox.raw("status", "Whether the sandbox exists and runs, and where")
       .option("--dir", &status->dir, dir_help)
       .run([status](Context& ctx) { ctx.emit({status_table(sandbox_dir(*status))}); });
 
   auto env = std::make_shared<SandboxOptions>();
-  sandbox.verb("env", "Print export lines for PGHOST, PGPORT, PGUSER and PGDATABASE: eval \"$(pgdba sandbox env)\"")
+  sandbox.raw("env", "Print export lines for PGHOST, PGPORT, PGUSER and PGDATABASE: eval \"$(pgdba sandbox env)\"")
       .option("--dir", &env->dir, dir_help)
       .run([env](Context& ctx) {
         const std::string dir = sandbox_dir(*env);

@@ -23,6 +23,11 @@ void SchemaCreateOptions::validate() const {
   if (!owner.empty()) check_identifier("owner", owner);
 }
 
+void SchemaRenameOptions::validate() const {
+  check_identifier("schema", from);
+  check_identifier("new schema", to);
+}
+
 void SchemaDropOptions::validate() const {
   check_identifier("schema", name);
 }
@@ -34,8 +39,8 @@ Result list_schemas(Session& s, bool include_system) {
   return {t};
 }
 
-Result create_schema(Context& ctx, const SchemaCreateOptions& o) {
-  Session& s = ctx.session(SessionKind::Ddl);
+Result create_schema(Unit& u, const SchemaCreateOptions& o) {
+  Session& s = u.session();
   Table t = action_table();
   if (o.if_not_exists && schema_exists(s, o.name)) {
     add_action(t, "create schema", o.name, "exists");
@@ -43,13 +48,13 @@ Result create_schema(Context& ctx, const SchemaCreateOptions& o) {
   }
   std::string sql = "CREATE SCHEMA " + quote_ident(o.name);
   if (!o.owner.empty()) sql += " AUTHORIZATION " + quote_ident(o.owner);
-  ctx.mutate(s, sql, "creating schema \"" + o.name + "\"");
+  u.ctx().mutate(s, sql, "creating schema \"" + o.name + "\"");
   add_action(t, "create schema", o.name, "created");
   return {t};
 }
 
-Result drop_schema(Context& ctx, const SchemaDropOptions& o) {
-  Session& s = ctx.session(SessionKind::Ddl);
+Result drop_schema(Unit& u, const SchemaDropOptions& o) {
+  Session& s = u.session();
   Table t = action_table();
   if (!schema_exists(s, o.name)) {
     if (o.if_exists) {
@@ -58,19 +63,21 @@ Result drop_schema(Context& ctx, const SchemaDropOptions& o) {
     }
     throw failure("schema \"" + o.name + "\" does not exist");
   }
-  ctx.confirm("drop schema \"" + o.name + "\"" + (o.cascade ? " and everything in it" : ""));
+  u.ctx().confirm("drop schema \"" + o.name + "\"" + (o.cascade ? " and everything in it" : ""));
   std::string sql = "DROP SCHEMA " + quote_ident(o.name);
   if (o.cascade) sql += " CASCADE";
-  ctx.mutate(s, sql, "dropping schema \"" + o.name + "\"");
+  u.ctx().mutate(s, sql, "dropping schema \"" + o.name + "\"");
   add_action(t, "drop schema", o.name, "dropped");
   return {t};
 }
 
-Result rename_schema(Context& ctx, const std::string& from, const std::string& to) {
-  Session& s = ctx.session(SessionKind::Ddl);
+Result rename_schema(Unit& u, const SchemaRenameOptions& o) {
+  const std::string& from = o.from;
+  const std::string& to = o.to;
+  Session& s = u.session();
   if (!schema_exists(s, from)) throw failure("schema \"" + from + "\" does not exist");
-  ctx.mutate(s, "ALTER SCHEMA " + quote_ident(from) + " RENAME TO " + quote_ident(to),
-             "renaming schema \"" + from + "\"");
+  u.ctx().mutate(s, "ALTER SCHEMA " + quote_ident(from) + " RENAME TO " + quote_ident(to),
+                 "renaming schema \"" + from + "\"");
   Table t = action_table();
   add_action(t, "rename schema", from + " -> " + to, "renamed");
   return {t};
@@ -79,40 +86,31 @@ Result rename_schema(Context& ctx, const std::string& from, const std::string& t
 void register_schema(CommandTable& table) {
   Noun schema = table.noun("schema", "Schemas in a database: list, create, drop, rename");
 
-  auto system = std::make_shared<bool>(false);
-  schema.verb("list", "List schemas with owner, table count, total size and comment")
-      .flag("--system", system.get(), "include pg_catalog, information_schema and the other system schemas")
-      .run([system](Context& ctx) { ctx.emit(list_schemas(ctx.session(SessionKind::Catalog), *system)); });
+  schema
+      .verb<SchemaListOptions>("list", "List schemas with owner, table count, total size and comment",
+                               {Need::Catalog, Effect::Read, 0, true})
+      .flag("--system", &SchemaListOptions::system,
+            "include pg_catalog, information_schema and the other system schemas")
+      .run([](Unit& u, const SchemaListOptions& o) { return list_schemas(u.session(), o.system); });
 
-  auto create = std::make_shared<SchemaCreateOptions>();
-  schema.verb("create", "Create a schema")
-      .arg("name", &create->name, "name of the new schema")
-      .option("--owner", &create->owner, "role that will own the schema")
-      .flag("--if-not-exists", &create->if_not_exists, "do nothing if the schema exists")
-      .run([create](Context& ctx) {
-        create->validate();
-        ctx.emit(create_schema(ctx, *create));
-      });
+  schema.verb<SchemaCreateOptions>("create", "Create a schema", {Need::Ddl, Effect::Change})
+      .arg("name", &SchemaCreateOptions::name, "name of the new schema")
+      .option("--owner", &SchemaCreateOptions::owner, "role that will own the schema")
+      .flag("--if-not-exists", &SchemaCreateOptions::if_not_exists, "do nothing if the schema exists")
+      .run(create_schema);
 
-  auto drop = std::make_shared<SchemaDropOptions>();
-  schema.verb("drop", "Drop a schema (asks first; --yes when not on a terminal)")
-      .arg("name", &drop->name, "schema to drop")
-      .flag("--cascade", &drop->cascade, "also drop every object in the schema")
-      .flag("--if-exists", &drop->if_exists, "do nothing if the schema does not exist")
-      .run([drop](Context& ctx) {
-        drop->validate();
-        ctx.emit(drop_schema(ctx, *drop));
-      });
+  schema
+      .verb<SchemaDropOptions>("drop", "Drop a schema (asks first; --yes when not on a terminal)",
+                               {Need::Ddl, Effect::Destroy})
+      .arg("name", &SchemaDropOptions::name, "schema to drop")
+      .flag("--cascade", &SchemaDropOptions::cascade, "also drop every object in the schema")
+      .flag("--if-exists", &SchemaDropOptions::if_exists, "do nothing if the schema does not exist")
+      .run(drop_schema);
 
-  auto names = std::make_shared<std::pair<std::string, std::string>>();
-  schema.verb("rename", "Rename a schema")
-      .arg("old", &names->first, "current name")
-      .arg("new", &names->second, "new name")
-      .run([names](Context& ctx) {
-        check_identifier("schema", names->first);
-        check_identifier("new schema", names->second);
-        ctx.emit(rename_schema(ctx, names->first, names->second));
-      });
+  schema.verb<SchemaRenameOptions>("rename", "Rename a schema", {Need::Ddl, Effect::Change})
+      .arg("old", &SchemaRenameOptions::from, "current name")
+      .arg("new", &SchemaRenameOptions::to, "new name")
+      .run(rename_schema);
 }
 
 }  // namespace pgdba

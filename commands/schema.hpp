@@ -3,13 +3,22 @@
 
 #include <string>
 
-#include "src/context.hpp"
+#include "src/runner.hpp"
 
 namespace pgdba {
 
 struct SchemaCreateOptions {
   std::string name, owner;
   bool if_not_exists = false;
+  void validate() const;
+};
+
+struct SchemaListOptions {
+  bool system = false;
+};
+
+struct SchemaRenameOptions {
+  std::string from, to;
   void validate() const;
 };
 
@@ -21,8 +30,8 @@ struct SchemaDropOptions {
 };
 
 Result list_schemas(Session& s, bool include_system);
-Result create_schema(Context& ctx, const SchemaCreateOptions& o);
-Result drop_schema(Context& ctx, const SchemaDropOptions& o);
-Result rename_schema(Context& ctx, const std::string& from, const std::string& to);
+Result create_schema(Unit& u, const SchemaCreateOptions& o);
+Result drop_schema(Unit& u, const SchemaDropOptions& o);
+Result rename_schema(Unit& u, const SchemaRenameOptions& o);
 
 }  // namespace pgdba

@@ -13,6 +13,7 @@
 #include "src/conninfo.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
+#include "src/runner.hpp"
 
 namespace pgdba {
 
@@ -261,10 +262,67 @@ void run_sql(Context& ctx, const SqlOptions& o) {
   }
 }
 
+namespace {
+
+// One statement on every database or target: results are collected per unit
+// and merged with database/target columns; a statement that may change
+// something needs --yes (or --dry-run) and is audited per unit.
+void run_sql_fanned_out(Context& ctx, const VerbRecord& verb, const SqlOptions& o) {
+  if (!o.batch.empty())
+    throw usage_error("--batch runs on one database; it cannot be combined with --all-databases or targets");
+  const std::vector<Statement> statements = split_statements(read_script(o));
+  if (statements.size() != 1) {
+    throw usage_error("with --all-databases or targets, give exactly one statement; the script has " +
+                      std::to_string(statements.size()));
+  }
+  const Statement& st = statements[0];
+  if (!o.params.empty() && max_parameter(st.text) != static_cast<int>(o.params.size())) {
+    throw usage_error("--param gave " + std::to_string(o.params.size()) + " value(s) but the statement uses " +
+                      std::to_string(max_parameter(st.text)));
+  }
+  const bool read_only = is_read_only(st);
+  if (!read_only && !ctx.options().yes && !ctx.dry_run()) {
+    throw usage_error(
+        "refusing to run a statement that may change data on several databases or targets without "
+        "--yes");
+  }
+  Params params;
+  for (const auto& p : o.params)
+    params.push_back(p.c_str());
+  run_verb(ctx, verb, [&](Unit& u) -> Result {
+    Session& s = u.session();
+    pqxx::result r;
+    if (read_only) {
+      r = s.exec(st.text, params, "");
+    } else {
+      r = ctx.mutate(s, st.text, "", params);
+      if (ctx.dry_run()) return {};
+    }
+    if (r.columns() == 0) {
+      Table status("result",
+                   {Column{"command", Kind::Text, Kind::Text}, Column{"rows_affected", Kind::Integer, Kind::Text}});
+      status.add_row({st.keyword, std::to_string(r.affected_rows())});
+      return {status};
+    }
+    Table t("result", s.columns(r));
+    for (const auto& row : r) {
+      std::vector<std::optional<std::string>> cells;
+      for (const auto& f : row)
+        cells.emplace_back(f.is_null() ? std::nullopt : std::optional<std::string>(std::string(f.c_str(), f.size())));
+      t.add_row(std::move(cells));
+    }
+    return {t};
+  });
+}
+
+}  // namespace
+
 void register_sql(CommandTable& table) {
   auto o = std::make_shared<SqlOptions>();
-  table.command("sql", "Run SQL: -c SQL or -f FILE, parameters bound as $1..., --batch FILE.csv")
-      .option("-c,--command", &o->command, "SQL to run (one or more statements)")
+  Verb sql = table.raw_command("sql", "Run SQL: -c SQL or -f FILE, parameters bound as $1..., --batch FILE.csv",
+                               {Need::User, Effect::Change, 0, true});
+  const VerbRecord* rec = &sql.record();
+  sql.option("-c,--command", &o->command, "SQL to run (one or more statements)")
       .option("-f,--file", &o->file, "file of SQL statements to run, - for standard input")
       .option("--param", &o->params, "value bound to $1, $2, ... in order (repeat the option)")
       .flag("--single-transaction", &o->single_transaction, "run everything in one transaction")
@@ -273,9 +331,14 @@ void register_sql(CommandTable& table) {
       .option("--fetch-size", &o->fetch_size, "rows fetched per round trip from the cursor (default 10000)")
       .option("--batch", &o->batch, "CSV file: run the statement once per row, in one transaction")
       .flag("--batch-header", &o->batch_header, "the --batch file's first line is a header")
-      .run([o](Context& ctx) {
+      .run([o, rec](Context& ctx) {
         o->validate();
-        run_sql(ctx, *o);
+        if (rec->fan_out.all_databases || !ctx.targets().empty()) {
+          run_sql_fanned_out(ctx, *rec, *o);
+        } else {
+          if (!rec->fan_out.exclude.empty()) throw usage_error("--exclude-database needs --all-databases");
+          run_sql(ctx, *o);
+        }
       });
 }
 

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "git_commit.hpp"
+#include "src/cancel.hpp"
 #include "src/command.hpp"
 #include "src/conninfo.hpp"
 #include "src/context.hpp"
@@ -25,9 +26,20 @@ namespace pgdba {
 
 // ---- the facade command modules use -------------------------------------
 
+namespace {
+
+std::string version_label(int v) {
+  return "PostgreSQL " + std::to_string(v / 10000) + "+";
+}
+
+}  // namespace
+
 Verb& Verb::arg(const std::string& name, std::string* target, const std::string& help, bool required) {
   auto* o = app_->add_option(name, *target, help);
-  if (required) o->required();
+  if (required) {
+    o->required();
+    record_->required_args.push_back(name);
+  }
   last_ = o;
   return *this;
 }
@@ -60,24 +72,65 @@ Verb& Verb::choices(const std::vector<std::string>& values) {
   return *this;
 }
 
+Verb& Verb::since(int server_version) {
+  auto* o = static_cast<CLI::Option*>(last_);
+  o->description(o->get_description() + " (" + version_label(server_version) + ")");
+  record_->since.emplace_back(o->get_name(), server_version);
+  return *this;
+}
+
 Verb& Verb::run(Action action) {
   Action* selected = selected_;
   app_->callback([selected, action = std::move(action)] { *selected = action; });
   return *this;
 }
 
-Verb Noun::verb(const std::string& name, const std::string& help) {
-  return Verb(app_->add_subcommand(name, help), selected_);
+namespace {
+
+Verb make_verb(CLI::App* parent, const std::string& path, const std::string& name, const std::string& help,
+               VerbSpec spec, Action* selected, std::vector<std::unique_ptr<VerbRecord>>* records) {
+  std::string text = help;
+  if (spec.min_server > 0) text += " (" + version_label(spec.min_server) + ")";
+  CLI::App* app = parent->add_subcommand(name, text);
+  auto rec = std::make_unique<VerbRecord>();
+  rec->path = path.empty() ? name : path + " " + name;
+  rec->help = text;
+  rec->spec = spec;
+  rec->given = [app](const std::string& flag) {
+    const CLI::Option* o = app->get_option_no_throw(flag);
+    return o != nullptr && o->count() > 0;
+  };
+  VerbRecord* r = rec.get();
+  records->push_back(std::move(rec));
+  if (spec.per_database) {
+    const std::string group = "Database options";
+    app->add_flag("--all-databases", r->fan_out.all_databases, "run on every database that accepts connections")
+        ->group(group);
+    app->add_option("--exclude-database", r->fan_out.exclude,
+                    "with --all-databases, skip databases matching this shell pattern (repeatable)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->group(group);
+    app->add_option("--jobs", r->fan_out.jobs, "databases worked on at once (default: min(databases, 4))")
+        ->group(group);
+  }
+  return Verb(app, selected, r);
+}
+
+}  // namespace
+
+Verb Noun::raw(const std::string& name, const std::string& help, VerbSpec spec) {
+  return make_verb(app_, path_, name, help, spec, selected_, records_);
 }
 
 Noun CommandTable::noun(const std::string& name, const std::string& help) {
   auto* sub = app_->add_subcommand(name, help);
   sub->require_subcommand(1);
-  return Noun(sub, selected_);
+  return Noun(sub, selected_, name, records_);
 }
 
-Verb CommandTable::command(const std::string& name, const std::string& help) {
-  return Verb(app_->add_subcommand(name, help), selected_);
+Verb CommandTable::raw_command(const std::string& name, const std::string& help, VerbSpec spec) {
+  return make_verb(app_, "", name, help, spec, selected_, records_);
 }
 
 namespace {
@@ -86,6 +139,7 @@ struct Cli {
   CLI::App app{"pgdba: the PostgreSQL administration tool for the command line"};
   GlobalOptions g;
   Action selected;
+  std::vector<std::unique_ptr<VerbRecord>> records;
   bool version = false;
 };
 
@@ -126,6 +180,18 @@ void add_global_options(Cli& c) {
   a.add_option("--log-format", g.log_format, "log format: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->group(logging);
+  const std::string fleet = "Fleet options";
+  a.add_option("--target", g.targets, "run on this target, a service of pg_service.conf (repeatable, or a,b)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->delimiter(',')
+      ->group(fleet);
+  a.add_option("--group", g.groups, "run on every target of this group of the config file (repeatable)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group(fleet);
+  a.add_flag("--all-targets", g.all_targets, "run on every service of pg_service.conf")->group(fleet);
+  a.add_option("--parallel", g.parallel, "targets worked on at once (default: min(targets, 8))")->group(fleet);
   a.add_flag("--version", c.version, "print pgdba's version, git commit and library versions");
 }
 
@@ -134,7 +200,7 @@ void build(Cli& c) {
   c.app.fallthrough();  // global options may follow the subcommand
   c.app.require_subcommand(0, 1);
   add_global_options(c);
-  CommandTable table(&c.app, &c.selected);
+  CommandTable table(&c.app, &c.selected, &c.records);
   register_all(table);
 }
 
@@ -195,6 +261,13 @@ std::string redacted_command(int argc, char** argv) {
 // What can be wrong with the global options is found before connecting.
 void validate_globals(const Cli& c) {
   validate_conn_options(c.g.conn);
+  const bool fleet = !c.g.targets.empty() || !c.g.groups.empty() || c.g.all_targets;
+  if (fleet && (!c.g.conn.host.empty() || !c.g.conn.port.empty() || !c.g.conn.dsn.empty())) {
+    throw usage_error(
+        "--target, --group and --all-targets name services of pg_service.conf; "
+        "they cannot be combined with -h, -p or --dsn");
+  }
+  if (c.g.parallel < 0) throw usage_error("--parallel must be at least 1");
   for (const char* name : {"--lock-timeout", "--statement-timeout"}) {
     const std::string& v = std::string(name) == "--lock-timeout" ? c.g.lock_timeout : c.g.statement_timeout;
     if (c.app.get_option(name)->count() > 0 && v.empty()) {
@@ -260,9 +333,11 @@ int run_cli(int argc, char** argv) {
     if (const std::string why = log::failure(); !why.empty()) {
       std::cerr << "pgdba: warning: writing the log file \"" << c.g.log_file << "\" failed: " << why << "\n";
     }
-    return ctx->exit_code();
+    return cancel::requested() ? cancel::kExitCode : ctx->exit_code();
   } catch (const Error& e) {
     fail_output(e);
+    // The signal handler already said what happened, on one line.
+    if (cancel::requested()) return cancel::kExitCode;
     report_error(e, json_errors);
     return static_cast<int>(e.kind);
   } catch (const std::exception& e) {
@@ -388,6 +463,26 @@ std::string generate_man_page() {
        "other libpq variables, ~/.pgpass and pg_service.conf are read by libpq. NO_COLOR turns color off.\n"
        ".SH SEE ALSO\n.BR psql (1),\n.BR pg_dump (1),\n.BR vacuumdb (1)\n";
   return m.str();
+}
+
+Table verb_table() {
+  Cli c;
+  build(c);
+  static const char* needs[] = {"none", "catalog", "ddl", "user"};
+  static const char* effects[] = {"read", "change", "destroy"};
+  Table t("verbs",
+          {Column{"verb", Kind::Text, Kind::Text}, Column{"session", Kind::Text, Kind::Text},
+           Column{"effect", Kind::Text, Kind::Text}, Column{"min_server", Kind::Integer, Kind::Text},
+           Column{"per_database", Kind::Boolean, Kind::Text}, Column{"required_args", Kind::Array, Kind::Text}});
+  for (const auto& r : c.records) {
+    std::string args = "{";
+    for (std::size_t i = 0; i < r->required_args.size(); ++i)
+      args += (i == 0 ? "" : ",") + r->required_args[i];
+    t.add_row({r->path, std::string(needs[static_cast<int>(r->spec.session)]),
+               std::string(effects[static_cast<int>(r->spec.effect)]), std::to_string(r->spec.min_server),
+               std::string(r->spec.per_database ? "t" : "f"), args + "}"});
+  }
+  return t;
 }
 
 std::string generate_bash_completion() {

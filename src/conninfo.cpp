@@ -16,16 +16,6 @@ namespace pgdba {
 
 namespace {
 
-std::string quote_conninfo_value(const std::string& v) {
-  std::string out = "'";
-  for (char c : v) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += "'";
-  return out;
-}
-
 std::map<std::string, std::string> parse_dsn(const std::string& dsn, const std::string& option = "--dsn") {
   std::map<std::string, std::string> values;
   if (dsn.empty()) return values;
@@ -52,6 +42,16 @@ std::map<std::string, std::string> parse_dsn(const std::string& dsn, const std::
 }
 
 }  // namespace
+
+std::string quote_conninfo_value(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += "'";
+  return out;
+}
 
 void check_timeout_value(const std::string& option, const std::string& value) {
   static const std::regex pattern(R"(^([0-9]+(\.[0-9]+)?)(us|ms|s|min|h|d)?$)");

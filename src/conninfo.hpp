@@ -37,6 +37,8 @@ std::string redact_conninfo(const std::string& conninfo);
 // a bare number is milliseconds) from 1ms to 2147483647ms, or 0; throws a
 // usage Error otherwise, naming `option`.
 void check_timeout_value(const std::string& option, const std::string& value);
+// A value quoted for a conninfo string: 'it\'s'.
+std::string quote_conninfo_value(const std::string& v);
 // Accepts a port (1-65535) or libpq's comma-separated list; "" is the default.
 void check_port_value(const std::string& port);
 // Whether a -d value is a conninfo string or URI that libpq would expand.

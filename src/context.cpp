@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/errors.hpp"
+#include "src/fleet.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
 #include "src/sql_text.hpp"
@@ -67,20 +68,39 @@ RenderOptions Context::render_options() const {
 Session& Context::session(SessionKind kind, const std::string& dbname) {
   const std::string key = std::to_string(static_cast<int>(kind)) + "/" + dbname;
   auto& slot = sessions_[key];
-  if (slot) return *slot;
+  if (!slot) slot = open_session("", kind, dbname);
+  return *slot;
+}
+
+std::unique_ptr<Session> Context::open_session(const std::string& target, SessionKind kind, const std::string& dbname) {
   SessionSettings s;
   s.fixed_search_path = kind != SessionKind::User;
   s.lock_timeout = opts_.lock_timeout;
   if (s.lock_timeout.empty() && kind == SessionKind::Ddl) s.lock_timeout = "5s";
   s.statement_timeout = opts_.statement_timeout;
+  ConnOptions conn = opts_.conn;
+  // A target is a service: libpq reads host, port and the rest from
+  // pg_service.conf; -U and -d still apply on top.
+  if (!target.empty()) conn.dsn = "service=" + quote_conninfo_value(target);
   std::string password;
   if (opts_.conn.prompt_password) {
-    static std::string remembered;  // ask once per run, however many connections
-    if (remembered.empty()) remembered = prompt_password("Password: ");
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& remembered = passwords_[target];  // ask once per target, however many connections
+    if (remembered.empty())
+      remembered = prompt_password(target.empty() ? "Password: " : "Password for " + target + ": ");
     password = remembered;
   }
-  slot = std::make_unique<Session>(build_conninfo(opts_.conn, s, password, dbname));
-  return *slot;
+  auto session = std::make_unique<Session>(build_conninfo(conn, s, password, dbname));
+  return session;
+}
+
+const std::vector<std::string>& Context::targets() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!targets_resolved_) {
+    targets_ = resolve_fleet(opts_);
+    targets_resolved_ = true;
+  }
+  return targets_;
 }
 
 ResultSink& Context::sink() {
@@ -109,8 +129,13 @@ void Context::emit_text(const std::string& text, const Result& structured) {
   }
 }
 
+void Context::confirm_all(const std::string& action) {
+  confirm(action);
+  confirmed_ = true;
+}
+
 void Context::confirm(const std::string& action) {
-  if (opts_.yes || opts_.dry_run) return;
+  if (opts_.yes || opts_.dry_run || confirmed_) return;
   if (isatty(STDIN_FILENO) == 0) {
     throw usage_error("refusing to " + action + " without --yes: standard input is not a terminal");
   }
@@ -127,7 +152,10 @@ pqxx::result Context::mutate(Session& session, const std::string& sql, const std
              (params[i] != nullptr ? quote_literal(params[i]) : std::string("NULL"));
   }
   if (opts_.dry_run) {
-    planned_.push_back(shown);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      planned_.push_back(shown);
+    }
     audit(session, shown, "dry-run");
     return {};
   }
@@ -151,6 +179,7 @@ void Context::audit(Session& session, const std::string& sql, const std::string&
   const std::string line = rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   log::info("audit: " + line);
   if (opts_.audit_log.empty()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
   open_audit_log();
   *audit_out_ << line << '\n';
   audit_out_->flush();

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ struct GlobalOptions {
   std::string lock_timeout;  // "" means the default for the session kind
   std::string statement_timeout;
   std::string audit_log;
+  // The fleet (contract section 2): services of pg_service.conf.
+  std::vector<std::string> targets;
+  std::vector<std::string> groups;
+  bool all_targets = false;
+  int parallel = 0;  // 0 = min(targets, 8)
 };
 
 enum class SessionKind {
@@ -53,6 +59,11 @@ class Context {
   // Connects on first use; one connection per (kind, database).
   // `dbname` overrides the database chosen by -d/--dsn/PGDATABASE.
   Session& session(SessionKind kind, const std::string& dbname = "");
+  // A new connection to `target` (a service name; "" is the connection the
+  // options describe) for a unit of work. Safe to call from any thread.
+  std::unique_ptr<Session> open_session(const std::string& target, SessionKind kind, const std::string& dbname);
+  // The services the fleet options name, in order; empty when none was given.
+  const std::vector<std::string>& targets();
   // Where results go; commands that stream write here directly.
   ResultSink& sink();
   // Sends a materialized result to the sink. In --dry-run, mutating commands'
@@ -67,6 +78,8 @@ class Context {
   // or the user said yes on the terminal; throws a usage Error (exit 2) when
   // stdin is not a terminal or the user said no.
   void confirm(const std::string& action);
+  // Asks once for a whole fan-out; later confirm() calls then pass.
+  void confirm_all(const std::string& action);
   bool dry_run() const { return opts_.dry_run; }
   // Runs one mutating statement, or only records it under --dry-run (with
   // its parameter values as a comment); writes the audit record either way
@@ -102,6 +115,11 @@ class Context {
   GlobalOptions opts_;
   std::string command_;
   std::map<std::string, std::unique_ptr<Session>> sessions_;
+  std::mutex mutex_;                              // units of work run in threads: audit, plan, passwords
+  std::map<std::string, std::string> passwords_;  // per target, from -W
+  std::vector<std::string> targets_;
+  bool targets_resolved_ = false;
+  bool confirmed_ = false;
   std::unique_ptr<ResultSink> sink_;
   std::vector<std::string> planned_;
   std::unique_ptr<std::ofstream> audit_out_;

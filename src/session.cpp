@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "src/cancel.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
 #include "src/sql_catalog.hpp"
@@ -75,6 +76,7 @@ Session::Session(const std::string& conninfo) : target_(redact_conninfo(conninfo
   conn_->inhibit_reactivation(true);
 #pragma GCC diagnostic pop
   notices_ = std::make_unique<NoticeToLog>(*conn_);
+  cancel::add(conn_.get());
   // libpqxx 6.4 drops the SQLSTATE for some errors; the verbose message
   // carries it ("ERROR:  42501: ...") and errors.cpp reads it back.
   conn_->set_verbosity(pqxx::connection_base::verbose);
@@ -86,6 +88,7 @@ Session::Session(const std::string& conninfo) : target_(redact_conninfo(conninfo
 }
 
 Session::~Session() {
+  if (conn_) cancel::remove(conn_.get());
   tx_.reset();
   notices_.reset();
 }
@@ -103,6 +106,7 @@ void Session::log_done(const std::string& sql, double ms, const char* state) con
 }
 
 pqxx::result Session::exec(const std::string& sql, const std::string& what) {
+  cancel::check();
   const auto t0 = std::chrono::steady_clock::now();
   try {
     auto r = tx().exec(sql);
@@ -131,6 +135,7 @@ void Session::fail(const std::string& what) {
 
 pqxx::result Session::exec(const std::string& sql, const Params& params, const std::string& what) {
   if (params.empty()) return exec(sql, what);
+  cancel::check();
   const auto t0 = std::chrono::steady_clock::now();
   try {
     auto r = tx().exec_params(sql, pqxx::prepare::make_dynamic_params(params));
@@ -154,6 +159,7 @@ void Session::fetch_all(const std::string& query, std::size_t batch,
       const pqxx::result r = p.retrieve(id);
       ++batches;
       const bool more = r.size() >= batch;
+      cancel::check();
       if (more) id = p.insert(query);
       consume(r);
       if (!more) break;
@@ -178,6 +184,7 @@ void Session::prepare(const std::string& name, const std::string& sql) {
 }
 
 pqxx::result Session::exec_prepared(const std::string& name, const Params& params, const std::string& what) {
+  cancel::check();
   try {
     return tx().exec_prepared(name, pqxx::prepare::make_dynamic_params(params));
   } catch (...) {

@@ -1,0 +1,298 @@
+#include "src/runner.hpp"
+
+#include <fnmatch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
+
+#include "src/cancel.hpp"
+#include "src/errors.hpp"
+#include "src/log.hpp"
+#include "src/sql_catalog.hpp"
+
+namespace pgdba {
+
+namespace {
+
+constexpr int kMaxSlots = 64;
+constexpr int kDefaultTargetSlots = 8;
+constexpr int kDefaultDatabaseSlots = 4;
+
+std::string version_name(int v) {
+  return "PostgreSQL " + std::to_string(v / 10000);
+}
+
+// What one unit of work came to.
+struct Outcome {
+  std::string target;
+  std::string database;
+  std::optional<Result> result;
+  std::optional<Error> error;
+  bool skipped = false;  // the object went away meanwhile: a warning
+};
+
+// An object dropped between listing it and working on it is not a failure
+// (parallel_slot.c's handler for vacuumdb does the same).
+bool dropped_meanwhile(const Error& e, bool listed_databases) {
+  if (e.sqlstate == "3D000" || e.sqlstate == "42P01" || e.sqlstate == "3F000") return true;
+  return listed_databases && e.kind == ErrorKind::Connect &&
+         std::string(e.what()).find("does not exist") != std::string::npos;
+}
+
+std::string where(const Outcome& o) {
+  std::string w;
+  if (!o.target.empty()) w += "target " + o.target;
+  if (!o.database.empty()) w += std::string(w.empty() ? "" : ", ") + "database " + o.database;
+  return w;
+}
+
+// Runs `jobs` over `slots` threads, each job with the thread's own
+// connections; outcomes keep the jobs' order whatever order they finish in.
+void run_pool(std::vector<Outcome>& jobs, int slots, const std::function<Result(Outcome&, SessionCache&)>& work,
+              bool listed_databases) {
+  std::atomic<std::size_t> next{0};
+  const auto worker = [&] {
+    SessionCache cache;
+    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+      Outcome& o = jobs[i];
+      try {
+        cancel::check();
+        o.result = work(o, cache);
+      } catch (const Error& e) {
+        o.error = e;
+        o.error->target = o.target;
+        o.skipped = dropped_meanwhile(e, listed_databases);
+      } catch (const std::exception& e) {
+        o.error = failure(std::string("internal error: ") + e.what());
+      }
+    }
+  };
+  const int n = std::max(1, std::min<int>(slots, static_cast<int>(jobs.size())));
+  if (n == 1) {
+    worker();
+    return;
+  }
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back(worker);
+  for (auto& t : threads)
+    t.join();
+}
+
+std::vector<Column> prefix_columns(bool fleet, bool per_db) {
+  std::vector<Column> cols;
+  if (fleet) cols.push_back(Column{"target", Kind::Text, Kind::Text});
+  if (per_db) cols.push_back(Column{"database", Kind::Text, Kind::Text});
+  return cols;
+}
+
+std::vector<std::optional<std::string>> prefix_cells(const Outcome& o, bool fleet, bool per_db) {
+  std::vector<std::optional<std::string>> cells;
+  if (fleet) cells.emplace_back(o.target);
+  if (per_db) cells.emplace_back(o.database);
+  return cells;
+}
+
+// One result from many: every table gains target/database columns; units
+// that failed become rows with an error column.
+Result merge(const std::vector<Outcome>& outcomes, bool fleet, bool per_db) {
+  const Outcome* shape = nullptr;
+  bool failures = false;
+  for (const auto& o : outcomes) {
+    if (o.result && !shape) shape = &o;
+    if (o.error && !o.skipped) failures = true;
+  }
+  const std::vector<Column> prefix = prefix_columns(fleet, per_db);
+  const Column error_col{"error", Kind::Text, Kind::Text};
+  if (!shape) {
+    std::vector<Column> cols = prefix;
+    cols.push_back(error_col);
+    Table t("errors", cols);
+    for (const auto& o : outcomes) {
+      if (!o.error || o.skipped) continue;
+      auto cells = prefix_cells(o, fleet, per_db);
+      cells.emplace_back(o.error->what());
+      t.add_row(std::move(cells));
+    }
+    return {t};
+  }
+  Result merged;
+  for (const Table& t : *shape->result) {
+    std::vector<Column> cols = prefix;
+    cols.insert(cols.end(), t.columns().begin(), t.columns().end());
+    if (failures) cols.push_back(error_col);
+    merged.emplace_back(t.name(), cols);
+  }
+  for (const auto& o : outcomes) {
+    if (o.result) {
+      for (std::size_t i = 0; i < merged.size() && i < o.result->size(); ++i) {
+        const Table& t = (*o.result)[i];
+        for (std::size_t r = 0; r < t.size(); ++r) {
+          auto cells = prefix_cells(o, fleet, per_db);
+          cells.insert(cells.end(), t.row(r).begin(), t.row(r).end());
+          if (failures) cells.emplace_back(std::nullopt);
+          merged[i].add_row(std::move(cells));
+        }
+      }
+    } else if (o.error && !o.skipped) {
+      auto cells = prefix_cells(o, fleet, per_db);
+      const std::size_t width = merged[0].columns().size();
+      cells.resize(width - 1);
+      cells.emplace_back(o.error->what());
+      merged[0].add_row(std::move(cells));
+    }
+  }
+  return merged;
+}
+
+bool excluded(const std::string& db, const std::vector<std::string>& patterns) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const std::string& p) { return fnmatch(p.c_str(), db.c_str(), 0) == 0; });
+}
+
+}  // namespace
+
+Session& SessionCache::get(Context& ctx, const std::string& target, SessionKind kind, const std::string& dbname) {
+  auto& s = sessions_[target + '\n' + std::to_string(static_cast<int>(kind)) + '\n' + dbname];
+  if (!s) s = ctx.open_session(target, kind, dbname);
+  return *s;
+}
+
+SessionKind session_kind(Need need) {
+  switch (need) {
+    case Need::Ddl:
+      return SessionKind::Ddl;
+    case Need::User:
+      return SessionKind::User;
+    case Need::None:
+    case Need::Catalog:
+      break;
+  }
+  return SessionKind::Catalog;
+}
+
+Unit::Unit(Context& ctx, const VerbRecord& verb, std::string target, std::string database, SessionCache* cache)
+    : ctx_(ctx), verb_(verb), target_(std::move(target)), database_(std::move(database)), cache_(cache) {}
+
+Session& Unit::session() {
+  if (verb_.spec.session == Need::None) throw std::logic_error("pgdba " + verb_.path + " declared no session");
+  return session(session_kind(verb_.spec.session));
+}
+
+Session& Unit::session(SessionKind kind, const std::string& dbname) {
+  const std::string& db = dbname.empty() ? database_ : dbname;
+  Session& s = cache_ != nullptr ? cache_->get(ctx_, target_, kind, db) : ctx_.session(kind, db);
+  if (!checked_) check_versions(s);
+  return s;
+}
+
+void Unit::check_versions(Session& s) {
+  checked_ = true;
+  const int v = s.server_version();
+  if (verb_.spec.min_server > v) {
+    throw failure("pgdba " + verb_.path + " needs " + version_name(verb_.spec.min_server) +
+                  " or later; the server runs " + version_name(v));
+  }
+  for (const auto& [flag, min] : verb_.since) {
+    if (min > v && verb_.given && verb_.given(flag)) {
+      throw failure("cannot use the \"" + flag + "\" option on server versions older than " + version_name(min));
+    }
+  }
+}
+
+void run_verb(Context& ctx, const VerbRecord& verb, const std::function<Result(Unit&)>& work) {
+  const GlobalOptions& g = ctx.options();
+  if (verb.spec.effect != Effect::Read) ctx.open_audit_log();
+  if (verb.spec.effect == Effect::Destroy && !g.yes && !g.dry_run && isatty(STDIN_FILENO) == 0) {
+    throw usage_error("refusing to run 'pgdba " + verb.path + "' without --yes: standard input is not a terminal");
+  }
+  const std::vector<std::string> targets = verb.spec.session == Need::None ? std::vector<std::string>{} : ctx.targets();
+  const bool fleet = !targets.empty();
+  const bool per_db = verb.spec.per_database && verb.fan_out.all_databases;
+  if (!fleet && !per_db) {
+    Unit u(ctx, verb, "", "", nullptr);
+    ctx.emit(work(u));
+    return;
+  }
+  if (!verb.fan_out.exclude.empty() && !per_db) throw usage_error("--exclude-database needs --all-databases");
+  if (verb.fan_out.jobs < 0) throw usage_error("--jobs must be at least 1");
+  const int target_slots =
+      fleet ? (g.parallel > 0 ? g.parallel : std::min<int>(kDefaultTargetSlots, static_cast<int>(targets.size()))) : 1;
+
+  std::vector<Outcome> units;
+  std::vector<Outcome> unreachable;
+  if (per_db) {
+    // Which databases each target has: one catalog query per target.
+    std::vector<Outcome> listings;
+    for (const auto& t : fleet ? targets : std::vector<std::string>{""})
+      listings.push_back(Outcome{t, "", std::nullopt, std::nullopt, false});
+    run_pool(
+        listings, target_slots,
+        [&](Outcome& o, SessionCache& cache) {
+          Session& s = cache.get(ctx, o.target, SessionKind::Catalog, "");
+          return Result{to_table(s.exec(sql_text("core/list_fanout_databases"), "listing databases"), "databases")};
+        },
+        false);
+    for (const auto& l : listings) {
+      if (l.error) {
+        unreachable.push_back(l);
+        continue;
+      }
+      const Table& dbs = (*l.result)[0];
+      for (std::size_t i = 0; i < dbs.size(); ++i) {
+        const std::string db = *dbs.row(i)[0];
+        if (!excluded(db, verb.fan_out.exclude))
+          units.push_back(Outcome{l.target, db, std::nullopt, std::nullopt, false});
+      }
+    }
+  } else {
+    for (const auto& t : targets)
+      units.push_back(Outcome{t, "", std::nullopt, std::nullopt, false});
+  }
+
+  if (verb.spec.effect == Effect::Destroy && units.size() > 1) {
+    ctx.confirm_all("run 'pgdba " + verb.path + "' on " + std::to_string(units.size()) + " databases and targets");
+  }
+  int slots = target_slots;
+  if (per_db) {
+    const int dbs_per_target = static_cast<int>(units.size() / std::max<std::size_t>(1, fleet ? targets.size() : 1));
+    slots *= verb.fan_out.jobs > 0 ? verb.fan_out.jobs : std::max(1, std::min(kDefaultDatabaseSlots, dbs_per_target));
+  }
+  run_pool(
+      units, std::min(slots, kMaxSlots),
+      [&](Outcome& o, SessionCache& cache) {
+        Unit u(ctx, verb, o.target, o.database, &cache);
+        return work(u);
+      },
+      per_db);
+
+  // The unreachable targets first, then the units in order.
+  units.insert(units.begin(), unreachable.begin(), unreachable.end());
+  int failed = 0;
+  int lost = 0;
+  int done = 0;
+  for (const auto& o : units) {
+    if (o.error && o.skipped) {
+      log::warn(where(o) + ": skipped: " + o.error->what());
+    } else if (o.error) {
+      log::error(where(o) + ": " + o.error->what());
+      ++failed;
+      lost += o.error->kind == ErrorKind::Connect ? 1 : 0;
+    } else {
+      ++done;
+    }
+  }
+  ctx.emit(merge(units, fleet, per_db));
+  if (cancel::requested()) return;
+  if (failed > 0) {
+    // Partial when something was answered; otherwise what went wrong.
+    const ErrorKind kind = done > 0 ? ErrorKind::Partial : lost == failed ? ErrorKind::Connect : ErrorKind::Failed;
+    ctx.set_exit_code(static_cast<int>(kind));
+  }
+}
+
+}  // namespace pgdba
