@@ -16,6 +16,7 @@
 #include "git_commit.hpp"
 #include "src/cancel.hpp"
 #include "src/command.hpp"
+#include "src/config.hpp"
 #include "src/conninfo.hpp"
 #include "src/context.hpp"
 #include "src/errors.hpp"
@@ -258,6 +259,20 @@ std::string redacted_command(int argc, char** argv) {
   return out;
 }
 
+// The config file's [defaults] fill in the global options the command line
+// left out.
+void apply_config(Cli& c) {
+  const Config cfg = load_config();
+  if (!cfg.found) return;
+  const auto given = [&](const char* name) { return c.app.get_option(name)->count() > 0; };
+  const ConfigDefaults& d = cfg.defaults;
+  if (d.output && !given("--output")) c.g.output = *d.output;
+  if (d.lock_timeout && !given("--lock-timeout")) c.g.lock_timeout = *d.lock_timeout;
+  if (d.statement_timeout && !given("--statement-timeout")) c.g.statement_timeout = *d.statement_timeout;
+  if (d.connect_timeout && !given("--connect-timeout")) c.g.conn.connect_timeout = *d.connect_timeout;
+  if (d.parallel && !given("--parallel")) c.g.parallel = *d.parallel;
+}
+
 // What can be wrong with the global options is found before connecting.
 void validate_globals(const Cli& c) {
   validate_conn_options(c.g.conn);
@@ -317,6 +332,7 @@ int run_cli(int argc, char** argv) {
       std::cout << c.app.help();
       return finish_stdout(2);
     }
+    apply_config(c);
     validate_globals(c);
     const std::string command = redacted_command(argc, argv);
     log::Settings ls;

@@ -91,7 +91,9 @@ class Verb {
 // Runs `work` once per unit of work (this target and database, or every
 // database and target the user asked for, in parallel) and renders the
 // merged result. Defined in runner.cpp.
-void run_verb(Context& ctx, const VerbRecord& verb, const std::function<Result(Unit&)>& work);
+// `targets`, when given, replaces the fleet the options name.
+void run_verb(Context& ctx, const VerbRecord& verb, const std::function<Result(Unit&)>& work,
+              const std::vector<std::string>* targets = nullptr);
 
 namespace detail {
 template <class O, class = void>
@@ -189,6 +191,7 @@ void register_db(CommandTable& t);
 void register_schema(CommandTable& t);
 void register_sql(CommandTable& t);
 void register_sandbox(CommandTable& t);
+void register_target(CommandTable& t);
 void register_completion(CommandTable& t);
 void register_all(CommandTable& t);
 

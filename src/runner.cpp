@@ -204,22 +204,25 @@ void Unit::check_versions(Session& s) {
   }
 }
 
-void run_verb(Context& ctx, const VerbRecord& verb, const std::function<Result(Unit&)>& work) {
+void run_verb(Context& ctx, const VerbRecord& verb, const std::function<Result(Unit&)>& work,
+              const std::vector<std::string>* targets_override) {
   const GlobalOptions& g = ctx.options();
   if (verb.spec.effect != Effect::Read) ctx.open_audit_log();
   if (verb.spec.effect == Effect::Destroy && !g.yes && !g.dry_run && isatty(STDIN_FILENO) == 0) {
     throw usage_error("refusing to run 'pgdba " + verb.path + "' without --yes: standard input is not a terminal");
   }
-  const std::vector<std::string> targets = verb.spec.session == Need::None ? std::vector<std::string>{} : ctx.targets();
+  const std::vector<std::string> targets = targets_override != nullptr       ? *targets_override
+                                           : verb.spec.session == Need::None ? std::vector<std::string>{}
+                                                                             : ctx.targets();
   const bool fleet = !targets.empty();
   const bool per_db = verb.spec.per_database && verb.fan_out.all_databases;
+  if (!verb.fan_out.exclude.empty() && !per_db) throw usage_error("--exclude-database needs --all-databases");
+  if (verb.fan_out.jobs < 0) throw usage_error("--jobs must be at least 1");
   if (!fleet && !per_db) {
     Unit u(ctx, verb, "", "", nullptr);
     ctx.emit(work(u));
     return;
   }
-  if (!verb.fan_out.exclude.empty() && !per_db) throw usage_error("--exclude-database needs --all-databases");
-  if (verb.fan_out.jobs < 0) throw usage_error("--jobs must be at least 1");
   const int target_slots =
       fleet ? (g.parallel > 0 ? g.parallel : std::min<int>(kDefaultTargetSlots, static_cast<int>(targets.size()))) : 1;
 

@@ -1,0 +1,138 @@
+// The core every command stands on: Ctrl-C, --all-databases, and the verb
+// contract test that walks the command table so new verbs are covered
+// without new test code.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/integration/harness.hpp"
+
+using it::pgdba;
+
+namespace {
+
+// Waits until `sql` returns a non-zero count on the test cluster.
+bool wait_for(const std::string& sql, int tenths = 100) {
+  for (int i = 0; i < tenths; ++i) {
+    if (it::query_value(sql) != "0") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("Ctrl-C cancels the running statement on the server and exits 130", "[core][cancel]") {
+  const std::string tag = it::unique("cancel_probe");
+  // A DO block, so pg_stat_activity shows the statement itself (a query
+  // runs under a cursor, where it would show the FETCH).
+  const auto bg = it::start_pgdba({"sql", "-c", "do $$ begin perform pg_sleep(60); end $$ /* " + tag + " */"});
+  REQUIRE(wait_for("select count(*) from pg_stat_activity where query like '%" + tag +
+                   "%' and state = 'active' and pid <> pg_backend_pid()"));
+  kill(bg.pid, SIGINT);
+  const auto r = it::wait_pgdba(bg);
+  CHECK(r.code == 130);
+  CHECK(it::count_lines(r.err) <= 2);  // the handler's line (after a blank line)
+  CHECK_THAT(r.err, Catch::Contains("interrupted"));
+  // The server stopped the statement: nothing of it is left running.
+  CHECK(wait_for("select (count(*) = 0)::int from pg_stat_activity where query like '%" + tag +
+                 "%' and pid <> pg_backend_pid()"));
+}
+
+TEST_CASE("--all-databases answers every database; one that refuses is an error row and exit 4", "[core][fanout]") {
+  it::ScratchDb open("fan_open");
+  it::ScratchDb closed("fan_closed");
+  const std::string role = it::unique("fan_role");
+  it::query_value("CREATE ROLE " + role + " LOGIN");
+  closed.exec("REVOKE CONNECT ON DATABASE " + closed.name() + " FROM PUBLIC");
+  open.exec("CREATE SCHEMA fan_here");
+
+  const auto r = pgdba({"-U", role, "-o", "json", "schema", "list", "--all-databases", "--exclude-database",
+                        "template*", "--jobs", "2"});
+  CHECK(r.code == 4);
+  const auto rows = it::parse_json(r.out);
+  bool saw_schema = false;
+  bool saw_refusal = false;
+  for (const auto& row : rows) {
+    if (row["database"] == open.name() && row["name"] == "fan_here") saw_schema = true;
+    if (row["database"] == closed.name()) {
+      saw_refusal = !row["error"].is_null();
+      CHECK(row["name"].is_null());
+    }
+    CHECK(row["database"] != "template1");
+  }
+  CHECK(saw_schema);
+  CHECK(saw_refusal);
+  CHECK_THAT(r.err, Catch::Contains("database " + closed.name()));
+  it::query_value("DROP ROLE " + role);
+
+  CHECK(pgdba({"schema", "list", "--exclude-database", "x"}).code == 2);
+}
+
+TEST_CASE("verb contract: every verb has help and a man entry; read verbs give JSON; destructive verbs refuse",
+          "[core][contract]") {
+  const auto table = pgdba({"-o", "json", "completion", "verbs"});
+  REQUIRE(table.code == 0);
+  const auto verbs = it::parse_json(table.out);
+  REQUIRE(verbs.size() >= 15);
+  const std::string man = pgdba({"completion", "man"}).out;
+  const std::string missing = it::unique("contract_missing");
+  for (const auto& v : verbs) {
+    const std::string path = v["verb"];
+    INFO("pgdba " << path);
+    std::vector<std::string> words;
+    for (std::size_t b = 0, e; b < path.size(); b = e + 1) {
+      e = path.find(' ', b);
+      if (e == std::string::npos) e = path.size();
+      words.push_back(path.substr(b, e - b));
+    }
+    // --help
+    auto help_args = words;
+    help_args.push_back("--help");
+    const auto help = pgdba(help_args);
+    CHECK(help.code == 0);
+    CHECK_THAT(help.out, Catch::Contains("Usage"));
+    CHECK_THAT(man, Catch::Contains(".SS \"pgdba " + path + "\""));
+    if (v["session"] == "none") continue;  // no server involved: sandbox, completion
+
+    auto args = words;
+    for (std::size_t i = 0; i < v["required_args"].size(); ++i)
+      args.push_back(missing + "_" + std::to_string(i));
+    if (v["effect"] == "read") {
+      if (path == "sql") continue;
+      auto json_args = args;
+      json_args.insert(json_args.begin(), {"-o", "json"});
+      const auto r = pgdba(json_args);
+      if (v["required_args"].empty()) {
+        REQUIRE(r.code == 0);
+        CHECK_NOTHROW(it::parse_json(r.out));
+      } else {
+        CHECK(r.code == 1);  // a missing object: one line, exit 1
+        CHECK(it::count_lines(r.err) == 1);
+      }
+      continue;
+    }
+    if (path == "sql") continue;  // its own tests cover -c, -f, --dry-run and refusal
+    // Under --dry-run nothing reaches the server that names the object.
+    it::ServerLog log;
+    auto dry = args;
+    dry.push_back("--dry-run");
+    const auto d = pgdba(dry);
+    CHECK((d.code == 0 || d.code == 1));
+    CHECK(log.never_saw("(CREATE|DROP|ALTER)[^\\n]*" + missing));
+    if (v["effect"] == "destroy") {
+      const auto refused = pgdba(args);  // standard input is not a terminal
+      CHECK(refused.code == 2);
+      CHECK_THAT(refused.err, Catch::Contains("--yes"));
+      auto yes = args;
+      yes.push_back("--yes");
+      const auto gone = pgdba(yes);
+      CHECK(gone.code == 1);
+      CHECK(it::count_lines(gone.err) == 1);
+      CHECK_THAT(gone.err, Catch::Contains("does not exist"));
+    }
+  }
+}
