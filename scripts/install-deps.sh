@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config ccache git
-  libpqxx-dev libpq-dev libcli11-dev libspdlog-dev nlohmann-json3-dev catch2
+  libpqxx-dev libpq-dev libcli11-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev catch2
   postgresql-15 postgresql-client-15 postgresql-contrib
   python3 python3-psycopg2 hyperfine time jq
 )
