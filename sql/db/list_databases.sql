@@ -1,5 +1,6 @@
 -- db list: every database with owner, encoding, collation, size, sessions and
 -- comment. PostgreSQL 10+. The size is NULL where the user may not connect.
+-- min-server: 130000
 SELECT d.datname::text AS name,
        pg_catalog.pg_get_userbyid(d.datdba)::text AS owner,
        pg_catalog.pg_encoding_to_char(d.encoding)::text AS encoding,

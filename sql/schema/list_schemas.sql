@@ -1,5 +1,6 @@
 -- schema list: schemas of the current database with owner, table count,
 -- total size and comment; system schemas only when $1 is true. PostgreSQL 10+.
+-- min-server: 130000
 SELECT n.nspname::text AS name,
        pg_catalog.pg_get_userbyid(n.nspowner)::text AS owner,
        count(c.oid) FILTER (WHERE c.relkind IN ('r', 'p'))::int8 AS tables,
