@@ -60,6 +60,7 @@ void run_pool(std::vector<Outcome>& jobs, int slots, const std::function<Result(
       Outcome& o = jobs[i];
       try {
         cancel::check();
+        cache.keep_only(o.target, o.database);
         o.result = work(o, cache);
       } catch (const Error& e) {
         o.error = e;
@@ -155,6 +156,15 @@ bool excluded(const std::string& db, const std::vector<std::string>& patterns) {
 }
 
 }  // namespace
+
+void SessionCache::keep_only(const std::string& target, const std::string& dbname) {
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    const std::string& key = it->first;
+    const bool same = key.rfind(target + '\n', 0) == 0 && key.size() >= dbname.size() + 1 &&
+                      key.compare(key.size() - dbname.size() - 1, std::string::npos, '\n' + dbname) == 0;
+    it = same ? std::next(it) : sessions_.erase(it);
+  }
+}
 
 Session& SessionCache::get(Context& ctx, const std::string& target, SessionKind kind, const std::string& dbname) {
   auto& s = sessions_[target + '\n' + std::to_string(static_cast<int>(kind)) + '\n' + dbname];

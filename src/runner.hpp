@@ -19,6 +19,10 @@ namespace pgdba {
 class SessionCache {
  public:
   Session& get(Context& ctx, const std::string& target, SessionKind kind, const std::string& dbname);
+  // Before the next unit: closes the connections to any other target or
+  // database, so a worker holds at most one unit's connections (a cluster's
+  // max_connections is not a pgdba limit to hit with --all-databases).
+  void keep_only(const std::string& target, const std::string& dbname);
 
  private:
   std::map<std::string, std::unique_ptr<Session>> sessions_;

@@ -2,6 +2,7 @@
 -- enums, ranges, composites, domains, and arrays of any of them or of less
 -- common built-in types): for arrays the element type, for domains the base
 -- type, and the category of the type found. PostgreSQL 13+.
+-- min-server: 130000
 SELECT t.oid::int8 AS oid,
        (t.typcategory = 'A') AS is_array,
        coalesce(nullif(r.typbasetype, 0), r.oid)::int8 AS resolved,
