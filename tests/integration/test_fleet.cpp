@@ -46,7 +46,7 @@ std::set<std::string> column(const nlohmann::json& rows, const std::string& key)
 
 }  // namespace
 
-TEST_CASE("--all-targets answers from every server; one that is down is an error row and exit 4", "[fleet]") {
+TEST_CASE("fleet: --all-targets answers from every server; one that is down is an error row and exit 4", "[fleet]") {
   Fleet f;
   const auto r = f.run({"--all-targets", "-o", "json", "sql", "-c", "select current_setting('port') as port"});
   CHECK(r.code == 4);
@@ -65,7 +65,7 @@ TEST_CASE("--all-targets answers from every server; one that is down is an error
   CHECK_THAT(r.err, Catch::Contains("target down"));
 }
 
-TEST_CASE("--group runs on the config file's group, --target on named services", "[fleet]") {
+TEST_CASE("fleet: --group runs on the config file's group, --target on named services", "[fleet]") {
   Fleet f;
   const auto g = f.run({"--group", "prod", "-o", "json", "sql", "-c", "select 1 as one"});
   REQUIRE(g.code == 0);

@@ -77,7 +77,7 @@ TEST_CASE("an audit record that cannot be written after the change says the chan
   pgdba({"db", "drop", db, "--yes"});
 }
 
-TEST_CASE("-d with a URI or conninfo is expanded like psql's and its password never shows", "[hostile][secrets]") {
+TEST_CASE("a -d with a URI or conninfo is expanded like psql's and its password never shows", "[hostile][secrets]") {
   const auto& env = it::cluster();
   it::ServerLog log;
   const std::string uri =
@@ -154,7 +154,7 @@ TEST_CASE("bad ports and durations are refused before connecting", "[hostile][op
   CHECK(it::parse_json(shown.out)[0]["t"] == "1500ms");
 }
 
-TEST_CASE("--on-error continue exits 1 when nothing succeeded, 4 when some did", "[hostile][exit]") {
+TEST_CASE("sql --on-error continue exits 1 when nothing succeeded, 4 when some did", "[hostile][exit]") {
   const auto none = pgdba({"sql", "--on-error", "continue", "-c", "select 1/0; select 2/0"});
   CHECK(none.code == 1);
   const auto some = pgdba({"sql", "--on-error", "continue", "-c", "select 1/0; select 2"});

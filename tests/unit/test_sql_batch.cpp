@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "commands/sql_batch.hpp"
+#include "commands/data/sql_batch.hpp"
 
 using namespace pgdba;
 

@@ -23,7 +23,7 @@ TEST_CASE("SQL keywords are only ever followed by quoted or numeric text", "[saf
   static const std::regex glued(
       R"re("[^"]*\b(CREATE|DROP|ALTER|SELECT|INSERT|UPDATE|DELETE|GRANT|REVOKE|OWNER|TEMPLATE|ENCODING|LOCALE|AUTHORIZATION|TO|AS|FOR|FROM|WHERE|SET|EXECUTE|TABLE|SCHEMA|DATABASE|ROLE)\b[^"]*"\s*\+\s*([^;]*))re");
   int checked = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(PGDBA_SOURCE_DIR) + "/commands")) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(PGDBA_SOURCE_DIR) + "/commands")) {
     if (entry.path().extension() != ".cpp") continue;
     std::ifstream in(entry.path());
     int n = 0;

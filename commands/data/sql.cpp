@@ -1,4 +1,4 @@
-#include "commands/sql.hpp"
+#include "commands/data/sql.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "commands/sql_batch.hpp"
+#include "commands/data/sql_batch.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include <regex>
 #include <set>
 
-#include "commands/sql.hpp"
+#include "commands/data/sql.hpp"
 #include "src/csv_reader.hpp"
 #include "src/errors.hpp"
 #include "src/quote.hpp"

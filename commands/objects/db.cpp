@@ -1,4 +1,4 @@
-#include "commands/db.hpp"
+#include "commands/objects/db.hpp"
 
 #include <memory>
 

@@ -1,4 +1,4 @@
-#include "commands/schema.hpp"
+#include "commands/objects/schema.hpp"
 
 #include <memory>
 
