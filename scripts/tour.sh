@@ -25,6 +25,15 @@ run -d tour_demo sql -c "select item, price from orders where price > \$1 order 
 run -d tour_demo sql -c "select id, item, price, placed from orders order by id" -o json
 run -d tour_demo schema list
 run db size
+run schema list --all-databases
+# The fleet: targets are services of pg_service.conf; here one, the sandbox.
+services=$(mktemp /tmp/pgdba-tour-services.XXXXXX)
+printf '[sandbox]\nhost=%s\nport=%s\nuser=postgres\ndbname=postgres\n' "$PGHOST" "$PGPORT" >"$services"
+export PGSERVICEFILE=$services
+run target list --check
+run --all-targets sql -c "select count(*) as sessions from pg_stat_activity"
+unset PGSERVICEFILE
+rm -f "$services"
 run db drop tour_demo --dry-run
 printf '\nThe sandbox keeps running: eval "$(%s sandbox env)" to use it, %s sandbox down --destroy to remove it.\n' \
   "$pgdba" "$pgdba"

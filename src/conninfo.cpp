@@ -178,7 +178,9 @@ std::string redact_conninfo(const std::string& conninfo) {
   }
   // What the string leaves out, libpq takes from PG* variables and its
   // compiled-in defaults; show those too so the message names the target.
-  if (PQconninfoOption* defaults = PQconndefaults()) {
+  // A service supplies its own, which the defaults would misstate.
+  PQconninfoOption* defaults = values.count("service") != 0 ? nullptr : PQconndefaults();
+  if (defaults != nullptr) {
     for (PQconninfoOption* o = defaults; o->keyword != nullptr; ++o) {
       if (o->val != nullptr && o->val[0] != '\0') values.emplace(o->keyword, o->val);
     }

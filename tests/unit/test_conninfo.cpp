@@ -238,3 +238,9 @@ TEST_CASE("conninfo: passwords are redacted from text", "[conninfo]") {
         "postgres://h/db?password=***&sslmode=require");
   CHECK(redact_password_text("select 1") == "select 1");
 }
+
+TEST_CASE("redact_conninfo names a service without libpq's defaults, which the service overrides", "[conninfo]") {
+  setenv("PGPORT", "6543", 1);
+  CHECK(redact_conninfo("service='pg-prod-1' dbname=app password=x") == "service=pg-prod-1 dbname=app");
+  unsetenv("PGPORT");
+}
