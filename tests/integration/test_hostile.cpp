@@ -268,3 +268,21 @@ TEST_CASE("db rename is not blocked by an autovacuum worker", "[hostile][db]") {
   INFO(renamed.err);
   CHECK(renamed.code == 0);
 }
+
+TEST_CASE("a failure mid-stream leaves valid JSON that records the error", "[hostile][output]") {
+  // Rows 1 and 2 arrive in the first FETCH; the third FETCH divides by zero.
+  const auto r =
+      pgdba({"-o", "json", "sql", "--fetch-size", "2", "-c", "select 10 / (3 - g) as v from generate_series(1, 5) g"});
+  CHECK(r.code == 1);
+  const auto doc = it::parse_json(r.out);
+  REQUIRE(doc.is_array());
+  REQUIRE(doc.size() == 3);
+  CHECK(doc[0]["v"] == 5);
+  CHECK(doc[1]["v"] == 10);
+  CHECK(doc[2]["error"]["sqlstate"] == "22012");
+  const auto lines =
+      pgdba({"-o", "jsonl", "sql", "--fetch-size", "2", "-c", "select 10 / (3 - g) as v from generate_series(1, 5) g"});
+  CHECK(lines.code == 1);
+  CHECK(it::count_lines(lines.out) == 3);
+  CHECK_THAT(lines.out, Catch::Contains("\"error\""));
+}
