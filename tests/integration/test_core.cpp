@@ -42,7 +42,7 @@ TEST_CASE("Ctrl-C cancels the running statement on the server and exits 130", "[
                  "%' and pid <> pg_backend_pid()"));
 }
 
-TEST_CASE("all databases: --all-databases answers every database; one that refuses is an error row and exit 4", "[core][fanout]") {
+TEST_CASE("all databases: --all-databases answers every database; one that refuses is an error row and exit 4", "[core][fanout][matrix]") {
   it::ScratchDb open("fan_open");
   it::ScratchDb closed("fan_closed");
   const std::string role = it::unique("fan_role");
@@ -73,7 +73,7 @@ TEST_CASE("all databases: --all-databases answers every database; one that refus
 }
 
 TEST_CASE("verb contract: every verb has help and a man entry; read verbs give JSON; destructive verbs refuse",
-          "[core][contract]") {
+          "[core][contract][matrix]") {
   const auto table = pgdba({"-o", "json", "completion", "verbs"});
   REQUIRE(table.code == 0);
   const auto verbs = it::parse_json(table.out);

@@ -201,7 +201,7 @@ TEST_CASE("sql audits every statement it cannot prove read-only", "[hostile][aud
   CHECK(quiet.err.find("audit: ") == std::string::npos);
 }
 
-TEST_CASE("arrays of enums, ranges, composites and points are JSON arrays", "[hostile][types]") {
+TEST_CASE("arrays of enums, ranges, composites and points are JSON arrays", "[hostile][types][matrix]") {
   it::ScratchDb db("arrtypes");
   db.exec(
       "CREATE TYPE mood AS ENUM ('ok', 'sad'); CREATE TYPE pair AS (a int, b text); "
@@ -220,7 +220,7 @@ TEST_CASE("arrays of enums, ranges, composites and points are JSON arrays", "[ho
   CHECK(row["s"] == "sad");
 }
 
-TEST_CASE("a script's SET DateStyle or bytea_output does not break typed output", "[hostile][types]") {
+TEST_CASE("a script's SET DateStyle or bytea_output does not break typed output", "[hostile][types][matrix]") {
   const auto r = pgdba({"-o", "json", "sql", "-c",
                         "set datestyle = 'German, DMY'; set intervalstyle = 'sql_standard'; set bytea_output = escape; "
                         "set extra_float_digits = -10; "
