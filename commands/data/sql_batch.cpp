@@ -72,8 +72,10 @@ std::size_t skip_type(const std::string& m, std::size_t i, std::size_t end) {
 bool group_is_rowwise(const std::string& m, std::size_t open, std::size_t close) {
   for (std::size_t i = open + 1; i < close;) {
     const char c = m[i];
+    // The E of E'...' is skipped like punctuation: the string follows.
+    const bool e_string = (c == 'e' || c == 'E') && i + 1 < close && m[i + 1] == '\'' && !word_char(m[i - 1]);
     if (std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == ')' || c == '+' || c == '-' || c == '*' ||
-        c == '/' || c == '|' || c == '%') {
+        c == '/' || c == '|' || c == '%' || e_string) {
       ++i;
     } else if (c == '\'') {
       const std::size_t q = m.find('\'', i + 1);
@@ -91,8 +93,6 @@ bool group_is_rowwise(const std::string& m, std::size_t open, std::size_t close)
       const std::size_t end = m.find(tag, tag_end + 1);
       if (end == std::string::npos || end >= close) return false;
       i = end + tag.size();
-    } else if ((c == 'e' || c == 'E') && i + 1 < close && m[i + 1] == '\'' && (i == 0 || !word_char(m[i - 1]))) {
-      ++i;  // E'...': the string follows
     } else if (c == ':' && i + 1 < close && m[i + 1] == ':') {
       i = skip_type(m, i + 2, close);
     } else if (c == '(') {
