@@ -47,6 +47,18 @@ void track_transaction(const Statement& st, bool& in_tx) {
   in_tx = false;
 }
 
+// The server would answer a --param count mismatch with a protocol
+// violation; say it plainly before sending anything.
+void check_param_count(const Statement& st, const SqlOptions& o) {
+  if (o.params.empty()) return;
+  const int used = max_parameter(st.text);
+  if (used == static_cast<int>(o.params.size())) return;
+  throw usage_error("--param gave " + std::to_string(o.params.size()) + " value(s) but the statement uses " +
+                    (used == 0   ? std::string("no parameters")
+                     : used == 1 ? std::string("$1")
+                                 : "$1 to $" + std::to_string(used)));
+}
+
 class StatementRunner {
  public:
   StatementRunner(Context& ctx, Session& s, const SqlOptions& o, bool sectioned)
@@ -177,16 +189,7 @@ void run_sql(Context& ctx, const SqlOptions& o) {
     throw usage_error("--param binds $1, $2, ... of a single statement; the script has " +
                       std::to_string(statements.size()));
   }
-  if (!o.params.empty()) {
-    // The server would answer a count mismatch with a protocol violation.
-    const int used = max_parameter(statements[0].text);
-    if (used != static_cast<int>(o.params.size())) {
-      throw usage_error("--param gave " + std::to_string(o.params.size()) + " value(s) but the statement uses " +
-                        (used == 0   ? std::string("no parameters")
-                         : used == 1 ? std::string("$1")
-                                     : "$1 to $" + std::to_string(used)));
-    }
-  }
+  check_param_count(statements[0], o);
   if (!o.batch.empty() && statements.size() != 1) {
     throw usage_error("--batch runs exactly one statement per CSV row; the script has " +
                       std::to_string(statements.size()));
@@ -276,10 +279,7 @@ void run_sql_fanned_out(Context& ctx, const VerbRecord& verb, const SqlOptions& 
                       std::to_string(statements.size()));
   }
   const Statement& st = statements[0];
-  if (!o.params.empty() && max_parameter(st.text) != static_cast<int>(o.params.size())) {
-    throw usage_error("--param gave " + std::to_string(o.params.size()) + " value(s) but the statement uses " +
-                      std::to_string(max_parameter(st.text)));
-  }
+  check_param_count(st, o);
   const bool read_only = is_read_only(st);
   if (!read_only && !ctx.options().yes && !ctx.dry_run()) {
     throw usage_error(
