@@ -145,7 +145,7 @@ void Context::confirm(const std::string& action) {
   if (answer != "y" && answer != "Y" && answer != "yes") throw usage_error("cancelled: did not " + action);
 }
 
-pqxx::result Context::mutate(Session& session, const std::string& sql, const std::string& what, const Params& params) {
+Rows Context::mutate(Session& session, const std::string& sql, const std::string& what, const Params& params) {
   std::string shown = sql;
   for (std::size_t i = 0; i < params.size(); ++i) {
     shown += (i == 0 ? " -- " : ", ") + std::string("$") + std::to_string(i + 1) + " = " +
@@ -160,7 +160,7 @@ pqxx::result Context::mutate(Session& session, const std::string& sql, const std
     return {};
   }
   open_audit_log();
-  pqxx::result r;
+  Rows r;
   try {
     r = session.exec(sql, params, what);
   } catch (const Error& e) {

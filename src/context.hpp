@@ -84,7 +84,7 @@ class Context {
   // Runs one mutating statement, or only records it under --dry-run (with
   // its parameter values as a comment); writes the audit record either way
   // (result "dry-run", "ok" or the error). Returns an empty result in --dry-run.
-  pqxx::result mutate(Session& session, const std::string& sql, const std::string& what, const Params& params = {});
+  Rows mutate(Session& session, const std::string& sql, const std::string& what, const Params& params = {});
   // Records an action that is not SQL (an external command line) for
   // --dry-run to print; the caller then skips doing it.
   void plan(const std::string& action) { planned_.push_back(action); }

@@ -1,9 +1,12 @@
 #include "src/session.hpp"
 
+#include <pqxx/connection>
 #include <pqxx/errorhandler>
 #include <pqxx/except>
+#include <pqxx/nontransaction>
 #include <pqxx/pipeline>
 #include <pqxx/prepared_statement>
+#include <pqxx/result>
 #include <pqxx/version>
 
 #include <chrono>
@@ -48,10 +51,23 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-Session::Session(const std::string& conninfo) : target_(redact_conninfo(conninfo)) {
+struct Session::Driver {
+  std::unique_ptr<pqxx::connection> conn;
+  std::unique_ptr<pqxx::errorhandler> notices;
+  std::unique_ptr<pqxx::nontransaction> tx;
+
+  pqxx::nontransaction& work() {
+    if (!tx) tx = std::make_unique<pqxx::nontransaction>(*conn);
+    return *tx;
+  }
+};
+
+Session::Session(const std::string& conninfo) : target_(redact_conninfo(conninfo)), d_(std::make_unique<Driver>()) {
   const auto t0 = std::chrono::steady_clock::now();
+  pqxx::connection* conn = nullptr;
   try {
-    conn_ = std::make_unique<pqxx::connection>(conninfo);
+    d_->conn = std::make_unique<pqxx::connection>(conninfo);
+    conn = d_->conn.get();
   } catch (const std::exception& e) {
     std::string msg = e.what();
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
@@ -73,13 +89,13 @@ Session::Session(const std::string& conninfo) : target_(redact_conninfo(conninfo
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   // A dropped connection must fail the command, never be silently re-opened
   // half-way through a script.
-  conn_->inhibit_reactivation(true);
+  conn->inhibit_reactivation(true);
 #pragma GCC diagnostic pop
-  notices_ = std::make_unique<NoticeToLog>(*conn_);
-  cancel::add(conn_.get());
+  d_->notices = std::make_unique<NoticeToLog>(*conn);
+  cancel::add(conn);
   // libpqxx 6.4 drops the SQLSTATE for some errors; the verbose message
   // carries it ("ERROR:  42501: ...") and errors.cpp reads it back.
-  conn_->set_verbosity(pqxx::connection_base::verbose);
+  conn->set_verbosity(pqxx::connection_base::verbose);
   if (log::enabled(log::Level::Debug)) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.1f ms", ms_since(t0));
@@ -88,14 +104,9 @@ Session::Session(const std::string& conninfo) : target_(redact_conninfo(conninfo
 }
 
 Session::~Session() {
-  if (conn_) cancel::remove(conn_.get());
-  tx_.reset();
-  notices_.reset();
-}
-
-pqxx::nontransaction& Session::tx() {
-  if (!tx_) tx_ = std::make_unique<pqxx::nontransaction>(*conn_);
-  return *tx_;
+  if (d_->conn) cancel::remove(d_->conn.get());
+  d_->tx.reset();
+  d_->notices.reset();
 }
 
 void Session::log_done(const std::string& sql, double ms, const char* state) const {
@@ -105,17 +116,21 @@ void Session::log_done(const std::string& sql, double ms, const char* state) con
   log::debug(std::string("SQL ") + state + " in " + buf + ": " + redact_secrets(sql));
 }
 
-pqxx::result Session::exec(const std::string& sql, const std::string& what) {
+Rows Session::run(const std::string& logged, const std::string& what, const std::function<Rows()>& send) {
   cancel::check();
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    auto r = tx().exec(sql);
-    log_done(sql, ms_since(t0), "ok");
+    Rows r = send();
+    log_done(logged, ms_since(t0), "ok");
     return r;
   } catch (...) {
-    log_done(sql, ms_since(t0), "failed");
+    log_done(logged, ms_since(t0), "failed");
     fail(what);
   }
+}
+
+Rows Session::exec(const std::string& sql, const std::string& what) {
+  return run(sql, what, [&] { return Rows(d_->work().exec(sql)); });
 }
 
 void Session::fail(const std::string& what) {
@@ -123,7 +138,7 @@ void Session::fail(const std::string& what) {
     rethrow_as_error(what);
   } catch (Error& e) {
     // However libpqxx words it, a closed connection is a lost connection.
-    if (!conn_->is_open() && e.kind != ErrorKind::Connect) {
+    if (!is_open() && e.kind != ErrorKind::Connect) {
       Error lost(ErrorKind::Connect, (what.empty() ? "" : what + ": ") + "the connection to the server was lost");
       lost.sqlstate = "08006";
       lost.severity = "FATAL";
@@ -133,30 +148,40 @@ void Session::fail(const std::string& what) {
   }
 }
 
-pqxx::result Session::exec(const std::string& sql, const Params& params, const std::string& what) {
+Rows Session::exec(const std::string& sql, const Params& params, const std::string& what) {
   if (params.empty()) return exec(sql, what);
-  cancel::check();
-  const auto t0 = std::chrono::steady_clock::now();
+  return run(sql, what, [&] { return Rows(d_->work().exec_params(sql, pqxx::prepare::make_dynamic_params(params))); });
+}
+
+std::optional<Rows> Session::try_query(const std::string& sql, const Params& params, const std::string& what) {
+  std::optional<Savepoint> sp;
+  if (in_transaction_) sp.emplace(*this, "pgdba_try_query");
   try {
-    auto r = tx().exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-    log_done(sql, ms_since(t0), "ok");
+    Rows r = exec(sql, params, what);
+    if (sp) sp->release();
     return r;
-  } catch (...) {
-    log_done(sql, ms_since(t0), "failed");
-    fail(what);
+  } catch (const Error& e) {
+    static const char* const kMissing[] = {"42P01", "42883", "42704", "3F000", "42501", "55000"};
+    bool missing = false;
+    for (const char* code : kMissing)
+      missing = missing || e.sqlstate == code;
+    if (!missing) throw;
+    if (sp) sp->rollback();
+    log::warn(std::string(e.what()) + " (" + e.sqlstate + "); that part is left empty");
+    return std::nullopt;
   }
 }
 
 void Session::fetch_all(const std::string& query, std::size_t batch,
-                        const std::function<void(const pqxx::result&)>& consume, const std::string& what) {
+                        const std::function<void(const Rows&)>& consume, const std::string& what) {
   std::size_t batches = 0;
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    pqxx::pipeline p(tx());
+    pqxx::pipeline p(d_->work());
     p.retain(0);
     auto id = p.insert(query);
     for (;;) {
-      const pqxx::result r = p.retrieve(id);
+      const Rows r(p.retrieve(id));
       ++batches;
       const bool more = r.size() >= batch;
       cancel::check();
@@ -176,24 +201,19 @@ void Session::fetch_all(const std::string& query, std::size_t batch,
 }
 
 void Session::prepare(const std::string& name, const std::string& sql) {
-  try {
-    conn_->prepare(name, sql);
-  } catch (...) {
-    fail("preparing statement");
-  }
+  run("PREPARE " + name + " AS " + sql, "preparing statement", [&] {
+    d_->conn->prepare(name, sql);
+    return Rows();
+  });
 }
 
-pqxx::result Session::exec_prepared(const std::string& name, const Params& params, const std::string& what) {
-  cancel::check();
-  try {
-    return tx().exec_prepared(name, pqxx::prepare::make_dynamic_params(params));
-  } catch (...) {
-    fail(what);
-  }
+Rows Session::exec_prepared(const std::string& name, const Params& params, const std::string& what) {
+  return run("EXECUTE " + name + " (" + std::to_string(params.size()) + " parameters)", what,
+             [&] { return Rows(d_->work().exec_prepared(name, pqxx::prepare::make_dynamic_params(params))); });
 }
 
 int Session::server_version() const {
-  return conn_->server_version();
+  return d_->conn->server_version();
 }
 
 void Session::require_version(int min_version, const std::string& option) const {
@@ -203,19 +223,22 @@ void Session::require_version(int min_version, const std::string& option) const 
 }
 
 std::string Session::describe() {
-  const char* host = conn_->hostname();
+  const char* host = d_->conn->hostname();
   std::string h = host != nullptr ? host : "";
-  return std::string(conn_->username()) + "@" + h + ":" + conn_->port() + "/" + conn_->dbname();
+  return std::string(d_->conn->username()) + "@" + h + ":" + d_->conn->port() + "/" + d_->conn->dbname();
 }
 
 std::string Session::user() {
-  return conn_->username();
+  return d_->conn->username();
 }
 std::string Session::dbname() {
-  return conn_->dbname();
+  return d_->conn->dbname();
 }
 int Session::backend_pid() const {
-  return conn_->backendpid();
+  return d_->conn->backendpid();
+}
+bool Session::is_open() const {
+  return d_->conn->is_open();
 }
 
 namespace {
@@ -260,53 +283,9 @@ bool plain_text_builtin(std::uint32_t oid) {
   }
 }
 
-bool known_type(std::uint32_t oid) {
-  return plain_text_builtin(oid) || column_for_type("", oid).kind != Kind::Text;
-}
-
-}  // namespace
-
-std::vector<Column> Session::columns(const pqxx::result& r) {
-  std::vector<Column> cols = columns_of(r);
-  std::string unknown;
-  for (pqxx::row::size_type i = 0; i < r.columns(); ++i) {
-    const auto oid = static_cast<std::uint32_t>(r.column_type(i));
-    if (known_type(oid) || types_.count(oid) != 0) continue;
-    unknown += (unknown.empty() ? "{" : ",") + std::to_string(oid);
-  }
-  if (!unknown.empty()) {
-    for (const auto& row :
-         exec(sql_text("core/describe_types"), {(unknown + "}").c_str()}, "describing result types")) {
-      Column c = column_for_type("", row[2].as<std::uint32_t>());
-      if (c.kind == Kind::Text && std::string(row[3].c_str()) == "B") c.kind = Kind::Boolean;
-      if (row[1].as<bool>()) {
-        // Elements of a kind that is itself an array or unknown stay text.
-        c = Column{"", Kind::Array, c.kind == Kind::Array ? Kind::Text : c.kind};
-      }
-      types_[row[0].as<std::uint32_t>()] = c;
-    }
-  }
-  for (pqxx::row::size_type i = 0; i < r.columns(); ++i) {
-    const auto it = types_.find(static_cast<std::uint32_t>(r.column_type(i)));
-    if (it == types_.end()) continue;
-    auto& col = cols[static_cast<std::size_t>(i)];
-    col.kind = it->second.kind;
-    col.element = it->second.element;
-  }
-  return cols;
-}
-
-std::vector<Column> columns_of(const pqxx::result& r) {
-  std::vector<Column> cols;
-  cols.reserve(static_cast<std::size_t>(r.columns()));
-  for (pqxx::row::size_type i = 0; i < r.columns(); ++i) {
-    cols.push_back(column_for_type(r.column_name(i), r.column_type(i)));
-  }
-  return cols;
-}
-
-Table to_table(const pqxx::result& r, std::string name) {
-  Table t(std::move(name), columns_of(r));
+// The cells of `r` appended to `t` as owned strings.
+void add_rows(const Rows& rows, Table& t) {
+  const pqxx::result& r = rows.driver_result();
   for (const auto& row : r) {
     std::vector<std::optional<std::string>> cells;
     cells.reserve(row.size());
@@ -319,10 +298,67 @@ Table to_table(const pqxx::result& r, std::string name) {
     }
     t.add_row(std::move(cells));
   }
+}
+
+bool known_type(std::uint32_t oid) {
+  return plain_text_builtin(oid) || column_for_type("", oid).kind != Kind::Text;
+}
+
+}  // namespace
+
+std::vector<Column> Session::columns(const Rows& r) {
+  std::vector<Column> cols = columns_of(r);
+  std::string unknown;
+  for (std::size_t i = 0; i < r.columns(); ++i) {
+    const auto oid = static_cast<std::uint32_t>(r.column_type(i));
+    if (known_type(oid) || types_.count(oid) != 0) continue;
+    unknown += (unknown.empty() ? "{" : ",") + std::to_string(oid);
+  }
+  if (!unknown.empty()) {
+    for (const auto& row :
+         exec(sql_text("core/describe_types"), {(unknown + "}").c_str()}, "describing result types")) {
+      Column c = column_for_type("", row[2].as<unsigned>());
+      if (c.kind == Kind::Text && std::string(row[3].c_str()) == "B") c.kind = Kind::Boolean;
+      if (row[1].as<bool>()) {
+        // Elements of a kind that is itself an array or unknown stay text.
+        c = Column{"", Kind::Array, c.kind == Kind::Array ? Kind::Text : c.kind};
+      }
+      types_[row[0].as<unsigned>()] = c;
+    }
+  }
+  for (std::size_t i = 0; i < r.columns(); ++i) {
+    const auto it = types_.find(r.column_type(i));
+    if (it == types_.end()) continue;
+    auto& col = cols[i];
+    col.kind = it->second.kind;
+    col.element = it->second.element;
+  }
+  return cols;
+}
+
+Table Session::table(const Rows& r, std::string name) {
+  Table t(std::move(name), columns(r));
+  add_rows(r, t);
   return t;
 }
 
-void emit_rows(const pqxx::result& r, ResultSink& sink) {
+std::vector<Column> columns_of(const Rows& r) {
+  std::vector<Column> cols;
+  cols.reserve(r.columns());
+  for (std::size_t i = 0; i < r.columns(); ++i) {
+    cols.push_back(column_for_type(r.column_name(i), r.column_type(i)));
+  }
+  return cols;
+}
+
+Table to_table(const Rows& r, std::string name) {
+  Table t(std::move(name), columns_of(r));
+  add_rows(r, t);
+  return t;
+}
+
+void emit_rows(const Rows& rows, ResultSink& sink) {
+  const pqxx::result& r = rows.driver_result();
   const auto width = static_cast<std::size_t>(r.columns());
   std::vector<CellView> cells(width);
   for (const auto& row : r) {
@@ -332,6 +368,55 @@ void emit_rows(const pqxx::result& r, ResultSink& sink) {
     }
     sink.row(cells.data());
   }
+}
+
+Transaction::Transaction(Session& s, const std::string& what) : s_(s) {
+  s_.exec("BEGIN", what);
+  s_.in_transaction_ = true;
+}
+
+Transaction::~Transaction() {
+  rollback();
+}
+
+void Transaction::commit(const std::string& what) {
+  open_ = false;
+  s_.in_transaction_ = false;
+  s_.exec("COMMIT", what);
+}
+
+void Transaction::rollback() noexcept {
+  if (!open_) return;
+  open_ = false;
+  s_.in_transaction_ = false;
+  try {
+    if (s_.is_open()) s_.exec("ROLLBACK", "rolling back");
+  } catch (...) {
+    // The error that got us here is the one to report.
+  }
+}
+
+Savepoint::Savepoint(Session& s, std::string name, const std::string& what) : s_(s), name_(std::move(name)) {
+  s_.exec("SAVEPOINT " + name_, what);
+}
+
+Savepoint::~Savepoint() {
+  if (!open_) return;
+  try {
+    if (s_.is_open()) s_.exec("ROLLBACK TO SAVEPOINT " + name_, "rolling back to a savepoint");
+  } catch (...) {
+    // As in ~Transaction: the first error is the one to report.
+  }
+}
+
+void Savepoint::release(const std::string& what) {
+  open_ = false;
+  s_.exec("RELEASE SAVEPOINT " + name_, what);
+}
+
+void Savepoint::rollback(const std::string& what) {
+  open_ = false;
+  s_.exec("ROLLBACK TO SAVEPOINT " + name_, what);
 }
 
 }  // namespace pgdba

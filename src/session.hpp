@@ -3,19 +3,17 @@
 // Errors that say what pgdba was doing.
 #pragma once
 
-#include <pqxx/connection>
-#include <pqxx/nontransaction>
-#include <pqxx/result>
-
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "src/conninfo.hpp"
 #include "src/result.hpp"
+#include "src/rows.hpp"
 
 namespace pgdba {
 
@@ -31,16 +29,24 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   // Runs one statement; `what` ("listing databases") prefixes any error.
-  pqxx::result exec(const std::string& sql, const std::string& what);
-  pqxx::result exec(const std::string& sql, const Params& params, const std::string& what);
+  Rows exec(const std::string& sql, const std::string& what);
+  Rows exec(const std::string& sql, const Params& params, const std::string& what);
+  // For optional views and functions: an extension that is not installed
+  // or not preloaded, a role without pg_read_all_stats. When the statement
+  // fails because an object is missing or not readable (SQLSTATE 42P01,
+  // 42883, 42704, 3F000, 42501, 55000), logs a warning that starts with
+  // `what` and returns nothing, so the caller shows an empty section instead
+  // of failing; any other error throws as exec does. Inside a Transaction it
+  // runs under a savepoint, so the transaction survives.
+  std::optional<Rows> try_query(const std::string& sql, const Params& params, const std::string& what);
   // Runs `query` (a FETCH) again and again, handing each result to
   // `consume`, until a result has fewer than `batch` rows. The next FETCH is
   // sent before `consume` runs, so the server works while pgdba renders.
-  void fetch_all(const std::string& query, std::size_t batch, const std::function<void(const pqxx::result&)>& consume,
+  void fetch_all(const std::string& query, std::size_t batch, const std::function<void(const Rows&)>& consume,
                  const std::string& what);
   // Prepares `sql` under `name` for exec_prepared on this session.
   void prepare(const std::string& name, const std::string& sql);
-  pqxx::result exec_prepared(const std::string& name, const Params& params, const std::string& what);
+  Rows exec_prepared(const std::string& name, const Params& params, const std::string& what);
 
   // e.g. 150004 for 15.4
   int server_version() const;
@@ -52,30 +58,73 @@ class Session {
   std::string user();
   std::string dbname();
   int backend_pid() const;
+  // False once the connection is lost.
+  bool is_open() const;
 
   // The columns of a result, typed for the renderers. Types not known by
   // OID (arrays of enums, ranges, composites, domains) are looked up in the
   // catalog once per session, so call it only when no pipeline is running.
-  std::vector<Column> columns(const pqxx::result& r);
+  std::vector<Column> columns(const Rows& r);
+  // A whole result as a table named `name`, typed as columns() types it.
+  Table table(const Rows& r, std::string name);
 
  private:
-  pqxx::nontransaction& tx();
+  friend class Transaction;
+  // Runs `send` on the one logged path: cancel check, timing, -vv log line,
+  // errors turned into Errors prefixed with `what`.
+  Rows run(const std::string& logged, const std::string& what, const std::function<Rows()>& send);
   // Rethrows the current exception as an Error (see rethrow_as_error).
   [[noreturn]] void fail(const std::string& what);
   void log_done(const std::string& sql, double ms, const char* state) const;
 
   std::string target_;
-  std::unique_ptr<pqxx::connection> conn_;
-  std::unique_ptr<pqxx::errorhandler> notices_;
-  std::unique_ptr<pqxx::nontransaction> tx_;
+  struct Driver;  // libpqxx's connection and transaction, in session.cpp
+  std::unique_ptr<Driver> d_;
   std::map<std::uint32_t, Column> types_;  // looked up in the catalog
+  bool in_transaction_ = false;            // a Transaction is open
 };
 
-// Column descriptions of a result, kinds from the type OIDs.
-std::vector<Column> columns_of(const pqxx::result& r);
+// BEGIN now, ROLLBACK when it goes out of scope without commit(): a command
+// that fails half-way leaves nothing behind. One per session at a time.
+class Transaction {
+ public:
+  explicit Transaction(Session& s, const std::string& what = "starting a transaction");
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit(const std::string& what = "committing the transaction");
+  // Rolls back now; never throws (it runs on error paths, where the first
+  // error is the one worth reporting).
+  void rollback() noexcept;
+
+ private:
+  Session& s_;
+  bool open_ = true;
+};
+
+// SAVEPOINT now, ROLLBACK TO it when it goes out of scope without
+// release(): the failed part of a transaction is undone, the rest kept.
+class Savepoint {
+ public:
+  Savepoint(Session& s, std::string name, const std::string& what = "setting a savepoint");
+  ~Savepoint();
+  Savepoint(const Savepoint&) = delete;
+  Savepoint& operator=(const Savepoint&) = delete;
+  void release(const std::string& what = "releasing a savepoint");
+  // Undoes what ran since the savepoint; throws if the server refuses.
+  void rollback(const std::string& what = "rolling back to a savepoint");
+
+ private:
+  Session& s_;
+  std::string name_;
+  bool open_ = true;
+};
+
+// Column descriptions of a result, kinds from the type OIDs alone.
+std::vector<Column> columns_of(const Rows& r);
 // A whole result as a materialized table named `name`.
-Table to_table(const pqxx::result& r, std::string name);
+Table to_table(const Rows& r, std::string name);
 // Streams the rows of `r` into a sink whose table is already begun.
-void emit_rows(const pqxx::result& r, ResultSink& sink);
+void emit_rows(const Rows& r, ResultSink& sink);
 
 }  // namespace pgdba

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -91,38 +92,28 @@ class StatementRunner {
 
  private:
   void run_cursor(const Statement& st) {
-    const bool own_tx = !in_tx;
     const std::string fetch = "FETCH FORWARD " + std::to_string(o_.fetch_size) + " FROM pgdba_cursor";
-    try {
-      if (own_tx) s_.exec("BEGIN", "starting a transaction for the cursor");
-      s_.exec("DECLARE pgdba_cursor NO SCROLL CURSOR FOR " + st.text, params_, "");
-      // The first batch on its own: typing its columns may need the catalog,
-      // which cannot be asked while the pipeline has the next FETCH in flight.
-      const pqxx::result first = s_.exec(fetch, "");
-      ctx_.sink().begin_table(name_, s_.columns(first));
-      emit_rows(first, ctx_.sink());
-      if (first.size() >= static_cast<std::size_t>(o_.fetch_size)) {
-        s_.fetch_all(
-            fetch, static_cast<std::size_t>(o_.fetch_size), [&](const pqxx::result& r) { emit_rows(r, ctx_.sink()); },
-            "");
-      }
-      ctx_.sink().end_table();
-      s_.exec("CLOSE pgdba_cursor", "closing the cursor");
-      if (own_tx) s_.exec("COMMIT", "committing");
-    } catch (const Error& e) {
-      if (own_tx && e.kind != ErrorKind::Connect) {
-        try {
-          s_.exec("ROLLBACK", "rolling back");
-        } catch (const Error&) {
-          // the original error is the one worth reporting
-        }
-      }
-      throw;
+    // A cursor lives in a transaction: the script's own, or one of pgdba's
+    // that never commits anything of the script's.
+    std::optional<Transaction> own;
+    if (!in_tx) own.emplace(s_, "starting a transaction for the cursor");
+    s_.exec("DECLARE pgdba_cursor NO SCROLL CURSOR FOR " + st.text, params_, "");
+    // The first batch on its own: typing its columns may need the catalog,
+    // which cannot be asked while the pipeline has the next FETCH in flight.
+    const Rows first = s_.exec(fetch, "");
+    ctx_.sink().begin_table(name_, s_.columns(first));
+    emit_rows(first, ctx_.sink());
+    if (first.size() >= static_cast<std::size_t>(o_.fetch_size)) {
+      s_.fetch_all(
+          fetch, static_cast<std::size_t>(o_.fetch_size), [&](const Rows& r) { emit_rows(r, ctx_.sink()); }, "");
     }
+    ctx_.sink().end_table();
+    s_.exec("CLOSE pgdba_cursor", "closing the cursor");
+    if (own) own->commit("committing");
   }
 
   void run_plain(const Statement& st) {
-    const pqxx::result r = s_.exec(st.text, params_, "");
+    const Rows r = s_.exec(st.text, params_, "");
     if (r.columns() > 0) {
       ctx_.sink().begin_table(name_, s_.columns(r));
       emit_rows(r, ctx_.sink());
@@ -220,8 +211,9 @@ void run_sql(Context& ctx, const SqlOptions& o) {
   StatementRunner runner(ctx, s, o, sectioned);
   ResultSink& sink = ctx.sink();
   sink.start(sectioned);
+  std::optional<Transaction> tx;
   if (o.single_transaction) {
-    s.exec("BEGIN", "starting the transaction");
+    tx.emplace(s, "starting the transaction");
     runner.in_tx = true;
   }
   int failed = 0;
@@ -240,12 +232,8 @@ void run_sql(Context& ctx, const SqlOptions& o) {
         ++failed;
         continue;
       }
-      if (o.single_transaction && e.kind != ErrorKind::Connect) {
-        try {
-          s.exec("ROLLBACK", "rolling back");
-        } catch (const Error&) {
-          // report the statement's error, not the rollback's
-        }
+      if (tx) {
+        tx->rollback();
         if (e.kind == ErrorKind::Partial) {
           e = failure("the audit record could not be written, so the transaction was rolled back; nothing was changed");
         }
@@ -254,7 +242,7 @@ void run_sql(Context& ctx, const SqlOptions& o) {
       throw;
     }
   }
-  if (o.single_transaction) s.exec("COMMIT", "committing the transaction");
+  if (tx) tx->commit();
   sink.finish();
   if (failed > 0) {
     log::error(std::to_string(failed) + " of " + std::to_string(statements.size()) + " statements failed");
@@ -291,7 +279,7 @@ void run_sql_fanned_out(Context& ctx, const VerbRecord& verb, const SqlOptions& 
     params.push_back(p.c_str());
   run_verb(ctx, verb, [&](Unit& u) -> Result {
     Session& s = u.session();
-    pqxx::result r;
+    Rows r;
     if (read_only) {
       r = s.exec(st.text, params, "");
     } else {
@@ -304,14 +292,7 @@ void run_sql_fanned_out(Context& ctx, const VerbRecord& verb, const SqlOptions& 
       status.add_row({st.keyword, std::to_string(r.affected_rows())});
       return {status};
     }
-    Table t("result", s.columns(r));
-    for (const auto& row : r) {
-      std::vector<std::optional<std::string>> cells;
-      for (const auto& f : row)
-        cells.emplace_back(f.is_null() ? std::nullopt : std::optional<std::string>(std::string(f.c_str(), f.size())));
-      t.add_row(std::move(cells));
-    }
-    return {t};
+    return {s.table(r, "result")};
   });
 }
 

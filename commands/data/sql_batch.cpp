@@ -206,38 +206,27 @@ class BatchRunner {
     CsvReader reader(o_.batch);
     Row fields;
     if (o_.batch_header) reader.next(fields);
-    s_.exec("BEGIN", "starting the batch transaction");
+    Transaction tx(s_, "starting the batch transaction");
     // The single-row form finds the bad row when a chunk fails.
     s_.exec("PREPARE pgdba_batch_one AS " + statement_, "preparing the batch statement");
     std::vector<Row> chunk;
     std::vector<long> lines;
-    try {
-      while (reader.next(fields)) {
-        // An empty line (one NULL field) is a stray newline, unless the
-        // statement takes exactly one parameter and it means NULL.
-        if (fields.size() == 1 && !fields[0] && plan_.params != 1) continue;
-        if (static_cast<int>(fields.size()) != plan_.params) {
-          throw usage_error(o_.batch + ": line " + std::to_string(reader.line()) + " has " +
-                            std::to_string(fields.size()) + " field(s); the statement takes " +
-                            std::to_string(plan_.params) + " parameter(s)");
-        }
-        chunk.push_back(fields);
-        lines.push_back(reader.line());
-        if (static_cast<int>(chunk.size()) == chunk_rows_) flush(chunk, lines);
+    while (reader.next(fields)) {
+      // An empty line (one NULL field) is a stray newline, unless the
+      // statement takes exactly one parameter and it means NULL.
+      if (fields.size() == 1 && !fields[0] && plan_.params != 1) continue;
+      if (static_cast<int>(fields.size()) != plan_.params) {
+        throw usage_error(o_.batch + ": line " + std::to_string(reader.line()) + " has " +
+                          std::to_string(fields.size()) + " field(s); the statement takes " +
+                          std::to_string(plan_.params) + " parameter(s)");
       }
-      if (!chunk.empty()) flush(chunk, lines);
-      s_.exec("DEALLOCATE pgdba_batch_one", "cleaning up");
-      s_.exec("COMMIT", "committing the batch");
-    } catch (const Error& e) {
-      if (e.kind != ErrorKind::Connect) {
-        try {
-          s_.exec("ROLLBACK", "rolling back the batch");
-        } catch (const Error&) {
-          // the batch's own error is the one to report
-        }
-      }
-      throw;
+      chunk.push_back(fields);
+      lines.push_back(reader.line());
+      if (static_cast<int>(chunk.size()) == chunk_rows_) flush(chunk, lines);
     }
+    if (!chunk.empty()) flush(chunk, lines);
+    s_.exec("DEALLOCATE pgdba_batch_one", "cleaning up");
+    tx.commit("committing the batch");
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     Table t("batch", {Column{"rows", Kind::Integer, Kind::Text}, Column{"chunks", Kind::Integer, Kind::Text},
                       Column{"method", Kind::Text, Kind::Text}, Column{"seconds", Kind::Seconds, Kind::Text}});
@@ -248,7 +237,7 @@ class BatchRunner {
 
  private:
   void flush(std::vector<Row>& chunk, std::vector<long>& lines) {
-    s_.exec("SAVEPOINT pgdba_chunk", "starting a chunk");
+    Savepoint chunk_start(s_, "pgdba_chunk", "starting a chunk");
     try {
       if (plan_.multi_row) {
         send_multi_row(chunk);
@@ -257,11 +246,11 @@ class BatchRunner {
       }
     } catch (const Error& e) {
       if (e.kind == ErrorKind::Connect) throw;
-      s_.exec("ROLLBACK TO SAVEPOINT pgdba_chunk", "finding the failed row");
+      chunk_start.rollback("finding the failed row");
       locate_failure(chunk, lines, e);
       throw;
     }
-    s_.exec("RELEASE SAVEPOINT pgdba_chunk", "ending a chunk");
+    chunk_start.release("ending a chunk");
     rows_ += static_cast<long>(chunk.size());
     ++chunks_;
     chunk.clear();

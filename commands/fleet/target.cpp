@@ -33,7 +33,7 @@ Table inventory_table(const Inventory& inv) {
 Result check_target(Unit& u) {
   const auto t0 = std::chrono::steady_clock::now();
   Session& s = u.session();
-  const pqxx::result r = s.exec(sql_text("fleet/check_target"), "checking the target");
+  const Rows r = s.exec(sql_text("fleet/check_target"), "checking the target");
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   Table t("targets", {Column{"version", Kind::Text, Kind::Text}, Column{"role", Kind::Text, Kind::Text},
                       Column{"latency", Kind::Seconds, Kind::Text}});

@@ -32,7 +32,7 @@ bool database_exists(Session& s, const std::string& name) {
   return r[0][0].as<bool>();
 }
 
-std::string describe_sessions(const pqxx::result& r) {
+std::string describe_sessions(const Rows& r) {
   std::string out;
   for (const auto& row : r) {
     if (!out.empty()) out += ", ";

@@ -41,3 +41,23 @@ TEST_CASE("SQL keywords are only ever followed by quoted or numeric text", "[saf
   }
   CHECK(checked >= 10);  // the pattern still finds the DDL it guards
 }
+
+// Issue "Core for growth": the driver stays inside the session layer, so a
+// command module reads results through pgdba's Rows/Field and transactions
+// through Transaction, and a driver change touches src/ only.
+TEST_CASE("command modules never name libpqxx", "[safety]") {
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(PGDBA_SOURCE_DIR) + "/commands")) {
+    const auto ext = entry.path().extension();
+    if (ext != ".cpp" && ext != ".hpp") continue;
+    ++files;
+    std::ifstream in(entry.path());
+    int n = 0;
+    for (std::string line; std::getline(in, line);) {
+      ++n;
+      INFO(entry.path().filename().string() << ":" << n << ": " << line);
+      CHECK(line.find("pqxx") == std::string::npos);
+    }
+  }
+  CHECK(files >= 8);
+}
