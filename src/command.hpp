@@ -192,6 +192,7 @@ void register_schema(CommandTable& t);
 void register_sql(CommandTable& t);
 void register_sandbox(CommandTable& t);
 void register_target(CommandTable& t);
+void register_stats(CommandTable& t);
 void register_completion(CommandTable& t);
 void register_all(CommandTable& t);
 

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "src/errors.hpp"
+#include "src/quote.hpp"
 
 namespace pgdba {
 
@@ -114,6 +115,14 @@ const std::string& sql_text(const std::string& name) {
     throw std::logic_error("embedded SQL " + name + " has server version variants; use sql_text(\"" + base +
                            "\", server_version)");
   return it->second.text;
+}
+
+std::string with_extension_schema(std::string sql, const std::string& schema) {
+  static const std::string placeholder = "@extschema@";
+  const std::string quoted = quote_ident(schema);
+  for (auto at = sql.find(placeholder); at != std::string::npos; at = sql.find(placeholder, at + quoted.size()))
+    sql.replace(at, placeholder.size(), quoted);
+  return sql;
 }
 
 }  // namespace pgdba

@@ -72,4 +72,11 @@ const std::string& sql_text(const std::string& name, int server_version);
 // the user's mistake.
 const std::string& sql_text(const std::string& name);
 
+// `sql` with every "@extschema@" replaced by the quoted `schema`: queries on
+// an extension's objects, which live in whatever schema it was installed in
+// (the placeholder is the one PostgreSQL's extension scripts use). Such a
+// file names its extension in a "-- extension: NAME" header, which the
+// version matrix test reads to install it before preparing the file.
+std::string with_extension_schema(std::string sql, const std::string& schema);
+
 }  // namespace pgdba

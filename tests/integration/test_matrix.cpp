@@ -30,6 +30,7 @@ struct SqlFile {
   long min_server = 0;
   long max_server = 0;  // 0: no upper bound
   bool mutates = false;
+  std::string extension;  // "-- extension: NAME": queries that extension's objects
 };
 
 SqlFile read_sql(const fs::path& root, const fs::path& path) {
@@ -42,6 +43,7 @@ SqlFile read_sql(const fs::path& root, const fs::path& path) {
   static const std::regex min_re(R"(^\s*--\s*min-server:\s*(\d+)\s*$)", std::regex::icase);
   static const std::regex max_re(R"(^\s*--\s*max-server:\s*(\d+)\s*$)", std::regex::icase);
   static const std::regex mutates_re(R"(^\s*--\s*mutates\b.*$)", std::regex::icase);
+  static const std::regex extension_re(R"(^\s*--\s*extension:\s*(\S+)\s*$)", std::regex::icase);
   std::istringstream lines(f.text);
   std::string line;
   std::smatch m;
@@ -51,6 +53,8 @@ SqlFile read_sql(const fs::path& root, const fs::path& path) {
       f.min_server = std::stol(m[1]);
     } else if (std::regex_match(line, m, max_re)) {
       f.max_server = std::stol(m[1]);
+    } else if (std::regex_match(line, m, extension_re)) {
+      f.extension = m[1];
     } else if (std::regex_match(line, mutates_re)) {
       f.mutates = true;
     }
@@ -86,6 +90,10 @@ TEST_CASE("every embedded SQL file parses on this server", "[matrix]") {
   int checked = 0;
   int skipped = 0;
   std::string failures;
+  // Files on an extension's objects are prepared in a database that has it,
+  // installed in a schema whose name needs quoting, as pgdba finds it.
+  std::unique_ptr<it::ScratchDb> ext_db;
+  std::unique_ptr<pqxx::connection> ext_conn;
   for (const auto& f : files) {
     if ((f.min_server != 0 && server < f.min_server) || (f.max_server != 0 && server > f.max_server)) {
       ++skipped;
@@ -96,12 +104,28 @@ TEST_CASE("every embedded SQL file parses on this server", "[matrix]") {
     // Nothing is executed: preparing is enough, and files marked
     // "-- mutates" must never run here.
     const std::string stmt = "pgdba_matrix_" + std::to_string(checked + skipped);
+    std::string text = f.text;
+    pqxx::connection* on = &conn;
+    if (!f.extension.empty()) {
+      if (!ext_db) {
+        ext_db = std::make_unique<it::ScratchDb>("matrix_ext");
+        const auto& env = it::cluster();
+        ext_conn = std::make_unique<pqxx::connection>("host=" + env.at("PGHOST") + " port=" + env.at("PGPORT") +
+                                                      " user=postgres dbname=" + ext_db->name());
+        pqxx::nontransaction(*ext_conn).exec("CREATE SCHEMA \"ext schema\"");
+      }
+      pqxx::nontransaction(*ext_conn)
+          .exec("CREATE EXTENSION IF NOT EXISTS " + ext_conn->quote_name(f.extension) + " SCHEMA \"ext schema\"");
+      for (auto at = text.find("@extschema@"); at != std::string::npos; at = text.find("@extschema@", at))
+        text.replace(at, 11, "\"ext schema\"");
+      on = ext_conn.get();
+    }
     try {
-      conn.prepare(stmt, f.text);
+      on->prepare(stmt, text);
 #if PQXX_VERSION_MAJOR < 7
-      conn.prepare_now(stmt);  // libpqxx 6 prepares lazily
+      on->prepare_now(stmt);  // libpqxx 6 prepares lazily
 #endif
-      conn.unprepare(stmt);
+      on->unprepare(stmt);
     } catch (const pqxx::sql_error& e) {
       failures += "\n  sql/" + f.name + ": " + first_line(e.what());
     }
