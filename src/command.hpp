@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "src/quote.hpp"
 #include "src/result.hpp"
 
 namespace CLI {
@@ -114,6 +115,28 @@ class TypedVerb {
     verb_.arg(name, &(o_.get()->*m), help, required);
     return *this;
   }
+  // A positional that names a database object (`what`: "schema"): checked
+  // as an identifier (length, NUL) before any connection.
+  TypedVerb& name_arg(const std::string& name, std::string O::*m, const std::string& what, const std::string& help,
+                      bool required = true) {
+    arg(name, m, help, required);
+    return check_name(m, what, !required);
+  }
+
+  // Options many verbs share, declared once so they are spelled, worded and
+  // checked alike everywhere. `noun` is what the verb acts on ("schema").
+  TypedVerb& if_exists(bool O::*m, const std::string& noun) {
+    return flag("--if-exists", m, "do nothing if the " + noun + " does not exist");
+  }
+  TypedVerb& if_not_exists(bool O::*m, const std::string& noun) {
+    return flag("--if-not-exists", m, "do nothing if the " + noun + " exists");
+  }
+  // `what` completes "also drop ...": "every object in the schema".
+  TypedVerb& cascade(bool O::*m, const std::string& what) { return flag("--cascade", m, "also drop " + what); }
+  TypedVerb& owner(std::string O::*m, const std::string& noun) {
+    option("--owner", m, "role that will own the " + noun);
+    return check_name(m, "owner");
+  }
   template <class T>
   TypedVerb& option(const std::string& flags, T O::*m, const std::string& help) {
     verb_.option(flags, &(o_.get()->*m), help);
@@ -133,7 +156,9 @@ class TypedVerb {
   }
   TypedVerb& run(std::function<Result(Unit&, const O&)> work) {
     const VerbRecord* rec = &verb_.record();
-    verb_.run([rec, o = o_, work = std::move(work)](Context& ctx) {
+    verb_.run([rec, o = o_, checks = checks_, work = std::move(work)](Context& ctx) {
+      for (const auto& check : checks)
+        check(*o);
       if constexpr (detail::has_validate<O>::value) o->validate();
       run_verb(ctx, *rec, [&](Unit& u) { return work(u, *o); });
     });
@@ -141,8 +166,17 @@ class TypedVerb {
   }
 
  private:
+  // An identifier check on a string member; "" passes when `optional`.
+  TypedVerb& check_name(std::string O::*m, const std::string& what, bool optional = true) {
+    checks_.push_back([m, what, optional](const O& o) {
+      if (!optional || !(o.*m).empty()) check_identifier(what, o.*m);
+    });
+    return *this;
+  }
+
   Verb verb_;
   std::shared_ptr<O> o_;
+  std::vector<std::function<void(const O&)>> checks_;
 };
 
 // For verbs without options.

@@ -46,22 +46,10 @@ std::string describe_sessions(const Rows& r) {
 }  // namespace
 
 void DbCreateOptions::validate() const {
-  check_identifier("database", name);
-  if (!owner.empty()) check_identifier("owner", owner);
   if (!templ.empty()) check_identifier("template", templ);
 }
 
-void DbDropOptions::validate() const {
-  check_identifier("database", name);
-}
-
-void DbSizeOptions::validate() const {
-  if (!name.empty()) check_identifier("database", name);
-}
-
 void DbRenameOptions::validate() const {
-  check_identifier("database", from);
-  check_identifier("new database", to);
   if (from == to) throw usage_error("the new name is the same as the old one");
 }
 
@@ -143,31 +131,31 @@ void register_db(CommandTable& table) {
       .run([](Unit& u, const NoOptions&) { return list_databases(u.session()); });
 
   db.verb<DbCreateOptions>("create", "Create a database", {Need::Ddl, Effect::Change})
-      .arg("name", &DbCreateOptions::name, "name of the new database")
-      .option("--owner", &DbCreateOptions::owner, "role that will own the database")
+      .name_arg("name", &DbCreateOptions::name, "database", "name of the new database")
+      .owner(&DbCreateOptions::owner, "database")
       .option("--template", &DbCreateOptions::templ, "template database to copy")
       .option("--encoding", &DbCreateOptions::encoding, "character set encoding, e.g. UTF8")
       .option("--locale", &DbCreateOptions::locale, "locale (collation and ctype), e.g. C.UTF-8")
-      .flag("--if-not-exists", &DbCreateOptions::if_not_exists, "do nothing if the database exists")
+      .if_not_exists(&DbCreateOptions::if_not_exists, "database")
       .run(create_database);
 
   db.verb<DbDropOptions>("drop", "Drop a database (asks first; --yes when not on a terminal)",
                          {Need::Ddl, Effect::Destroy})
-      .arg("name", &DbDropOptions::name, "database to drop")
-      .flag("--if-exists", &DbDropOptions::if_exists, "do nothing if the database does not exist")
+      .name_arg("name", &DbDropOptions::name, "database", "database to drop")
+      .if_exists(&DbDropOptions::if_exists, "database")
       .flag("--force", &DbDropOptions::force, "terminate the database's sessions first")
       .since(130000)
       .run(drop_database);
 
   db.verb<DbRenameOptions>("rename", "Rename a database", {Need::Ddl, Effect::Change})
-      .arg("old", &DbRenameOptions::from, "current name")
-      .arg("new", &DbRenameOptions::to, "new name")
+      .name_arg("old", &DbRenameOptions::from, "database", "current name")
+      .name_arg("new", &DbRenameOptions::to, "new database", "new name")
       .flag("--terminate-connections", &DbRenameOptions::terminate,
             "terminate the sessions connected to the database first (asks first)")
       .run(rename_database);
 
   db.verb<DbSizeOptions>("size", "Size of one database, or of every database, largest first", {Need::Catalog})
-      .arg("name", &DbSizeOptions::name, "database (default: all)", false)
+      .name_arg("name", &DbSizeOptions::name, "database", "database (default: all)", false)
       .run([](Unit& u, const DbSizeOptions& o) { return database_sizes(u.session(), o.name); });
 }
 

@@ -17,7 +17,6 @@ struct DbDropOptions {
   std::string name;
   bool if_exists = false;
   bool force = false;
-  void validate() const;
 };
 
 struct DbRenameOptions {
@@ -28,7 +27,6 @@ struct DbRenameOptions {
 
 struct DbSizeOptions {
   std::string name;  // "" = every database
-  void validate() const;
 };
 
 Result list_databases(Session& s);

@@ -18,20 +18,6 @@ bool schema_exists(Session& s, const std::string& name) {
 
 }  // namespace
 
-void SchemaCreateOptions::validate() const {
-  check_identifier("schema", name);
-  if (!owner.empty()) check_identifier("owner", owner);
-}
-
-void SchemaRenameOptions::validate() const {
-  check_identifier("schema", from);
-  check_identifier("new schema", to);
-}
-
-void SchemaDropOptions::validate() const {
-  check_identifier("schema", name);
-}
-
 Result list_schemas(Session& s, bool include_system) {
   Table t = to_table(s.exec(sql_text("schema/list_schemas"), {include_system ? "true" : "false"}, "listing schemas"),
                      "schemas");
@@ -94,22 +80,22 @@ void register_schema(CommandTable& table) {
       .run([](Unit& u, const SchemaListOptions& o) { return list_schemas(u.session(), o.system); });
 
   schema.verb<SchemaCreateOptions>("create", "Create a schema", {Need::Ddl, Effect::Change})
-      .arg("name", &SchemaCreateOptions::name, "name of the new schema")
-      .option("--owner", &SchemaCreateOptions::owner, "role that will own the schema")
-      .flag("--if-not-exists", &SchemaCreateOptions::if_not_exists, "do nothing if the schema exists")
+      .name_arg("name", &SchemaCreateOptions::name, "schema", "name of the new schema")
+      .owner(&SchemaCreateOptions::owner, "schema")
+      .if_not_exists(&SchemaCreateOptions::if_not_exists, "schema")
       .run(create_schema);
 
   schema
       .verb<SchemaDropOptions>("drop", "Drop a schema (asks first; --yes when not on a terminal)",
                                {Need::Ddl, Effect::Destroy})
-      .arg("name", &SchemaDropOptions::name, "schema to drop")
-      .flag("--cascade", &SchemaDropOptions::cascade, "also drop every object in the schema")
-      .flag("--if-exists", &SchemaDropOptions::if_exists, "do nothing if the schema does not exist")
+      .name_arg("name", &SchemaDropOptions::name, "schema", "schema to drop")
+      .cascade(&SchemaDropOptions::cascade, "every object in the schema")
+      .if_exists(&SchemaDropOptions::if_exists, "schema")
       .run(drop_schema);
 
   schema.verb<SchemaRenameOptions>("rename", "Rename a schema", {Need::Ddl, Effect::Change})
-      .arg("old", &SchemaRenameOptions::from, "current name")
-      .arg("new", &SchemaRenameOptions::to, "new name")
+      .name_arg("old", &SchemaRenameOptions::from, "schema", "current name")
+      .name_arg("new", &SchemaRenameOptions::to, "new schema", "new name")
       .run(rename_schema);
 }
 

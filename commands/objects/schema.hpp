@@ -10,7 +10,6 @@ namespace pgdba {
 struct SchemaCreateOptions {
   std::string name, owner;
   bool if_not_exists = false;
-  void validate() const;
 };
 
 struct SchemaListOptions {
@@ -19,14 +18,12 @@ struct SchemaListOptions {
 
 struct SchemaRenameOptions {
   std::string from, to;
-  void validate() const;
 };
 
 struct SchemaDropOptions {
   std::string name;
   bool cascade = false;
   bool if_exists = false;
-  void validate() const;
 };
 
 Result list_schemas(Session& s, bool include_system);
