@@ -1,4 +1,5 @@
 #include "src/errors.hpp"
+#include "src/text.hpp"
 
 #include <pqxx/except>
 
@@ -24,13 +25,6 @@ Error with_prefix(const Error& e, const std::string& prefix, const std::string& 
 }
 
 namespace {
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
 // libpq's error text is "SEVERITY:  message\nDETAIL:  ...\nHINT:  ...\n".
 // libpqxx 6.4 keeps only that text, so the fields are read back from it.

@@ -1,4 +1,5 @@
 #include "src/inventory.hpp"
+#include "src/text.hpp"
 
 #include <libpq-fe.h>
 #include <pwd.h>
@@ -24,21 +25,6 @@ namespace {
 // parseServiceFile reads with fgets into a 1024-byte buffer and rejects a
 // line that fills it (1023 bytes, newline included).
 constexpr std::size_t kLibpqLineLimit = 1023;
-
-bool is_space(char c) {
-  return std::isspace(static_cast<unsigned char>(c)) != 0;
-}
-
-// libpq strips C-locale whitespace (newline, CR of CRLF files) from both ends.
-std::string trim(const std::string& s) {
-  std::size_t b = 0;
-  std::size_t e = s.size();
-  while (b < e && is_space(s[b]))
-    ++b;
-  while (e > b && is_space(s[e - 1]))
-    --e;
-  return s.substr(b, e - b);
-}
 
 // The keywords libpq accepts in a service section. PQconninfoParse("") lists
 // them without reading the environment or any file (PQconndefaults would).

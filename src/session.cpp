@@ -172,8 +172,8 @@ std::optional<Rows> Session::try_query(const std::string& sql, const Params& par
   }
 }
 
-void Session::fetch_all(const std::string& query, std::size_t batch,
-                        const std::function<void(const Rows&)>& consume, const std::string& what) {
+void Session::fetch_all(const std::string& query, std::size_t batch, const std::function<void(const Rows&)>& consume,
+                        const std::string& what) {
   std::size_t batches = 0;
   const auto t0 = std::chrono::steady_clock::now();
   try {

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "src/errors.hpp"
+#include "src/text.hpp"
 
 namespace pgdba {
 
@@ -21,12 +22,6 @@ std::string quoted_list(const std::vector<std::string>& names) {
     out += (i == 0 ? "" : ", ") + quoted(names[i]);
   if (names.size() > kMaxNamesShown) out += " and " + std::to_string(names.size() - kMaxNamesShown) + " more";
   return out;
-}
-
-std::string trim_spaces(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
 // "a or b": the service files that were read, for "not a service in ...".
@@ -96,12 +91,12 @@ std::vector<std::string> resolve_targets(const TargetRequest& req, const Invento
   };
 
   for (const auto& value : req.targets) {
-    if (trim_spaces(value).empty()) throw usage_error("--target needs a service name");
+    if (trim(value).empty()) throw usage_error("--target needs a service name");
     std::size_t start = 0;
     for (;;) {
       const auto comma = value.find(',', start);
       const std::string name =
-          trim_spaces(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+          trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
       if (name.empty()) throw usage_error("--target " + quoted(value) + ": empty service name");
       if (services.find(name) == nullptr) {
         if (services.services.empty()) throw no_services("unknown target " + quoted(name), services);

@@ -22,6 +22,7 @@
 #include "src/errors.hpp"
 #include "src/process.hpp"
 #include "src/quote.hpp"
+#include "src/text.hpp"
 
 namespace pgdba {
 
@@ -44,13 +45,6 @@ struct SandboxOptions {
   int port = 0;
   bool destroy = false;
 };
-
-std::string shell_quote(const std::string& v) {
-  std::string out = "'";
-  for (char c : v)
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 bool is_root() {
   return geteuid() == 0;
@@ -135,18 +129,6 @@ ProcessResult run_pg(const Argv& argv) {
   return run_process(argv, server_user());
 }
 
-// How --dry-run shows an argv: quoted only where a shell needs it, so the
-// usual line reads as a DBA would type it and pastes back unchanged.
-std::string command_line(const Argv& argv) {
-  static const std::string plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%";
-  std::string out;
-  for (const auto& a : argv) {
-    if (!out.empty()) out += ' ';
-    out += !a.empty() && a.find_first_not_of(plain) == std::string::npos ? a : shell_quote(a);
-  }
-  return out;
-}
-
 bool running(const std::string& dir) {
   return run_pg(pg_argv("pg_ctl", {"status", "-D", data_dir(dir)})).exit_code == 0;
 }
@@ -173,7 +155,7 @@ void write_marker(const std::string& dir, int port) {
   std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
   const nlohmann::json marker = {
       {"created_by", "pgdba " PGDBA_VERSION},
-      {"command", command_line({"pgdba", "sandbox", "up", "--dir", dir, "--port", std::to_string(port)})},
+      {"command", shell_command_line({"pgdba", "sandbox", "up", "--dir", dir, "--port", std::to_string(port)})},
       {"created", created},
       {"dir", dir},
       {"data_dir", data_dir(dir)},
@@ -335,7 +317,7 @@ Result sandbox_up(Context& ctx, const SandboxOptions& o) {
   const UpPlan p = plan_up(o);
   if (ctx.dry_run()) {
     for (const Argv* argv : {&p.initdb, &p.start})
-      if (!argv->empty()) ctx.plan(command_line(*argv));
+      if (!argv->empty()) ctx.plan(shell_command_line(*argv));
   } else {
     ctx.open_audit_log();  // an unwritable audit log stops us before initdb
     if (!p.initdb.empty()) {
@@ -394,9 +376,9 @@ Result sandbox_down(Context& ctx, const SandboxOptions& o) {
   const Argv rmdir = {"rmdir", "--", p.dir};
   Table t = action_table();
   if (ctx.dry_run()) {
-    if (!p.stop.empty()) ctx.plan(command_line(p.stop));
-    if (o.destroy) ctx.plan(command_line(rm));
-    if (o.destroy && p.kept.empty()) ctx.plan(command_line(rmdir));
+    if (!p.stop.empty()) ctx.plan(shell_command_line(p.stop));
+    if (o.destroy) ctx.plan(shell_command_line(rm));
+    if (o.destroy && p.kept.empty()) ctx.plan(shell_command_line(rmdir));
     if (p.stop.empty()) add_action(t, "stop sandbox", p.dir, "not running");
     return {t};
   }

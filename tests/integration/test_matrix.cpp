@@ -114,8 +114,8 @@ TEST_CASE("every embedded SQL file parses on this server", "[matrix]") {
                                                       " user=postgres dbname=" + ext_db->name());
         pqxx::nontransaction(*ext_conn).exec("CREATE SCHEMA \"ext schema\"");
       }
-      pqxx::nontransaction(*ext_conn)
-          .exec("CREATE EXTENSION IF NOT EXISTS " + ext_conn->quote_name(f.extension) + " SCHEMA \"ext schema\"");
+      pqxx::nontransaction(*ext_conn).exec("CREATE EXTENSION IF NOT EXISTS " + ext_conn->quote_name(f.extension) +
+                                           " SCHEMA \"ext schema\"");
       for (auto at = text.find("@extschema@"); at != std::string::npos; at = text.find("@extschema@", at))
         text.replace(at, 11, "\"ext schema\"");
       on = ext_conn.get();

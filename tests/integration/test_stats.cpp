@@ -64,8 +64,10 @@ TEST_CASE("stats statements reads the extension from whatever schema it is in", 
 TEST_CASE("stats statements when the role may not read the extension's schema", "[stats]") {
   it::ScratchDb db("stmts_noperm");
   const std::string role = it::unique("nostats");
-  db.exec("CREATE SCHEMA \"ext schema\"; CREATE EXTENSION pg_stat_statements SCHEMA \"ext schema\"; "
-          "REVOKE ALL ON SCHEMA \"ext schema\" FROM PUBLIC; CREATE ROLE " + role + " LOGIN");
+  db.exec(
+      "CREATE SCHEMA \"ext schema\"; CREATE EXTENSION pg_stat_statements SCHEMA \"ext schema\"; "
+      "REVOKE ALL ON SCHEMA \"ext schema\" FROM PUBLIC; CREATE ROLE " +
+      role + " LOGIN");
   const auto r = db.pgdba({"-U", role, "stats", "statements", "-o", "json"});
   db.exec("DROP ROLE " + role);
   INFO(r.err);
