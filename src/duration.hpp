@@ -1,0 +1,16 @@
+// Durations the user types for options such as --min-duration and
+// --running-for. Pure, no server.
+#pragma once
+
+#include <string>
+
+namespace pgdba {
+
+// A number with one of PostgreSQL's time units, as in its settings: us, ms,
+// s, min, h, d ("30s", "5min", "1.5h", "250ms"); "0" alone is zero. Returns
+// seconds. Throws a usage Error naming `option` for anything else, including
+// a number without a unit (PostgreSQL would read 30 as 30ms in one setting
+// and 30s in another).
+double parse_duration(const std::string& option, const std::string& value);
+
+}  // namespace pgdba
