@@ -172,9 +172,12 @@ void SqlOptions::validate() const {
   }
 }
 
-void run_sql(Context& ctx, const SqlOptions& o) {
-  const std::string script = read_script(o);
-  const std::vector<Statement> statements = split_statements(script);
+namespace {
+
+// Phase 1, before connecting: the script read, split and checked against
+// the options.
+std::vector<Statement> load_statements(const SqlOptions& o) {
+  std::vector<Statement> statements = split_statements(read_script(o));
   if (statements.empty()) throw usage_error("no SQL statement to run");
   if (!o.params.empty() && statements.size() > 1) {
     throw usage_error("--param binds $1, $2, ... of a single statement; the script has " +
@@ -185,28 +188,25 @@ void run_sql(Context& ctx, const SqlOptions& o) {
     throw usage_error("--batch runs exactly one statement per CSV row; the script has " +
                       std::to_string(statements.size()));
   }
-  if (ctx.dry_run()) {
-    Table t("dry_run", {Column{"sql", Kind::Text, Kind::Text}});
-    for (const auto& st : statements)
-      t.add_row({st.text});
-    emit_result({t}, ctx.sink());
-    return;
+  return statements;
+}
+
+// --batch: one statement once per CSV row, audited as one change.
+void run_batch_audited(Context& ctx, Session& s, const Statement& st, const SqlOptions& o) {
+  const std::string audited = st.text + " -- once per row of " + o.batch;
+  Result r;
+  try {
+    r = run_batch(ctx, s, st.text, o);
+  } catch (const Error& e) {
+    ctx.record_audit(s, audited, std::string("error: ") + e.what());
+    throw;
   }
-  ctx.open_audit_log();
-  Session& s = ctx.session(SessionKind::User);
-  if (!o.batch.empty()) {
-    const std::string audited = statements[0].text + " -- once per row of " + o.batch;
-    Result r;
-    try {
-      r = run_batch(ctx, s, statements[0].text, o);
-    } catch (const Error& e) {
-      ctx.record_audit(s, audited, std::string("error: ") + e.what());
-      throw;
-    }
-    ctx.record_audit(s, audited, "ok");
-    emit_result(r, ctx.sink());
-    return;
-  }
+  ctx.record_audit(s, audited, "ok");
+  emit_result(r, ctx.sink());
+}
+
+// The script, statement by statement, each result streamed as it comes.
+void run_statements(Context& ctx, Session& s, const std::vector<Statement>& statements, const SqlOptions& o) {
   const bool sectioned = statements.size() > 1;
   StatementRunner runner(ctx, s, o, sectioned);
   ResultSink& sink = ctx.sink();
@@ -219,16 +219,16 @@ void run_sql(Context& ctx, const SqlOptions& o) {
   int failed = 0;
   for (std::size_t i = 0; i < statements.size(); ++i) {
     const Statement& st = statements[i];
+    const std::string section = sectioned ? "statement_" + std::to_string(i + 1) : "";
     try {
       runner.run(st, static_cast<int>(i + 1));
     } catch (Error& e) {
       if (sectioned || !o.file.empty()) {
-        const std::string where = "statement " + std::to_string(i + 1) + " (line " + std::to_string(st.line) + ")";
-        e = with_prefix(e, where);
+        e = with_prefix(e, "statement " + std::to_string(i + 1) + " (line " + std::to_string(st.line) + ")");
       }
       if (o.on_error == "continue" && e.kind != ErrorKind::Connect && e.kind != ErrorKind::Partial) {
         log::error(e.what());
-        ctx.fail_table(e, sectioned ? "statement_" + std::to_string(i + 1) : "");
+        ctx.fail_table(e, section);
         ++failed;
         continue;
       }
@@ -238,7 +238,7 @@ void run_sql(Context& ctx, const SqlOptions& o) {
           e = failure("the audit record could not be written, so the transaction was rolled back; nothing was changed");
         }
       }
-      ctx.fail_output(e, sectioned ? "statement_" + std::to_string(i + 1) : "");
+      ctx.fail_output(e, section);
       throw;
     }
   }
@@ -250,6 +250,25 @@ void run_sql(Context& ctx, const SqlOptions& o) {
     // failed is a failure.
     const bool none = failed == static_cast<int>(statements.size());
     ctx.set_exit_code(static_cast<int>(none ? ErrorKind::Failed : ErrorKind::Partial));
+  }
+}
+
+}  // namespace
+
+void run_sql(Context& ctx, const SqlOptions& o) {
+  const std::vector<Statement> statements = load_statements(o);
+  if (ctx.dry_run()) {
+    for (const auto& st : statements)
+      ctx.plan(st.text);
+    ctx.emit({});
+    return;
+  }
+  ctx.open_audit_log();
+  Session& s = ctx.session(SessionKind::User);
+  if (!o.batch.empty()) {
+    run_batch_audited(ctx, s, statements[0], o);
+  } else {
+    run_statements(ctx, s, statements, o);
   }
 }
 
