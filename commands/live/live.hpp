@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "src/session.hpp"
+
 namespace pgdba {
 
 // The values pg_stat_activity.state takes, for --state.
@@ -12,5 +14,12 @@ inline const std::vector<std::string>& session_states() {
       "active", "idle", "idle in transaction", "idle in transaction (aborted)", "fastpath function call", "disabled"};
   return states;
 }
+
+// The integers of PostgreSQL array text: "{1,2,3}" -> 1, 2, 3.
+std::vector<int> parse_int_array(const std::string& text);
+
+// The pids of the sessions that block others and wait for no one, as
+// `locks --tree` names them (see build_lock_tree).
+std::vector<int> root_blockers(Session& s);
 
 }  // namespace pgdba
