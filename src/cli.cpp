@@ -262,7 +262,9 @@ std::string redacted_command(int argc, char** argv) {
 // The config file's [defaults] fill in the global options the command line
 // left out.
 void apply_config(Cli& c) {
-  const Config cfg = load_config();
+  auto loaded = std::make_shared<const Config>(load_config());
+  c.g.config = loaded;  // read once: the fleet's groups come from it too
+  const Config& cfg = *loaded;
   if (!cfg.found) return;
   const auto given = [&](const char* name) { return c.app.get_option(name)->count() > 0; };
   const ConfigDefaults& d = cfg.defaults;
@@ -305,7 +307,9 @@ int finish_stdout(int code) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  const bool json_errors = wants_json(argc, argv);
+  // From the command line now; once the config file is read, its default
+  // output format counts too.
+  bool json_errors = wants_json(argc, argv);
   std::unique_ptr<Context> ctx;
   // Output already begun is closed with the error recorded in it.
   const auto fail_output = [&ctx](const Error& e) {
@@ -333,6 +337,7 @@ int run_cli(int argc, char** argv) {
       return finish_stdout(2);
     }
     apply_config(c);
+    json_errors = json_errors || c.g.output == "json" || c.g.output == "jsonl";
     validate_globals(c);
     const std::string command = redacted_command(argc, argv);
     log::Settings ls;
@@ -407,12 +412,11 @@ void man_options(std::ostringstream& m, const CLI::App* app) {
 void man_commands(std::ostringstream& m, const CLI::App* app, const std::string& prefix) {
   for (const CLI::App* sub : app->get_subcommands({})) {
     const std::string path = prefix.empty() ? sub->get_name() : prefix + " " + sub->get_name();
-    if (sub->get_subcommands({}).empty()) {
-      m << ".SS \"pgdba " << roff(path) << "\"\n" << roff(sub->get_description()) << "\n";
-      if (!sub->get_options().empty()) man_options(m, sub);
-    } else {
-      m << ".SS \"pgdba " << roff(path) << "\"\n" << roff(sub->get_description()) << "\n";
+    m << ".SS \"pgdba " << roff(path) << "\"\n" << roff(sub->get_description()) << "\n";
+    if (!sub->get_subcommands({}).empty()) {
       man_commands(m, sub, path);
+    } else if (!sub->get_options().empty()) {
+      man_options(m, sub);
     }
   }
 }

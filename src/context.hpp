@@ -18,6 +18,7 @@
 namespace pgdba {
 
 struct Error;
+struct Config;
 
 struct GlobalOptions {
   ConnOptions conn;
@@ -39,6 +40,8 @@ struct GlobalOptions {
   std::vector<std::string> groups;
   bool all_targets = false;
   int parallel = 0;  // 0 = min(targets, 8)
+  // The config file as cli.cpp read it (null: read it when needed).
+  std::shared_ptr<const Config> config;
 };
 
 enum class SessionKind {

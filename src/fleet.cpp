@@ -17,7 +17,7 @@ std::vector<std::string> resolve_fleet(const GlobalOptions& o) {
   const Inventory services = list_services();
   for (const auto& w : services.warnings)
     log::warn(w);
-  return resolve_targets(req, services, load_config());
+  return resolve_targets(req, services, o.config ? *o.config : load_config());
 }
 
 }  // namespace pgdba

@@ -162,3 +162,17 @@ TEST_CASE("table output streams: memory stays flat however many rows come", "[ou
   CHECK(big.max_rss_kb < 40L * 1024);
 #endif
 }
+
+TEST_CASE("errors are JSON when the config file makes JSON the default output", "[output]") {
+  const std::string config = it::temp_file("[defaults]\noutput = \"json\"\n", ".toml");
+  const auto r = pgdba({"-h", "/nonexistent-socket-dir", "db", "list"}, "", {{"PGDBA_CONFIG", config}});
+  CHECK(r.code == 3);
+  const auto err = it::parse_json(r.err);
+  REQUIRE(err.contains("error"));
+  CHECK(err["error"]["sqlstate"] == "08001");
+  // The command line still wins over the config file.
+  const auto table =
+      pgdba({"-h", "/nonexistent-socket-dir", "-o", "table", "db", "list"}, "", {{"PGDBA_CONFIG", config}});
+  CHECK(table.code == 3);
+  CHECK_THAT(table.err, Catch::StartsWith("pgdba: error:"));
+}
