@@ -45,6 +45,11 @@ Verb& Verb::arg(const std::string& name, std::string* target, const std::string&
   return *this;
 }
 
+Verb& Verb::args(const std::string& name, std::vector<std::string>* target, const std::string& help) {
+  last_ = app_->add_option(name, *target, help);  // a positional vector takes all that is left
+  return *this;
+}
+
 Verb& Verb::option(const std::string& flags, std::string* target, const std::string& help) {
   last_ = app_->add_option(flags, *target, help);
   return *this;

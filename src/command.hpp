@@ -67,6 +67,9 @@ class Verb {
 
   // A required (or optional) positional argument.
   Verb& arg(const std::string& name, std::string* target, const std::string& help, bool required = true);
+  // An optional positional that takes every remaining argument (`pgdba
+  // terminate 123 456`).
+  Verb& args(const std::string& name, std::vector<std::string>* target, const std::string& help);
   Verb& option(const std::string& flags, std::string* target, const std::string& help);
   Verb& option(const std::string& flags, int* target, const std::string& help);
   Verb& option(const std::string& flags, std::vector<std::string>* target, const std::string& help);
@@ -113,6 +116,10 @@ class TypedVerb {
 
   TypedVerb& arg(const std::string& name, std::string O::*m, const std::string& help, bool required = true) {
     verb_.arg(name, &(o_.get()->*m), help, required);
+    return *this;
+  }
+  TypedVerb& args(const std::string& name, std::vector<std::string> O::*m, const std::string& help) {
+    verb_.args(name, &(o_.get()->*m), help);
     return *this;
   }
   // A positional that names a database object (`what`: "schema"): checked

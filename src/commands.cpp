@@ -10,6 +10,7 @@ void register_all(CommandTable& t) {
   register_sql(t);
   register_activity(t);
   register_locks(t);
+  register_signal(t);
   register_stats(t);
   register_target(t);
   register_sandbox(t);
