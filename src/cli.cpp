@@ -60,6 +60,11 @@ Verb& Verb::option(const std::string& flags, int* target, const std::string& hel
   return *this;
 }
 
+Verb& Verb::option(const std::string& flags, long long* target, const std::string& help) {
+  last_ = app_->add_option(flags, *target, help);
+  return *this;
+}
+
 Verb& Verb::option(const std::string& flags, std::vector<std::string>* target, const std::string& help) {
   auto* o = app_->add_option(flags, *target, help);
   o->allow_extra_args(false);

@@ -72,6 +72,7 @@ class Verb {
   Verb& args(const std::string& name, std::vector<std::string>* target, const std::string& help);
   Verb& option(const std::string& flags, std::string* target, const std::string& help);
   Verb& option(const std::string& flags, int* target, const std::string& help);
+  Verb& option(const std::string& flags, long long* target, const std::string& help);
   Verb& option(const std::string& flags, std::vector<std::string>* target, const std::string& help);
   Verb& flag(const std::string& flags, bool* target, const std::string& help);
   // Restricts the last option to these values.
@@ -237,6 +238,7 @@ void register_activity(CommandTable& t);
 void register_locks(CommandTable& t);
 void register_signal(CommandTable& t);
 void register_stats(CommandTable& t);
+void register_maintenance(CommandTable& t);
 void register_completion(CommandTable& t);
 void register_all(CommandTable& t);
 

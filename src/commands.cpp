@@ -12,6 +12,7 @@ void register_all(CommandTable& t) {
   register_locks(t);
   register_signal(t);
   register_stats(t);
+  register_maintenance(t);
   register_target(t);
   register_sandbox(t);
   register_completion(t);

@@ -53,35 +53,20 @@ std::string where(const Outcome& o) {
 // connections; outcomes keep the jobs' order whatever order they finish in.
 void run_pool(std::vector<Outcome>& jobs, int slots, const std::function<Result(Outcome&, SessionCache&)>& work,
               bool listed_databases) {
-  std::atomic<std::size_t> next{0};
-  const auto worker = [&] {
-    SessionCache cache;
-    for (std::size_t i = next++; i < jobs.size(); i = next++) {
-      Outcome& o = jobs[i];
-      try {
-        cancel::check();
-        cache.keep_only(o.target, o.database);
-        o.result = work(o, cache);
-      } catch (const Error& e) {
-        o.error = e;
-        o.error->target = o.target;
-        o.skipped = dropped_meanwhile(e, listed_databases);
-      } catch (const std::exception& e) {
-        o.error = failure(std::string("internal error: ") + e.what());
-      }
+  parallel_for(jobs.size(), slots, [&](std::size_t i, SessionCache& cache) {
+    Outcome& o = jobs[i];
+    try {
+      cancel::check();
+      cache.keep_only(o.target, o.database);
+      o.result = work(o, cache);
+    } catch (const Error& e) {
+      o.error = e;
+      o.error->target = o.target;
+      o.skipped = dropped_meanwhile(e, listed_databases);
+    } catch (const std::exception& e) {
+      o.error = failure(std::string("internal error: ") + e.what());
     }
-  };
-  const int n = std::max(1, std::min<int>(slots, static_cast<int>(jobs.size())));
-  if (n == 1) {
-    worker();
-    return;
-  }
-  std::vector<std::thread> threads;
-  threads.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i)
-    threads.emplace_back(worker);
-  for (auto& t : threads)
-    t.join();
+  });
 }
 
 std::vector<Column> prefix_columns(bool fleet, bool per_db) {
@@ -157,6 +142,26 @@ bool excluded(const std::string& db, const std::vector<std::string>& patterns) {
 
 }  // namespace
 
+void parallel_for(std::size_t count, int slots, const std::function<void(std::size_t, SessionCache&)>& work) {
+  std::atomic<std::size_t> next{0};
+  const auto worker = [&] {
+    SessionCache cache;
+    for (std::size_t i = next++; i < count; i = next++)
+      work(i, cache);
+  };
+  const int n = std::max(1, std::min<int>(std::min(slots, kMaxSlots), static_cast<int>(count)));
+  if (n == 1) {
+    worker();
+    return;
+  }
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back(worker);
+  for (auto& t : threads)
+    t.join();
+}
+
 void SessionCache::keep_only(const std::string& target, const std::string& dbname) {
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     const std::string& key = it->first;
@@ -214,6 +219,40 @@ void Unit::check_versions(Session& s) {
   }
 }
 
+std::vector<UnitRef> list_units(Context& ctx, const VerbRecord& verb, const std::vector<std::string>& targets,
+                                bool all_databases, int slots) {
+  const std::vector<std::string> where = targets.empty() ? std::vector<std::string>{""} : targets;
+  std::vector<UnitRef> units;
+  if (!all_databases) {
+    for (const auto& t : where)
+      units.push_back(UnitRef{t, "", std::nullopt});
+    return units;
+  }
+  // Which databases each target has: one catalog query per target.
+  std::vector<Outcome> listings;
+  for (const auto& t : where)
+    listings.push_back(Outcome{t, "", std::nullopt, std::nullopt, false});
+  run_pool(
+      listings, slots,
+      [&](Outcome& o, SessionCache& cache) {
+        Session& s = cache.get(ctx, o.target, SessionKind::Catalog, "");
+        return Result{to_table(s.exec(sql_text("core/list_fanout_databases"), "listing databases"), "databases")};
+      },
+      false);
+  for (const auto& l : listings) {
+    if (l.error) {
+      units.push_back(UnitRef{l.target, "", l.error});
+      continue;
+    }
+    const Table& dbs = (*l.result)[0];
+    for (std::size_t i = 0; i < dbs.size(); ++i) {
+      const std::string db = *dbs.row(i)[0];
+      if (!excluded(db, verb.fan_out.exclude)) units.push_back(UnitRef{l.target, db, std::nullopt});
+    }
+  }
+  return units;
+}
+
 void run_verb(Context& ctx, const VerbRecord& verb, const std::function<Result(Unit&)>& work,
               const std::vector<std::string>* targets_override) {
   const GlobalOptions& g = ctx.options();
@@ -238,33 +277,9 @@ void run_verb(Context& ctx, const VerbRecord& verb, const std::function<Result(U
 
   std::vector<Outcome> units;
   std::vector<Outcome> unreachable;
-  if (per_db) {
-    // Which databases each target has: one catalog query per target.
-    std::vector<Outcome> listings;
-    for (const auto& t : fleet ? targets : std::vector<std::string>{""})
-      listings.push_back(Outcome{t, "", std::nullopt, std::nullopt, false});
-    run_pool(
-        listings, target_slots,
-        [&](Outcome& o, SessionCache& cache) {
-          Session& s = cache.get(ctx, o.target, SessionKind::Catalog, "");
-          return Result{to_table(s.exec(sql_text("core/list_fanout_databases"), "listing databases"), "databases")};
-        },
-        false);
-    for (const auto& l : listings) {
-      if (l.error) {
-        unreachable.push_back(l);
-        continue;
-      }
-      const Table& dbs = (*l.result)[0];
-      for (std::size_t i = 0; i < dbs.size(); ++i) {
-        const std::string db = *dbs.row(i)[0];
-        if (!excluded(db, verb.fan_out.exclude))
-          units.push_back(Outcome{l.target, db, std::nullopt, std::nullopt, false});
-      }
-    }
-  } else {
-    for (const auto& t : targets)
-      units.push_back(Outcome{t, "", std::nullopt, std::nullopt, false});
+  for (auto& u : list_units(ctx, verb, targets, per_db, target_slots)) {
+    std::vector<Outcome>& into = u.error ? unreachable : units;
+    into.push_back(Outcome{u.target, u.database, std::nullopt, u.error, false});
   }
 
   if (verb.spec.effect == Effect::Destroy && units.size() > 1) {

@@ -6,12 +6,16 @@
 // error fails that unit only (an error row, exit 4), never the others.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "src/command.hpp"
 #include "src/context.hpp"
+#include "src/errors.hpp"
 
 namespace pgdba {
 
@@ -59,5 +63,26 @@ class Unit {
 };
 
 SessionKind session_kind(Need need);
+
+// Runs work(i, cache) for every i in [0, count) over up to `slots` threads
+// (one when slots <= 1), each thread with connections of its own; the next
+// free thread takes the next i, so put the largest items first. `work` must
+// not throw: each item records its own outcome.
+void parallel_for(std::size_t count, int slots, const std::function<void(std::size_t, SessionCache&)>& work);
+
+// Where a verb runs: one target and database (database "" is the
+// connection's own). A target whose databases could not be listed comes
+// back with its error.
+struct UnitRef {
+  std::string target;
+  std::string database;
+  std::optional<Error> error;
+};
+// Every database of each target with `all_databases` (less the verb's
+// --exclude-database patterns), else each target's own database; targets
+// empty means the connection the options describe. Listings run over
+// `slots` connections at once.
+std::vector<UnitRef> list_units(Context& ctx, const VerbRecord& verb, const std::vector<std::string>& targets,
+                                bool all_databases, int slots);
 
 }  // namespace pgdba

@@ -22,10 +22,12 @@ namespace pgdba {
 
 namespace {
 
+constexpr std::size_t kMaxKeptNotices = 10000;
+
 // Server NOTICEs and WARNINGs go to the log instead of straight to stderr.
 class NoticeToLog : public pqxx::errorhandler {
  public:
-  explicit NoticeToLog(pqxx::connection_base& c) : pqxx::errorhandler(c) {}
+  NoticeToLog(pqxx::connection_base& c, std::vector<std::string>* kept) : pqxx::errorhandler(c), kept_(kept) {}
   bool operator()(const char msg[]) noexcept override {
     try {
       // Verbose notices carry a SQLSTATE and a LOCATION line: keep the gist.
@@ -38,11 +40,17 @@ class NoticeToLog : public pqxx::errorhandler {
       } else {
         log::info("server: " + m);
       }
+      // Kept for the caller that asks (take_notices); a script that never
+      // asks must not grow without bound.
+      if (kept_->size() < kMaxKeptNotices) kept_->push_back(m);
     } catch (...) {
       // A notice must never take the program down.
     }
     return false;
   }
+
+ private:
+  std::vector<std::string>* kept_;
 };
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
@@ -91,7 +99,7 @@ Session::Session(const std::string& conninfo) : target_(redact_conninfo(conninfo
   // half-way through a script.
   conn->inhibit_reactivation(true);
 #pragma GCC diagnostic pop
-  d_->notices = std::make_unique<NoticeToLog>(*conn);
+  d_->notices = std::make_unique<NoticeToLog>(*conn, &notices_);
   cancel::add(conn);
   // libpqxx 6.4 drops the SQLSTATE for some errors; the verbose message
   // carries it ("ERROR:  42501: ...") and errors.cpp reads it back.
@@ -237,6 +245,12 @@ std::string Session::dbname() {
 int Session::backend_pid() const {
   return d_->conn->backendpid();
 }
+std::vector<std::string> Session::take_notices() {
+  std::vector<std::string> out;
+  out.swap(notices_);
+  return out;
+}
+
 bool Session::is_open() const {
   return d_->conn->is_open();
 }

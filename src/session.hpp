@@ -60,6 +60,9 @@ class Session {
   int backend_pid() const;
   // False once the connection is lost.
   bool is_open() const;
+  // The server's notices and warnings since the last call, one line each
+  // ("WARNING:  skipping vacuum of ..."); they are logged as they come too.
+  std::vector<std::string> take_notices();
 
   // The columns of a result, typed for the renderers. Types not known by
   // OID (arrays of enums, ranges, composites, domains) are looked up in the
@@ -82,6 +85,7 @@ class Session {
   std::unique_ptr<Driver> d_;
   std::map<std::uint32_t, Column> types_;  // looked up in the catalog
   bool in_transaction_ = false;            // a Transaction is open
+  std::vector<std::string> notices_;       // since the last take_notices()
 };
 
 // BEGIN now, ROLLBACK when it goes out of scope without commit(): a command

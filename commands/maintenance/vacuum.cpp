@@ -1,0 +1,391 @@
+// vacuum and analyze: vacuumdb's job (every option, --jobs over parallel
+// connections, --all-databases) plus need-based selection, so a run from
+// cron does only the tables that need it and says why for each.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+#include "commands/maintenance/vacuum_sql.hpp"
+#include "src/cancel.hpp"
+#include "src/command.hpp"
+#include "src/duration.hpp"
+#include "src/errors.hpp"
+#include "src/log.hpp"
+#include "src/quote.hpp"
+#include "src/runner.hpp"
+#include "src/size_arg.hpp"
+#include "src/sql_catalog.hpp"
+
+namespace pgdba {
+
+namespace {
+
+struct VacuumOptions {
+  VacuumFlags flags;
+  bool analyze_in_stages = false;
+  std::vector<std::string> dbs, schemas, exclude_schemas, tables;
+  long long min_dead_tuples = -1, min_xid_age = -1, min_mxid_age = -1;
+  std::string min_dead_ratio, min_mod_since_analyze, older_than, min_size;
+};
+
+// The options checked and turned into query parameters, before connecting.
+struct Selection {
+  std::vector<TableSpec> tables;
+  std::optional<std::string> schemas, exclude_schemas, min_size, min_dead_tuples, min_dead_ratio, min_mod, older_than,
+      min_xid_age, min_mxid_age;
+};
+
+std::string pg_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += i == 0 ? "\"" : ",\"";
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string number_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+Selection check_options(const VacuumOptions& o, const VerbRecord& rec) {
+  VacuumFlags f = o.flags;
+  if (o.analyze_in_stages) {
+    if (f.analyze || f.full || f.freeze)
+      throw usage_error("--analyze-in-stages cannot be combined with vacuum options");
+    f.analyze_only = true;
+  }
+  Selection sel;
+  for (const auto& t : o.tables)
+    sel.tables.push_back(parse_table_spec(t));
+  bool columns = false;
+  for (const auto& t : sel.tables)
+    columns = columns || !t.columns.empty();
+  if (const std::string why = check_flags(f, columns); !why.empty()) throw usage_error(why);
+  if (!o.dbs.empty() && rec.fan_out.all_databases) throw usage_error("--db cannot be combined with --all-databases");
+  if (!sel.tables.empty() && (!o.schemas.empty() || !o.exclude_schemas.empty()))
+    throw usage_error("--table cannot be combined with --schema or --exclude-schema");
+  if (!o.schemas.empty() && !o.exclude_schemas.empty())
+    throw usage_error("--schema cannot be combined with --exclude-schema");
+  for (const auto& d : o.dbs)
+    check_identifier("database", d);
+  if (!o.schemas.empty()) sel.schemas = pg_array(o.schemas);
+  if (!o.exclude_schemas.empty()) sel.exclude_schemas = pg_array(o.exclude_schemas);
+  if (!o.min_size.empty()) sel.min_size = number_text(parse_size("--min-size", o.min_size));
+  if (o.min_dead_tuples >= 0) sel.min_dead_tuples = std::to_string(o.min_dead_tuples);
+  if (!o.min_dead_ratio.empty()) sel.min_dead_ratio = number_text(parse_ratio("--min-dead-ratio", o.min_dead_ratio));
+  if (!o.min_mod_since_analyze.empty())
+    sel.min_mod = number_text(parse_ratio("--min-mod-since-analyze", o.min_mod_since_analyze));
+  if (!o.older_than.empty()) sel.older_than = number_text(parse_duration("--older-than", o.older_than)) + " seconds";
+  if (o.min_xid_age >= 0) sel.min_xid_age = std::to_string(o.min_xid_age);
+  if (o.min_mxid_age >= 0) sel.min_mxid_age = std::to_string(o.min_mxid_age);
+  return sel;
+}
+
+// One table to process and, after the run, what became of it.
+struct Task {
+  std::string target, database, schema, table, reason, statement;
+  long long size = 0;
+  std::optional<long long> size_after;
+  double seconds = 0;
+  std::string status = "planned";
+  std::string error;
+};
+
+const char* param(const std::optional<std::string>& v) {
+  return v ? v->c_str() : nullptr;
+}
+
+std::string format_ratio(const Field& f) {
+  if (f.is_null()) return "none";
+  const std::string v = f.str();
+  if (v == "Infinity") return "never analyzed";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", std::strtod(v.c_str(), nullptr));
+  return buf;
+}
+
+// Why a selected table was chosen: the need-based criteria that hold.
+std::string reason_for(const RowRef& row, const Selection& sel) {
+  std::string r;
+  const auto add = [&](const std::string& s) { r += (r.empty() ? "" : "; ") + s; };
+  if (row["by_dead_tuples"].as<bool>()) add("dead tuples " + row["dead_tuples"].str());
+  if (row["by_dead_ratio"].as<bool>()) add("dead ratio " + format_ratio(row["dead_ratio"]));
+  if (row["by_mod_ratio"].as<bool>()) add("modified since analyze " + format_ratio(row["mod_ratio"]));
+  if (row["by_age"].as<bool>())
+    add(row["last_vacuum"].is_null() ? "never vacuumed" : "last vacuum " + row["last_vacuum"].str());
+  if (row["by_xid_age"].as<bool>()) add("xid age " + row["xid_age"].str());
+  if (row["by_mxid_age"].as<bool>()) add("multixact age " + row["mxid_age"].str());
+  if (!r.empty()) return r;
+  if (!sel.tables.empty()) return "named by --table";
+  return "every table";
+}
+
+// The tables of one database to process, in the order to run them.
+std::vector<Task> plan_database(Context& ctx, SessionCache& cache, const UnitRef& unit, const VacuumFlags& flags,
+                                const Selection& sel) {
+  Session& s = cache.get(ctx, unit.target, SessionKind::Catalog, unit.database);
+  std::optional<std::string> oids;
+  std::vector<std::pair<long long, const TableSpec*>> named;
+  if (!sel.tables.empty()) {
+    // Names resolve against the user's search_path, as vacuumdb's do.
+    Session& user = cache.get(ctx, unit.target, SessionKind::User, unit.database);
+    std::vector<std::string> ids;
+    for (const auto& t : sel.tables) {
+      const Rows r = user.exec(sql_text("maintenance/resolve_table"), {t.relation.c_str()}, "resolving --table");
+      if (r[0][0].is_null()) {
+        Error e = failure("table \"" + t.relation + "\" does not exist in database \"" + user.dbname() + "\"");
+        e.sqlstate = "42P01";
+        throw e;
+      }
+      named.emplace_back(r[0][0].as<long long>(), &t);
+      ids.push_back(r[0][0].str());
+    }
+    oids = pg_array(ids);
+  }
+  const Rows rows = s.exec(sql_text("maintenance/vacuum_candidates", s.server_version()),
+                           {param(sel.schemas), param(sel.exclude_schemas), param(oids), param(sel.min_size),
+                            param(sel.min_dead_tuples), param(sel.min_dead_ratio), param(sel.min_mod),
+                            param(sel.older_than), param(sel.min_xid_age), param(sel.min_mxid_age)},
+                           "choosing tables");
+  std::vector<Task> tasks;
+  for (const auto& row : rows) {
+    Task t;
+    t.target = unit.target;
+    t.database = unit.database.empty() ? s.dbname() : unit.database;
+    t.schema = row["schema"].str();
+    t.table = row["table"].str();
+    t.size = row["size"].as<long long>();
+    t.reason = reason_for(row, sel);
+    std::vector<std::string> columns;
+    // A --table with a column list: that table's columns.
+    for (const auto& [oid, spec] : named) {
+      (void)oid;
+      if (!spec->columns.empty() && sel.tables.size() == 1) columns = spec->columns;
+    }
+    t.statement = maintenance_statement(flags, quote_ident(t.schema) + "." + quote_ident(t.table), columns);
+    tasks.push_back(std::move(t));
+  }
+  return tasks;
+}
+
+// Runs one task on its slot's connection and records the outcome.
+void run_task(Context& ctx, SessionCache& cache, Task& t, const std::string& stage_sql, bool measure_after) {
+  if (cancel::requested()) {
+    t.status = "cancelled";
+    return;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    cache.keep_only(t.target, t.database);
+    Session& s = cache.get(ctx, t.target, SessionKind::Catalog, t.database);
+    if (!stage_sql.empty()) s.exec(stage_sql, "setting the statistics target");
+    s.take_notices();
+    ctx.mutate(s, t.statement, "processing " + t.schema + "." + t.table);
+    t.status = "done";
+    for (const auto& n : s.take_notices()) {
+      if (n.find("skipping") != std::string::npos) t.status = "skipped-locked";
+    }
+    if (measure_after) {
+      const Rows r = s.exec("SELECT pg_catalog.pg_table_size(pg_catalog.to_regclass($1))::int8",
+                            {(quote_ident(t.schema) + "." + quote_ident(t.table)).c_str()}, "measuring");
+      if (!r[0][0].is_null()) t.size_after = r[0][0].as<long long>();
+    }
+  } catch (const Error& e) {
+    if (e.sqlstate == "42P01") {
+      t.status = "skipped-dropped";
+      log::warn(t.database + ": " + t.schema + "." + t.table + " was dropped meanwhile: skipped");
+    } else {
+      t.status = cancel::requested() ? "cancelled" : "failed";
+      t.error = e.what();
+    }
+  } catch (const std::exception& e) {
+    t.status = "failed";
+    t.error = std::string("internal error: ") + e.what();
+  }
+  t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
+  const Selection sel = check_options(o, rec);
+  VacuumFlags flags = o.flags;
+  if (o.analyze_in_stages) flags.analyze_only = true;
+  const int jobs = rec.fan_out.jobs > 0 ? rec.fan_out.jobs : 1;
+  const std::vector<std::string>& targets = ctx.targets();
+  const bool fleet = !targets.empty();
+
+  // Where: --db names databases; otherwise --all-databases or the connection's own.
+  std::vector<UnitRef> units;
+  if (!o.dbs.empty()) {
+    for (const auto& t : fleet ? targets : std::vector<std::string>{""})
+      for (const auto& d : o.dbs)
+        units.push_back(UnitRef{t, d, std::nullopt});
+  } else {
+    units = list_units(ctx, rec, targets, rec.fan_out.all_databases, std::max(jobs, fleet ? 8 : 1));
+  }
+
+  // Plan every database (in parallel), then run the tables over the slots:
+  // database by database, largest table first, so the slots move on to the
+  // next database as the last one's queue empties.
+  std::vector<std::vector<Task>> planned(units.size());
+  std::vector<std::optional<Error>> plan_errors(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i)
+    plan_errors[i] = units[i].error;
+  parallel_for(units.size(), jobs, [&](std::size_t i, SessionCache& cache) {
+    if (plan_errors[i]) return;
+    try {
+      cache.keep_only(units[i].target, units[i].database);
+      planned[i] = plan_database(ctx, cache, units[i], flags, sel);
+    } catch (const Error& e) {
+      plan_errors[i] = e;
+    } catch (const std::exception& e) {
+      plan_errors[i] = failure(std::string("internal error: ") + e.what());
+    }
+  });
+  std::vector<Task> tasks;
+  int failed = 0;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (plan_errors[i]) {
+      Task t;
+      t.target = units[i].target;
+      t.database = units[i].database;
+      t.status = "failed";
+      t.error = plan_errors[i]->what();
+      const std::string where = !t.database.empty() ? t.database : t.target;
+      log::error(where.empty() ? t.error : where + ": " + t.error);
+      tasks.push_back(t);
+      ++failed;
+      continue;
+    }
+    tasks.insert(tasks.end(), planned[i].begin(), planned[i].end());
+  }
+
+  const bool full = flags.full;
+  if (!ctx.dry_run()) {
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < tasks.size(); ++i)
+      if (tasks[i].status == "planned") todo.push_back(i);
+    // vacuumdb --analyze-in-stages: three passes over every table, with
+    // statistics targets 1, 10 and then the configured default.
+    const std::vector<std::string> stages =
+        o.analyze_in_stages
+            ? std::vector<std::string>{"SET default_statistics_target = 1; SET vacuum_cost_delay = 0",
+                                       "SET default_statistics_target = 10", "RESET default_statistics_target"}
+            : std::vector<std::string>{""};
+    for (std::size_t stage = 0; stage < stages.size(); ++stage) {
+      if (o.analyze_in_stages) log::info("analyze stage " + std::to_string(stage + 1) + " of 3");
+      parallel_for(todo.size(), jobs, [&](std::size_t k, SessionCache& cache) {
+        Task& t = tasks[todo[k]];
+        if (stage > 0 && t.status != "done") return;
+        run_task(ctx, cache, t, stages[stage], full);
+      });
+    }
+  }
+
+  std::vector<Column> cols;
+  if (fleet) cols.push_back({"target", Kind::Text, Kind::Text});
+  for (const char* c : {"database", "schema", "table", "reason", "statement"})
+    cols.push_back({c, Kind::Text, Kind::Text});
+  cols.push_back({"size", Kind::Bytes, Kind::Text});
+  if (full) cols.push_back({"size_after", Kind::Bytes, Kind::Text});
+  cols.push_back({"seconds", Kind::Seconds, Kind::Text});
+  cols.push_back({"status", Kind::Text, Kind::Text});
+  cols.push_back({"error", Kind::Text, Kind::Text});
+  Table out(flags.analyze_only ? "analyze" : "vacuum", cols);
+  int done = 0;
+  for (const auto& t : tasks) {
+    std::vector<std::optional<std::string>> row;
+    if (fleet) row.emplace_back(t.target);
+    row.emplace_back(t.database.empty() ? std::nullopt : std::optional<std::string>(t.database));
+    row.emplace_back(t.schema.empty() ? std::nullopt : std::optional<std::string>(t.schema));
+    row.emplace_back(t.table.empty() ? std::nullopt : std::optional<std::string>(t.table));
+    row.emplace_back(t.reason);
+    row.emplace_back(t.statement.empty() ? std::nullopt : std::optional<std::string>(t.statement));
+    row.emplace_back(t.table.empty() ? std::nullopt : std::optional<std::string>(std::to_string(t.size)));
+    if (full) row.emplace_back(t.size_after ? std::optional<std::string>(std::to_string(*t.size_after)) : std::nullopt);
+    const bool ran = !ctx.dry_run() && !t.table.empty();
+    row.emplace_back(ran ? std::optional<std::string>(number_text(t.seconds)) : std::nullopt);
+    row.emplace_back(ctx.dry_run() && t.status == "planned" ? "would run" : t.status);
+    row.emplace_back(t.error.empty() ? std::nullopt : std::optional<std::string>(t.error));
+    out.add_row(std::move(row));
+    if (t.status == "failed") {
+      if (!t.table.empty()) ++failed;
+    } else {
+      ++done;
+    }
+  }
+  ctx.emit({out});
+  if (failed > 0) ctx.set_exit_code(static_cast<int>(done > 0 ? ErrorKind::Partial : ErrorKind::Failed));
+}
+
+// The options vacuum and analyze share: where, and which tables.
+void selection_options(Verb& v, VacuumOptions& o) {
+  v.option("--db", &o.dbs, "database to process (repeat; default: the connection's)")
+      .option("-t,--table", &o.tables, "table as SQL names it, schema.table, with (columns) for analyze (repeat)")
+      .option("-n,--schema", &o.schemas, "only tables in this schema (repeat)")
+      .option("-N,--exclude-schema", &o.exclude_schemas, "skip tables in this schema (repeat)")
+      .option("--min-size", &o.min_size, "only tables at least this large (10MB)")
+      .option("--min-dead-tuples", &o.min_dead_tuples, "need: at least this many dead tuples")
+      .option("--min-dead-ratio", &o.min_dead_ratio, "need: dead tuples / all tuples at least this (0.1 or 10%)")
+      .option("--min-mod-since-analyze", &o.min_mod_since_analyze,
+              "need: rows modified since the last analyze / rows at least this (0.1 or 10%)")
+      .option("--older-than", &o.older_than, "need: last vacuum or autovacuum longer ago than this (7d), or never")
+      .option("--min-xid-age", &o.min_xid_age, "need: transaction ID age at least this")
+      .option("--min-mxid-age", &o.min_mxid_age, "need: multixact ID age at least this")
+      .flag("--skip-locked", &o.flags.skip_locked, "skip tables that cannot be locked at once")
+      .option("--buffer-usage-limit", &o.flags.buffer_usage_limit, "ring buffer size for the operation (256kB)")
+      .since(160000);
+}
+
+}  // namespace
+
+void register_maintenance(CommandTable& table) {
+  const char* need_note = " Need options (--min-*, --older-than) keep a table when any of them holds.";
+  {
+    auto o = std::make_shared<VacuumOptions>();
+    Verb v = table.raw_command("vacuum",
+                               std::string("Vacuum tables like vacuumdb, largest first over --jobs connections; "
+                                           "one row per table with why, how long and the outcome.") +
+                                   need_note,
+                               {Need::Catalog, Effect::Change, 0, true});
+    const VerbRecord* rec = &v.record();
+    selection_options(v, *o);
+    v.flag("--full", &o->flags.full, "VACUUM FULL: rewrite each table (takes an exclusive lock)")
+        .flag("-F,--freeze", &o->flags.freeze, "freeze row transaction IDs")
+        .flag("-z,--analyze", &o->flags.analyze, "also update optimizer statistics")
+        .flag("-Z,--analyze-only", &o->flags.analyze_only, "only update optimizer statistics (same as analyze)")
+        .flag("--analyze-in-stages", &o->analyze_in_stages,
+              "only analyze, in three passes (statistics targets 1, 10, default) to get usable plans fast")
+        .flag("--disable-page-skipping", &o->flags.disable_page_skipping, "visit every page, even all-visible ones")
+        .flag("--no-index-cleanup", &o->flags.no_index_cleanup, "do not remove index entries of dead tuples")
+        .flag("--no-truncate", &o->flags.no_truncate, "do not truncate empty pages at the end of the table")
+        .flag("--no-process-toast", &o->flags.no_process_toast, "skip the TOAST tables")
+        .option("-P,--parallel", &o->flags.parallel, "parallel workers for index vacuuming (VACUUM's PARALLEL)")
+        .run([o, rec](Context& ctx) { run_vacuum(ctx, *rec, *o); });
+  }
+  {
+    auto o = std::make_shared<VacuumOptions>();
+    Verb v = table.raw_command(
+        "analyze",
+        std::string("Update optimizer statistics like vacuumdb --analyze-only; one row per table.") + need_note,
+        {Need::Catalog, Effect::Change, 0, true});
+    const VerbRecord* rec = &v.record();
+    selection_options(v, *o);
+    v.flag("--in-stages", &o->analyze_in_stages,
+           "three passes (statistics targets 1, 10, default) to get usable plans fast after a restore")
+        .run([o, rec](Context& ctx) {
+          o->flags.analyze_only = true;
+          run_vacuum(ctx, *rec, *o);
+        });
+  }
+}
+
+}  // namespace pgdba
