@@ -162,7 +162,7 @@ Result signal_sessions(Unit& u, const SignalOptions& o, const Signal& sig) {
   if (!problems.empty()) {
     std::lock_guard<std::mutex> lock(report_mutex);
     for (const auto& p : problems)
-      log::error(p);
+      log::error(u.target().empty() ? p : "target " + u.target() + ": " + p);
     const ErrorKind kind = signalled > 0 ? ErrorKind::Partial : ErrorKind::Failed;
     if (ctx.exit_code() == 0 || kind == ErrorKind::Partial) ctx.set_exit_code(static_cast<int>(kind));
   }
