@@ -1,5 +1,5 @@
 -- vacuum / analyze: the tables of the current database to process, largest
--- first, with what the need-based options look at. vacuumdb's selection
+-- first (size as of the last vacuum or analyze), with what the need-based options look at. vacuumdb's selection
 -- (tables and materialized views, system catalogs included, other sessions'
 -- temporary tables not), narrowed by:
 --   $1 text[] schemas to include, $2 text[] schemas to exclude,
@@ -13,7 +13,10 @@ WITH t AS (
   SELECT c.oid,
          n.nspname::text AS schema,
          c.relname::text AS "table",
-         pg_catalog.pg_table_size(c.oid)::int8 AS size,
+         -- relpages, as vacuumdb orders by: pg_table_size() would wait for
+         -- the lock of a table another session holds, which --skip-locked
+         -- promises never to do.
+         (c.relpages::int8 * current_setting('block_size')::int8) AS size,
          s.n_dead_tup::int8 AS dead_tuples,
          CASE WHEN coalesce(s.n_live_tup, 0) + coalesce(s.n_dead_tup, 0) > 0
               THEN s.n_dead_tup::float8 / (s.n_live_tup + s.n_dead_tup) END AS dead_ratio,
