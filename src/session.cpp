@@ -9,8 +9,11 @@
 #include <pqxx/result>
 #include <pqxx/version>
 
+#include <libpq-fe.h>
+
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "src/cancel.hpp"
 #include "src/errors.hpp"
@@ -52,6 +55,68 @@ class NoticeToLog : public pqxx::errorhandler {
  private:
   std::vector<std::string>* kept_;
 };
+
+// libpqxx 6.4 runs COPY only for a table it names itself (tablewriter,
+// stream_to), while a script's COPY statements carry their own columns and
+// options; they go through libpq on the session's own connection. libpqxx
+// keeps that PGconn private: an explicit instantiation may name a private
+// member ([temp.spec]/6), which hands its address to this one function.
+struct ConnMember {
+  using type = pqxx::internal::pq::PGconn* pqxx::connection_base::*;
+};
+ConnMember::type member_of(ConnMember);
+template <typename Tag, typename Tag::type M>
+struct Expose {
+  friend typename Tag::type member_of(Tag) { return M; }
+};
+template struct Expose<ConnMember, &pqxx::connection_base::m_conn>;
+
+PGconn* raw_connection(pqxx::connection_base& c) {
+  return c.*member_of(ConnMember{});
+}
+
+// A failed COPY result as the exception libpqxx would have thrown, so it
+// takes the one error path (rethrow_as_error).
+[[noreturn]] void throw_result_error(PGresult* res, const std::string& sql) {
+  const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  const std::string msg = PQresultErrorMessage(res);
+  const std::string code = state != nullptr ? state : "";
+  PQclear(res);
+  throw pqxx::sql_error(msg, sql, code.c_str());
+}
+
+// The results left after a COPY: its final status first. Returns the rows
+// it reports; throws for a failure, after draining the rest.
+std::uint64_t finish_copy(PGconn* conn, const std::string& sql) {
+  PGresult* failed = nullptr;
+  std::uint64_t rows = 0;
+  while (PGresult* res = PQgetResult(conn)) {
+    const ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_FATAL_ERROR && failed == nullptr) {
+      failed = res;
+      continue;
+    }
+    if (st == PGRES_COMMAND_OK) rows = std::strtoull(PQcmdTuples(res), nullptr, 10);
+    PQclear(res);
+  }
+  if (failed != nullptr) throw_result_error(failed, sql);
+  return rows;
+}
+
+// Sends `sql`, expecting the server to enter COPY state `want`.
+bool start_copy(PGconn* conn, const std::string& sql, ExecStatusType want) {
+  PGresult* res = PQexec(conn, sql.c_str());
+  const ExecStatusType st = PQresultStatus(res);
+  if (st == want) {
+    PQclear(res);
+    return true;
+  }
+  if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || st == PGRES_NONFATAL_ERROR) {
+    throw_result_error(res, sql);
+  }
+  PQclear(res);
+  return false;
+}
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -218,6 +283,69 @@ void Session::prepare(const std::string& name, const std::string& sql) {
 Rows Session::exec_prepared(const std::string& name, const Params& params, const std::string& what) {
   return run("EXECUTE " + name + " (" + std::to_string(params.size()) + " parameters)", what,
              [&] { return Rows(d_->work().exec_prepared(name, pqxx::prepare::make_dynamic_params(params))); });
+}
+
+std::uint64_t Session::copy_in(const std::string& sql, const std::function<bool(std::string_view& chunk)>& next,
+                               const std::string& what) {
+  std::uint64_t rows = 0;
+  run(sql, what, [&] {
+    d_->work();
+    PGconn* conn = raw_connection(*d_->conn);
+    if (!start_copy(conn, sql, PGRES_COPY_IN)) {
+      rows = finish_copy(conn, sql);
+      return Rows();
+    }
+    std::string_view chunk;
+    try {
+      while (next(chunk)) {
+        if (chunk.empty()) continue;
+        if (PQputCopyData(conn, chunk.data(), static_cast<int>(chunk.size())) != 1) break;
+      }
+    } catch (...) {
+      PQputCopyEnd(conn, "pgdba could not read the data");
+      finish_copy(conn, sql);  // the server's "COPY from stdin failed"
+      throw;
+    }
+    if (PQputCopyEnd(conn, nullptr) != 1) throw pqxx::broken_connection(PQerrorMessage(conn));
+    rows = finish_copy(conn, sql);
+    return Rows();
+  });
+  return rows;
+}
+
+std::uint64_t Session::copy_out(const std::string& sql, const std::function<void(std::string_view row)>& row,
+                                const std::string& what) {
+  std::uint64_t rows = 0;
+  run(sql, what, [&] {
+    d_->work();
+    PGconn* conn = raw_connection(*d_->conn);
+    if (!start_copy(conn, sql, PGRES_COPY_OUT)) {
+      rows = finish_copy(conn, sql);
+      return Rows();
+    }
+    for (;;) {
+      char* buf = nullptr;
+      const int n = PQgetCopyData(conn, &buf, 0);
+      if (n < 0) break;  // -1 done, -2 failed: the final result says which
+      try {
+        row(std::string_view(buf, static_cast<std::size_t>(n)));
+      } catch (...) {
+        PQfreemem(buf);
+        // Drain the copy so the connection stays usable, then report the output's error.
+        while (PQgetCopyData(conn, &buf, 0) > 0)
+          PQfreemem(buf);
+        try {
+          finish_copy(conn, sql);
+        } catch (...) {
+        }
+        throw;
+      }
+      PQfreemem(buf);
+    }
+    rows = finish_copy(conn, sql);
+    return Rows();
+  });
+  return rows;
 }
 
 int Session::server_version() const {

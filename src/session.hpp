@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "src/conninfo.hpp"
@@ -47,6 +48,18 @@ class Session {
   // Prepares `sql` under `name` for exec_prepared on this session.
   void prepare(const std::string& name, const std::string& sql);
   Rows exec_prepared(const std::string& name, const Params& params, const std::string& what);
+
+  // COPY ... FROM STDIN as the statement `sql` says (any options): sends
+  // it, then each chunk `next` sets until it returns false (the data as
+  // COPY reads it, lines ending in '\n'), streamed in constant memory, then
+  // ends the copy. Returns the rows copied. A failure (the statement or a
+  // bad line) throws as exec does; the session stays usable.
+  std::uint64_t copy_in(const std::string& sql, const std::function<bool(std::string_view& chunk)>& next,
+                        const std::string& what);
+  // COPY ... TO STDOUT: sends `sql` and hands each row of data (with its
+  // '\n') to `row` as it arrives. Returns the rows copied; throws as exec.
+  std::uint64_t copy_out(const std::string& sql, const std::function<void(std::string_view row)>& row,
+                         const std::string& what);
 
   // e.g. 150004 for 15.4
   int server_version() const;

@@ -5,9 +5,11 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "src/command.hpp"
@@ -70,13 +72,24 @@ class StatementRunner {
 
   bool in_tx = false;
 
+  // The script's text, for COPY ... FROM STDIN data.
+  std::string_view script;
+  // \gset: the variables it sets.
+  std::map<std::string, std::string>* vars = nullptr;
+
   void run(const Statement& st, int number) {
     name_ = sectioned_ ? "statement_" + std::to_string(number) : "result";
     // Every statement not provably read-only is audited (select
     // pg_terminate_backend(...) and setval(...) change state too).
     const bool audited = !is_read_only(st);
     try {
-      if (is_plain_query(st)) {
+      if (st.sent_by.name == "gset") {
+        run_gset(st);
+      } else if (st.copy_in) {
+        run_copy_in(st);
+      } else if (is_copy_out(st)) {
+        run_copy_out(st);
+      } else if (is_plain_query(st)) {
         run_cursor(st);
       } else {
         run_plain(st);
@@ -97,7 +110,7 @@ class StatementRunner {
     // that never commits anything of the script's.
     std::optional<Transaction> own;
     if (!in_tx) own.emplace(s_, "starting a transaction for the cursor");
-    s_.exec("DECLARE pgdba_cursor NO SCROLL CURSOR FOR " + st.text, params_, "");
+    s_.exec("DECLARE pgdba_cursor NO SCROLL CURSOR FOR " + st.sql, params_, "");
     // The first batch on its own: typing its columns may need the catalog,
     // which cannot be asked while the pipeline has the next FETCH in flight.
     const Rows first = s_.exec(fetch, "");
@@ -112,18 +125,89 @@ class StatementRunner {
     if (own) own->commit("committing");
   }
 
+  static bool is_copy_out(const Statement& st) {
+    static const std::regex to_stdout(R"(\bto\s+stdout\b)", std::regex::icase);
+    return st.keyword == "COPY" && std::regex_search(code_mask(st.text, st.standard_strings), to_stdout);
+  }
+
+  void status(const Statement& st, std::uint64_t rows) {
+    Table t(name_, {Column{"command", Kind::Text, Kind::Text}, Column{"rows_affected", Kind::Integer, Kind::Text}});
+    t.add_row({st.keyword, std::to_string(rows)});
+    t.emit(ctx_.sink());
+  }
+
+  // The inline data after COPY ... FROM STDIN, line by line from the script.
+  void run_copy_in(const Statement& st) {
+    std::size_t at = st.data_begin;
+    const std::size_t end = st.data_end;
+    const std::uint64_t rows = s_.copy_in(
+        st.sql,
+        [&](std::string_view& chunk) {
+          if (at >= end) return false;
+          // Up to 64 kB of whole lines at a time.
+          std::size_t stop = std::min(end, at + 65536);
+          if (stop < end) {
+            const std::size_t nl = script.rfind('\n', stop - 1);
+            stop = nl != std::string_view::npos && nl >= at ? nl + 1 : std::min(end, script.find('\n', stop) + 1);
+          }
+          chunk = script.substr(at, stop - at);
+          at = stop;
+          return true;
+        },
+        "");
+    status(st, rows);
+  }
+
+  // COPY ... TO STDOUT: a section of one text column, one row per line of
+  // COPY's output (without the line end), streamed.
+  void run_copy_out(const Statement& st) {
+    bool begun = false;
+    const auto begin = [&] {
+      if (begun) return;
+      ctx_.sink().begin_table(name_, {Column{"copy", Kind::Text, Kind::Text}});
+      begun = true;
+    };
+    s_.copy_out(
+        st.sql,
+        [&](std::string_view row) {
+          begin();
+          if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
+          const CellView cell{row.data(), row.size(), false};
+          ctx_.sink().row(&cell);
+        },
+        "");
+    begin();
+    ctx_.sink().end_table();
+  }
+
+  // \gset [PREFIX]: one row, each column a variable (NULL unsets it).
+  void run_gset(const Statement& st) {
+    const Rows r = s_.exec(st.sql, params_, "");
+    if (r.columns() == 0) throw failure("\\gset: the statement returned no columns");
+    if (r.size() == 0) throw failure("no rows returned for \\gset");
+    if (r.size() > 1) throw failure("more than one row returned for \\gset");
+    const std::string prefix = st.sent_by.args;
+    for (std::size_t c = 0; c < r.columns(); ++c) {
+      const std::string name = prefix + r.column_name(c);
+      const Field f = r[0][c];
+      if (f.is_null()) {
+        vars->erase(name);
+      } else {
+        (*vars)[name] = f.str();
+      }
+    }
+    status(st, r.size());
+  }
+
   void run_plain(const Statement& st) {
-    const Rows r = s_.exec(st.text, params_, "");
+    const Rows r = s_.exec(st.sql, params_, "");
     if (r.columns() > 0) {
       ctx_.sink().begin_table(name_, s_.columns(r));
       emit_rows(r, ctx_.sink());
       ctx_.sink().end_table();
       return;
     }
-    Table status(name_,
-                 {Column{"command", Kind::Text, Kind::Text}, Column{"rows_affected", Kind::Integer, Kind::Text}});
-    status.add_row({st.keyword, std::to_string(r.affected_rows())});
-    status.emit(ctx_.sink());
+    status(st, r.affected_rows());
   }
 
   // The renderers type dates, intervals, bytea and floats by the formats
@@ -174,21 +258,75 @@ void SqlOptions::validate() const {
 
 namespace {
 
-// Phase 1, before connecting: the script read, split and checked against
+// The meta-commands pgdba runs with psql's meaning; any other is refused
+// before anything runs.
+const std::set<std::string>& supported_meta() {
+  static const std::set<std::string> names = {"echo", "set", "unset", "if", "elif", "else", "endif", "timing"};
+  return names;
+}
+
+std::string supported_meta_list() {
+  return "\\g, \\gset, \\echo, \\set, \\unset, \\if, \\elif, \\else, \\endif, \\timing";
+}
+
+// A script read and lexed: its text (COPY data points into it), its items.
+struct Script {
+  std::string text;
+  std::vector<ScriptItem> items;
+  std::vector<const Statement*> statements() const {
+    std::vector<const Statement*> out;
+    for (const auto& i : items)
+      if (!i.is_meta) out.push_back(&i.statement);
+    return out;
+  }
+};
+
+Error unsupported(int line, const std::string& what) {
+  return usage_error("line " + std::to_string(line) + ": " + what + " is not supported by pgdba sql (it runs " +
+                     supported_meta_list() + "); nothing was run");
+}
+
+// Refuses, before connecting, what pgdba would not run as psql does: an
+// unsupported meta-command anywhere (even in a branch \if skips), \g with
+// a file or command, and \if blocks that do not close.
+void check_meta_commands(const Script& sc) {
+  int depth = 0;
+  for (const auto& item : sc.items) {
+    if (!item.is_meta) {
+      const MetaCommand& m = item.statement.sent_by;
+      if (m.name == "g" && !m.args.empty()) throw unsupported(m.line, "\\g with a file or command (\\g " + m.args + ")");
+      continue;
+    }
+    const MetaCommand& m = item.meta;
+    if (supported_meta().count(m.name) == 0) throw unsupported(m.line, "psql meta-command \\" + m.name);
+    if (m.name == "if") ++depth;
+    if (m.name == "elif" || m.name == "else" || m.name == "endif") {
+      if (depth == 0) throw usage_error("line " + std::to_string(m.line) + ": \\" + m.name + " without a matching \\if");
+      if (m.name == "endif") --depth;
+    }
+  }
+  if (depth > 0) throw usage_error("the script ends without the \\endif of " + std::to_string(depth) + " \\if");
+}
+
+// Phase 1, before connecting: the script read, lexed and checked against
 // the options.
-std::vector<Statement> load_statements(const SqlOptions& o) {
-  std::vector<Statement> statements = split_statements(read_script(o));
+Script load_script(const SqlOptions& o) {
+  Script sc;
+  sc.text = read_script(o);
+  sc.items = lex_script(sc.text);
+  check_meta_commands(sc);
+  const auto statements = sc.statements();
   if (statements.empty()) throw usage_error("no SQL statement to run");
   if (!o.params.empty() && statements.size() > 1) {
     throw usage_error("--param binds $1, $2, ... of a single statement; the script has " +
                       std::to_string(statements.size()));
   }
-  check_param_count(statements[0], o);
-  if (!o.batch.empty() && statements.size() != 1) {
+  check_param_count(*statements[0], o);
+  if (!o.batch.empty() && (statements.size() != 1 || sc.items.size() != 1)) {
     throw usage_error("--batch runs exactly one statement per CSV row; the script has " +
                       std::to_string(statements.size()));
   }
-  return statements;
+  return sc;
 }
 
 // --batch: one statement once per CSV row, audited as one change.
@@ -205,10 +343,36 @@ void run_batch_audited(Context& ctx, Session& s, const Statement& st, const SqlO
   emit_result(r, ctx.sink());
 }
 
-// The script, statement by statement, each result streamed as it comes.
-void run_statements(Context& ctx, Session& s, const std::vector<Statement>& statements, const SqlOptions& o) {
-  const bool sectioned = statements.size() > 1;
+// psql's \if state: one frame per open \if.
+struct Branch {
+  bool outer_active;  // the \if itself is in a branch that runs
+  bool taken;         // some branch of it has run (or is running)
+  bool active;        // the current branch runs
+};
+
+bool running(const std::vector<Branch>& stack) {
+  return stack.empty() || stack.back().active;
+}
+
+// The script, item by item, each result streamed as it comes: statements
+// are sent with variables interpolated, meta-commands run with psql's
+// meaning.
+void run_statements(Context& ctx, Session& s, const Script& sc, const SqlOptions& o) {
+  const std::size_t total = sc.statements().size();
+  const bool sectioned = total > 1;
   StatementRunner runner(ctx, s, o, sectioned);
+  std::map<std::string, std::string> vars;
+  for (const auto& v : o.variables) {
+    const auto eq = v.find('=');
+    vars[v.substr(0, eq)] = eq == std::string::npos ? "" : v.substr(eq + 1);
+  }
+  runner.script = sc.text;
+  runner.vars = &vars;
+  const auto lookup = [&](const std::string& name) -> const std::string* {
+    const auto it = vars.find(name);
+    return it == vars.end() ? nullptr : &it->second;
+  };
+  bool stop_on_error = o.on_error != "continue";
   ResultSink& sink = ctx.sink();
   sink.start(sectioned);
   std::optional<Transaction> tx;
@@ -217,16 +381,94 @@ void run_statements(Context& ctx, Session& s, const std::vector<Statement>& stat
     runner.in_tx = true;
   }
   int failed = 0;
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    const Statement& st = statements[i];
+  int number = 0;
+  std::vector<Branch> branches;
+  for (const ScriptItem& item : sc.items) {
+    if (item.is_meta) {
+      const MetaCommand& m = item.meta;
+      const bool run_now = running(branches);
+      if (m.name == "if") {
+        bool value = false;
+        if (run_now) {
+          const auto args = meta_args(m.args, lookup);
+          std::string expr;
+          for (const auto& a : args)
+            expr += (expr.empty() ? "" : " ") + a;
+          const auto b = parse_psql_bool(expr);
+          if (!b) log::error("line " + std::to_string(m.line) + ": unrecognized value \"" + expr +
+                             "\" for \"\\if expression\": Boolean expected; the \\if is false");
+          value = b.value_or(false);
+        }
+        branches.push_back({run_now, value, run_now && value});
+      } else if (m.name == "elif") {
+        Branch& b = branches.back();
+        bool value = false;
+        if (b.outer_active && !b.taken) {
+          std::string expr;
+          for (const auto& a : meta_args(m.args, lookup))
+            expr += (expr.empty() ? "" : " ") + a;
+          const auto v = parse_psql_bool(expr);
+          if (!v) log::error("line " + std::to_string(m.line) + ": unrecognized value \"" + expr +
+                             "\" for \"\\elif expression\": Boolean expected; the \\elif is false");
+          value = v.value_or(false);
+        }
+        b.active = b.outer_active && !b.taken && value;
+        b.taken = b.taken || b.active;
+      } else if (m.name == "else") {
+        Branch& b = branches.back();
+        b.active = b.outer_active && !b.taken;
+        b.taken = true;
+      } else if (m.name == "endif") {
+        branches.pop_back();
+      } else if (!run_now) {
+        continue;
+      } else if (m.name == "echo") {
+        // Standard error, so json, jsonl and csv on standard output stay parseable.
+        auto args = meta_args(m.args, lookup);
+        bool newline = true;
+        if (!args.empty() && args[0] == "-n") {
+          newline = false;
+          args.erase(args.begin());
+        }
+        std::string line;
+        for (const auto& a : args)
+          line += (line.empty() ? "" : " ") + a;
+        std::cerr << line << (newline ? "\n" : "") << std::flush;
+      } else if (m.name == "set" || m.name == "unset") {
+        const auto args = meta_args(m.args, lookup);
+        if (args.empty()) continue;  // psql lists its variables; there are none to show here
+        std::string value;
+        for (std::size_t k = 1; k < args.size(); ++k)
+          value += args[k];
+        if (m.name == "set") {
+          vars[args[0]] = value;
+        } else {
+          vars.erase(args[0]);
+        }
+        if (args[0] == "ON_ERROR_STOP") {
+          const auto b = m.name == "set" ? parse_psql_bool(value) : std::optional<bool>(false);
+          // --single-transaction always stops: the transaction is aborted anyway.
+          if (b) stop_on_error = *b || o.single_transaction;
+        }
+      } else if (m.name == "timing") {
+        log::info("line " + std::to_string(m.line) +
+                  ": \\timing is ignored; -vv logs every statement with its duration");
+      }
+      continue;
+    }
+    if (!running(branches)) continue;
+    Statement st = item.statement;
+    st.sql = prepare_sql(st.sql, st.standard_strings, lookup);
+    if (st.sql != item.statement.sql) st.text = prepare_sql(st.text, st.standard_strings, lookup);
+    const int i = number++;
     const std::string section = sectioned ? "statement_" + std::to_string(i + 1) : "";
     try {
-      runner.run(st, static_cast<int>(i + 1));
+      runner.run(st, i + 1);
     } catch (Error& e) {
       if (sectioned || !o.file.empty()) {
         e = with_prefix(e, "statement " + std::to_string(i + 1) + " (line " + std::to_string(st.line) + ")");
       }
-      if (o.on_error == "continue" && e.kind != ErrorKind::Connect && e.kind != ErrorKind::Partial) {
+      if (!stop_on_error && e.kind != ErrorKind::Connect && e.kind != ErrorKind::Partial) {
         log::error(e.what());
         ctx.fail_table(e, section);
         ++failed;
@@ -245,10 +487,10 @@ void run_statements(Context& ctx, Session& s, const std::vector<Statement>& stat
   if (tx) tx->commit();
   sink.finish();
   if (failed > 0) {
-    log::error(std::to_string(failed) + " of " + std::to_string(statements.size()) + " statements failed");
+    log::error(std::to_string(failed) + " of " + std::to_string(number) + " statements failed");
     // Partial only if something succeeded: a run where every statement
     // failed is a failure.
-    const bool none = failed == static_cast<int>(statements.size());
+    const bool none = failed == number;
     ctx.set_exit_code(static_cast<int>(none ? ErrorKind::Failed : ErrorKind::Partial));
   }
 }
@@ -256,19 +498,19 @@ void run_statements(Context& ctx, Session& s, const std::vector<Statement>& stat
 }  // namespace
 
 void run_sql(Context& ctx, const SqlOptions& o) {
-  const std::vector<Statement> statements = load_statements(o);
+  const Script sc = load_script(o);
   if (ctx.dry_run()) {
-    for (const auto& st : statements)
-      ctx.plan(st.text);
+    for (const Statement* st : sc.statements())
+      ctx.plan(st->text);
     ctx.emit({});
     return;
   }
   ctx.open_audit_log();
   Session& s = ctx.session(SessionKind::User);
   if (!o.batch.empty()) {
-    run_batch_audited(ctx, s, statements[0], o);
+    run_batch_audited(ctx, s, *sc.statements()[0], o);
   } else {
-    run_statements(ctx, s, statements, o);
+    run_statements(ctx, s, sc, o);
   }
 }
 
@@ -328,6 +570,7 @@ void register_sql(CommandTable& table) {
       .flag("--single-transaction", &o->single_transaction, "run everything in one transaction")
       .option("--on-error", &o->on_error, "stop (default) or continue after a failed statement")
       .choices({"stop", "continue"})
+      .option("--set,--variable", &o->variables, "NAME=VALUE: a psql variable for :NAME in the script, as psql -v (repeat the option)")
       .option("--fetch-size", &o->fetch_size, "rows fetched per round trip from the cursor (default 10000)")
       .option("--batch", &o->batch, "CSV file: run the statement once per row, in one transaction")
       .flag("--batch-header", &o->batch_header, "the --batch file's first line is a header")

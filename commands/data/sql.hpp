@@ -14,6 +14,7 @@ struct SqlOptions {
   std::string command;
   std::string file;
   std::vector<std::string> params;
+  std::vector<std::string> variables;  // -v NAME=VALUE
   bool single_transaction = false;
   std::string on_error = "stop";
   int fetch_size = 10000;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -183,4 +184,142 @@ TEST_CASE("is_read_only: only what provably changes nothing", "[sql_text]") {
   CHECK_FALSE(ro("set work_mem = '1GB'"));
   CHECK(called_functions("select \"f\"(1), s.g(2), count(*) from x where a in (1)") ==
         std::vector<std::string>{"", "g", "count"});
+}
+
+namespace {
+
+const std::string* no_vars(const std::string&) {
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("split_statements follows psql: BEGIN ATOMIC with CASE, rule actions in parentheses", "[sql_text][psql]") {
+  const auto v = split_statements(
+      "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql\n"
+      "BEGIN ATOMIC\n"
+      "  SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END;\n"
+      "  SELECT 2;\n"
+      "END;\n"
+      "CREATE OR REPLACE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;\n"
+      "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO u VALUES (1); INSERT INTO u VALUES (2));\n"
+      "BEGIN;\n"
+      "SELECT CASE WHEN true THEN 1 END;\n"
+      "END;\n");
+  REQUIRE(v.size() == 6);
+  CHECK(v[0].text ==
+        "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT CASE WHEN x > 0 THEN 1 ELSE 0 "
+        "END;\n  SELECT 2;\nEND");
+  CHECK(v[1].keyword == "CREATE");
+  CHECK(v[2].text.find("INSERT INTO u VALUES (2))") != std::string::npos);
+  CHECK(v[3].text == "BEGIN");
+  CHECK(v[5].text == "END");
+  CHECK(lines(v) == std::vector<int>{1, 6, 7, 8, 9, 10});
+}
+
+TEST_CASE("split_statements keeps the closing ';' in what is sent, and the text intact", "[sql_text][psql]") {
+  // psql: the open parenthesis swallows every ';' after it
+  CHECK(split_statements("select (1;\nselect 2 -- c;\n;\n  select 3").size() == 1);
+  const auto w = split_statements("select 1 ;\nselect 2 -- c\n;\nselect 3");
+  REQUIRE(w.size() == 3);
+  CHECK(w[0].sql == "select 1 ;");
+  CHECK(w[0].text == "select 1");
+  CHECK(w[1].sql == "select 2 -- c\n;");
+  CHECK(w[2].sql == "select 3");
+}
+
+TEST_CASE("split_statements: E'', U&'', nested comments, \\; and standard_conforming_strings", "[sql_text][psql]") {
+  const auto v = split_statements(
+      "select E'a\\';b', U&'d\\0061t;a', /* x /* y; */ z; */ 1;\n"
+      "select 1 \\; select 2;\n"
+      "set standard_conforming_strings = off;\n"
+      "select 'a\\';' as x;\n"
+      "set standard_conforming_strings to 'on';\n"
+      "select 'a\\'; select 3;\n");
+  REQUIRE(v.size() == 7);
+  CHECK(v[0].text == "select E'a\\';b', U&'d\\0061t;a', /* x /* y; */ z; */ 1");
+  CHECK(v[1].combined);
+  CHECK(v[1].text == "select 1 \\; select 2");
+  CHECK(v[3].text == "select 'a\\';' as x");
+  CHECK_FALSE(v[3].standard_strings);
+  CHECK(v[5].text == "select 'a\\'");
+  CHECK(v[6].text == "select 3");
+  CHECK(prepare_sql(v[1].sql, true, no_vars) == "select 1 ; select 2;");
+}
+
+TEST_CASE("lex_script: meta-commands anywhere, \\g and \\gset send the statement", "[sql_text][psql]") {
+  const auto items = lex_script(
+      "select 1 as x \\gset p_\n"
+      "BEGIN;\n"
+      "select 2;\n"
+      "\\g\n"
+      "select 3\n"
+      "\\echo mid\n"
+      "+ 1 \\g\n"
+      "\\set a 'b c' \\\\ \\unset a\n");
+  REQUIRE(items.size() == 8);
+  CHECK(items[0].statement.text == "select 1 as x");
+  CHECK(items[0].statement.sent_by.name == "gset");
+  CHECK(items[0].statement.sent_by.args == "p_");
+  CHECK(items[1].statement.text == "BEGIN");
+  CHECK(items[2].statement.text == "select 2");
+  CHECK(items[3].statement.text == "select 2");  // \g on an empty buffer sends the last one again
+  CHECK(items[3].statement.sent_by.line == 4);
+  CHECK(items[4].is_meta);
+  CHECK(items[4].meta.name == "echo");
+  CHECK(items[5].statement.text == "select 3\n\n+ 1");
+  CHECK(items[5].statement.line == 5);
+  CHECK(items[6].meta.name == "set");
+  CHECK(items[6].meta.args == "a 'b c'");
+  CHECK(items[7].meta.name == "unset");
+}
+
+TEST_CASE("lex_script: COPY FROM STDIN takes the data up to \\.", "[sql_text][psql]") {
+  const std::string script =
+      "COPY t (a, b) FROM stdin;\n"
+      "1\tit's; \\N\n"
+      "2\t\\\\x\n"
+      "\\.\n"
+      "select 1;\n"
+      "copy t from stdin with (format csv);\n"
+      "3,\"a;\n"
+      "b\"\n";
+  const auto items = lex_script(script);
+  REQUIRE(items.size() == 3);
+  const Statement& c = items[0].statement;
+  CHECK(c.copy_in);
+  CHECK(script.substr(c.data_begin, c.data_end - c.data_begin) == "1\tit's; \\N\n2\t\\\\x\n");
+  CHECK(items[1].statement.text == "select 1");
+  CHECK(items[1].statement.line == 5);
+  CHECK(items[2].statement.copy_in);
+  CHECK(script.substr(items[2].statement.data_begin) == "3,\"a;\nb\"\n");
+}
+
+TEST_CASE("prepare_sql interpolates variables in code only", "[sql_text][psql]") {
+  const std::map<std::string, std::string> vars = {{"v", "42"}, {"t", "it's"}, {"id", "a\"b"}};
+  const auto lookup = [&](const std::string& n) -> const std::string* {
+    const auto it = vars.find(n);
+    return it == vars.end() ? nullptr : &it->second;
+  };
+  CHECK(prepare_sql("select :v, :'t', :\"id\", x::int, ':v', :nope, \\:v, :{?v}, :{?nope} -- :v", true, lookup) ==
+        "select 42, 'it''s', \"a\"\"b\", x::int, ':v', :nope, :v, TRUE, FALSE -- :v");
+  CHECK(prepare_sql("select $$ :v $$, \":v\" /* :v */", true, lookup) == "select $$ :v $$, \":v\" /* :v */");
+}
+
+TEST_CASE("meta_args and parse_psql_bool read as psql does", "[sql_text][psql]") {
+  const std::map<std::string, std::string> vars = {{"v", "42"}};
+  const auto lookup = [&](const std::string& n) -> const std::string* {
+    const auto it = vars.find(n);
+    return it == vars.end() ? nullptr : &it->second;
+  };
+  CHECK(meta_args("a 'b c' 'it''s\\n' :v :'v' \"q r\"", lookup) ==
+        std::vector<std::string>{"a", "b c", "it's\n", "42", "'42'", "\"q r\""});
+  CHECK_THROWS_AS(meta_args("`date`", lookup), Error);
+  CHECK(parse_psql_bool("on") == true);
+  CHECK(parse_psql_bool("OFF") == false);
+  CHECK(parse_psql_bool("t") == true);
+  CHECK(parse_psql_bool("n") == false);
+  CHECK(parse_psql_bool("1") == true);
+  CHECK_FALSE(parse_psql_bool("o").has_value());
+  CHECK_FALSE(parse_psql_bool("7").has_value());
 }
