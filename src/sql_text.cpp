@@ -1,8 +1,8 @@
 #include "src/sql_text.hpp"
 
 #include <algorithm>
-#include <iterator>
 #include <cctype>
+#include <iterator>
 #include <regex>
 #include <set>
 
@@ -580,9 +580,9 @@ class ScriptLexer {
       }
     }
     ++idents_;
-    const bool routine = first_[0] == 'c' && (first_[1] == 'f' || first_[1] == 'p' ||
-                                              (first_[1] == 'o' && first_[2] == 'r' &&
-                                               (first_[3] == 'f' || first_[3] == 'p')));
+    const bool routine =
+        first_[0] == 'c' && (first_[1] == 'f' || first_[1] == 'p' ||
+                             (first_[1] == 'o' && first_[2] == 'r' && (first_[3] == 'f' || first_[3] == 'p')));
     if (!routine || parens_ != 0) return;
     if (equals_nocase(w, "begin")) {
       ++begins_;
@@ -614,8 +614,10 @@ class ScriptLexer {
     while (i_ < n_ && s_[i_] != '\n') {
       const char c = s_[i_];
       if (q != '\0') {
-        if (c == '\\' && q == '\'' && i_ + 1 < n_ && s_[i_ + 1] != '\n') ++i_;
-        else if (c == q) q = '\0';
+        if (c == '\\' && q == '\'' && i_ + 1 < n_ && s_[i_ + 1] != '\n')
+          ++i_;
+        else if (c == q)
+          q = '\0';
       } else if (c == '\'' || c == '"' || c == '`') {
         q = c;
       } else if (c == '\\') {
@@ -734,14 +736,16 @@ class ScriptLexer {
 
   void track_standard_strings(const Statement& st, const std::string& mask) {
     if (st.keyword != "SET" && st.keyword != "RESET") return;
-    static const std::regex set(
-        R"(^\s*set\s+(session\s+)?standard_conforming_strings\s*(=|\bto\b)\s*'?\s*(\w+))", std::regex::icase);
+    static const std::regex set(R"(^\s*set\s+(session\s+)?standard_conforming_strings\s*(=|\bto\b)\s*'?\s*(\w+))",
+                                std::regex::icase);
     static const std::regex reset(R"(^\s*reset\s+(standard_conforming_strings|all)\s*$)", std::regex::icase);
     std::cmatch m;
     if (std::regex_search(st.text.c_str(), m, set)) {
       const std::string v = lower(m[3].str());
-      if (v == "off" || v == "false" || v == "no" || v == "0" || v == "of") standard_strings_ = false;
-      else if (v == "on" || v == "true" || v == "yes" || v == "1" || v == "default") standard_strings_ = true;
+      if (v == "off" || v == "false" || v == "no" || v == "0" || v == "of")
+        standard_strings_ = false;
+      else if (v == "on" || v == "true" || v == "yes" || v == "1" || v == "default")
+        standard_strings_ = true;
     } else if (std::regex_search(mask.c_str(), reset)) {
       standard_strings_ = true;
     }
@@ -761,7 +765,7 @@ class ScriptLexer {
   char first_[4] = {};
   bool combined_ = false;
   std::vector<std::pair<std::size_t, std::size_t>> cuts_;  // meta-commands inside the statement
-  std::size_t last_ = npos;  // the last statement in out_
+  std::size_t last_ = npos;                                // the last statement in out_
   bool copy_pending_ = false;
   std::size_t copy_item_ = 0;
 };
@@ -864,7 +868,6 @@ std::string prepare_sql(std::string_view sql, bool standard_strings,
   return out;
 }
 
-
 std::vector<std::string> meta_args(std::string_view raw,
                                    const std::function<const std::string*(const std::string&)>& lookup) {
   std::vector<std::string> out;
@@ -894,12 +897,24 @@ std::vector<std::string> meta_args(std::string_view raw,
             const char e = raw[i + 1];
             i += 2;
             switch (e) {
-              case 'n': arg += '\n'; break;
-              case 't': arg += '\t'; break;
-              case 'b': arg += '\b'; break;
-              case 'r': arg += '\r'; break;
-              case 'f': arg += '\f'; break;
-              default: arg += e; break;
+              case 'n':
+                arg += '\n';
+                break;
+              case 't':
+                arg += '\t';
+                break;
+              case 'b':
+                arg += '\b';
+                break;
+              case 'r':
+                arg += '\r';
+                break;
+              case 'f':
+                arg += '\f';
+                break;
+              default:
+                arg += e;
+                break;
             }
             continue;
           }
@@ -916,7 +931,10 @@ std::vector<std::string> meta_args(std::string_view raw,
         // Re-use the SQL interpolation on this one token.
         std::size_t len = 1;
         const char q = raw[i + 1];
-        if (q == '\'' || q == '"') {
+        if (q == '{') {
+          const std::size_t e = raw.find('}', i);
+          len = e == std::string_view::npos ? 1 : e + 1 - i;
+        } else if (q == '\'' || q == '"') {
           std::size_t e = i + 2;
           while (e < n && ident_char(raw[e]))
             ++e;

@@ -27,10 +27,10 @@ struct MetaCommand {
 };
 
 struct Statement {
-  std::string text;     // as written, without the terminating ';' and trailing blanks
-  std::string sql;      // what psql sends: from the first code character through the ';'
-  int line = 1;         // 1-based line of its first code character
-  std::string keyword;  // its first word, upper case ("SELECT", "WITH", ...)
+  std::string text;              // as written, without the terminating ';' and trailing blanks
+  std::string sql;               // what psql sends: from the first code character through the ';'
+  int line = 1;                  // 1-based line of its first code character
+  std::string keyword;           // its first word, upper case ("SELECT", "WITH", ...)
   bool standard_strings = true;  // standard_conforming_strings in force where it was read
   bool combined = false;         // holds psql's \; : several statements sent as one
   // \g or \gset that sent it (name empty when a ';' ended it).

@@ -116,13 +116,22 @@ class StatementRunner {
     const Rows first = s_.exec(fetch, "");
     ctx_.sink().begin_table(name_, s_.columns(first));
     emit_rows(first, ctx_.sink());
+    std::size_t rows = first.size();
     if (first.size() >= static_cast<std::size_t>(o_.fetch_size)) {
       s_.fetch_all(
-          fetch, static_cast<std::size_t>(o_.fetch_size), [&](const Rows& r) { emit_rows(r, ctx_.sink()); }, "");
+          fetch, static_cast<std::size_t>(o_.fetch_size),
+          [&](const Rows& r) {
+            rows += r.size();
+            emit_rows(r, ctx_.sink());
+          },
+          "");
     }
     ctx_.sink().end_table();
     s_.exec("CLOSE pgdba_cursor", "closing the cursor");
     if (own) own->commit("committing");
+    // JSON lines are records, not tables: a query that found nothing still
+    // writes one, so every statement of a script can be counted.
+    if (rows == 0 && sectioned_ && ctx_.options().output == "jsonl") status(st, 0);
   }
 
   static bool is_copy_out(const Statement& st) {
@@ -261,12 +270,14 @@ namespace {
 // The meta-commands pgdba runs with psql's meaning; any other is refused
 // before anything runs.
 const std::set<std::string>& supported_meta() {
-  static const std::set<std::string> names = {"echo", "set", "unset", "if", "elif", "else", "endif", "timing"};
+  static const std::set<std::string> names = {"echo", "set",   "unset",  "if",       "elif",
+                                              "else", "endif", "timing", "restrict", "unrestrict"};
   return names;
 }
 
 std::string supported_meta_list() {
-  return "\\g, \\gset, \\echo, \\set, \\unset, \\if, \\elif, \\else, \\endif, \\timing";
+  return "\\g, \\gset, \\echo, \\set, \\unset, \\if, \\elif, \\else, \\endif, \\timing, \\restrict, "
+         "\\unrestrict";
 }
 
 // A script read and lexed: its text (COPY data points into it), its items.
@@ -291,17 +302,35 @@ Error unsupported(int line, const std::string& what) {
 // a file or command, and \if blocks that do not close.
 void check_meta_commands(const Script& sc) {
   int depth = 0;
+  std::string restricted;
   for (const auto& item : sc.items) {
     if (!item.is_meta) {
       const MetaCommand& m = item.statement.sent_by;
-      if (m.name == "g" && !m.args.empty()) throw unsupported(m.line, "\\g with a file or command (\\g " + m.args + ")");
+      if (m.name == "g" && !m.args.empty())
+        throw unsupported(m.line, "\\g with a file or command (\\g " + m.args + ")");
       continue;
     }
     const MetaCommand& m = item.meta;
     if (supported_meta().count(m.name) == 0) throw unsupported(m.line, "psql meta-command \\" + m.name);
+    // pg_dump's \restrict KEY ... \unrestrict KEY: psql runs no other
+    // meta-command in between, so neither does pgdba.
+    if (!restricted.empty() && !(m.name == "unrestrict" && m.args == restricted)) {
+      throw usage_error("line " + std::to_string(m.line) + ": \\" + m.name +
+                        " inside \\restrict (the script's data may not run meta-commands)");
+    }
+    if (m.name == "restrict") {
+      if (m.args.empty()) throw usage_error("line " + std::to_string(m.line) + ": \\restrict needs a key");
+      restricted = m.args;
+      continue;
+    }
+    if (m.name == "unrestrict") {
+      restricted.clear();
+      continue;
+    }
     if (m.name == "if") ++depth;
     if (m.name == "elif" || m.name == "else" || m.name == "endif") {
-      if (depth == 0) throw usage_error("line " + std::to_string(m.line) + ": \\" + m.name + " without a matching \\if");
+      if (depth == 0)
+        throw usage_error("line " + std::to_string(m.line) + ": \\" + m.name + " without a matching \\if");
       if (m.name == "endif") --depth;
     }
   }
@@ -395,8 +424,9 @@ void run_statements(Context& ctx, Session& s, const Script& sc, const SqlOptions
           for (const auto& a : args)
             expr += (expr.empty() ? "" : " ") + a;
           const auto b = parse_psql_bool(expr);
-          if (!b) log::error("line " + std::to_string(m.line) + ": unrecognized value \"" + expr +
-                             "\" for \"\\if expression\": Boolean expected; the \\if is false");
+          if (!b)
+            log::error("line " + std::to_string(m.line) + ": unrecognized value \"" + expr +
+                       "\" for \"\\if expression\": Boolean expected; the \\if is false");
           value = b.value_or(false);
         }
         branches.push_back({run_now, value, run_now && value});
@@ -408,8 +438,9 @@ void run_statements(Context& ctx, Session& s, const Script& sc, const SqlOptions
           for (const auto& a : meta_args(m.args, lookup))
             expr += (expr.empty() ? "" : " ") + a;
           const auto v = parse_psql_bool(expr);
-          if (!v) log::error("line " + std::to_string(m.line) + ": unrecognized value \"" + expr +
-                             "\" for \"\\elif expression\": Boolean expected; the \\elif is false");
+          if (!v)
+            log::error("line " + std::to_string(m.line) + ": unrecognized value \"" + expr +
+                       "\" for \"\\elif expression\": Boolean expected; the \\elif is false");
           value = v.value_or(false);
         }
         b.active = b.outer_active && !b.taken && value;
@@ -565,12 +596,16 @@ void register_sql(CommandTable& table) {
                                {Need::User, Effect::Change, 0, true});
   const VerbRecord* rec = &sql.record();
   sql.option("-c,--command", &o->command, "SQL to run (one or more statements)")
-      .option("-f,--file", &o->file, "file of SQL statements to run, - for standard input")
+      .option("-f,--file", &o->file,
+              "psql script to run, - for standard input: COPY ... FROM stdin data, \\g, \\gset, \\echo, "
+              "\\set/\\unset and :var, \\if/\\elif/\\else/\\endif, \\timing (ignored), "
+              "\\restrict; any other meta-command is refused before anything runs")
       .option("--param", &o->params, "value bound to $1, $2, ... in order (repeat the option)")
       .flag("--single-transaction", &o->single_transaction, "run everything in one transaction")
       .option("--on-error", &o->on_error, "stop (default) or continue after a failed statement")
       .choices({"stop", "continue"})
-      .option("--set,--variable", &o->variables, "NAME=VALUE: a psql variable for :NAME in the script, as psql -v (repeat the option)")
+      .option("--set,--variable", &o->variables,
+              "NAME=VALUE: a psql variable for :NAME in the script, as psql -v (repeat the option)")
       .option("--fetch-size", &o->fetch_size, "rows fetched per round trip from the cursor (default 10000)")
       .option("--batch", &o->batch, "CSV file: run the statement once per row, in one transaction")
       .flag("--batch-header", &o->batch_header, "the --batch file's first line is a header")

@@ -1,0 +1,275 @@
+// sql -f on psql scripts: each case of issue 7 run through psql -X -f and
+// pgdba sql -f in two fresh databases, comparing what each did (errors,
+// final catalog and data); a pg_dump plain file restored through sql -f.
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "tests/integration/harness.hpp"
+
+namespace {
+
+std::string bindir() {
+  const auto& env = it::cluster();
+  const auto b = env.find("PGDBA_PG_BINDIR");
+  return b != env.end() ? b->second : "/usr/lib/postgresql/15/bin";
+}
+
+// Runs a shell command; its stdout, and stderr into `err`.
+int shell(const std::string& cmd, std::string& out, std::string& err) {
+  const std::string err_path = it::temp_file("", ".err");
+  FILE* p = popen((cmd + " 2>" + err_path).c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  out.clear();
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;)
+    out.append(buf, n);
+  const int status = pclose(p);
+  std::ifstream e(err_path);
+  std::stringstream ss;
+  ss << e.rdbuf();
+  err = ss.str();
+  std::remove(err_path.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+// What a database holds: its objects and, per table, its rows.
+std::string state(const it::ScratchDb& db) {
+  return db.value(
+      "select coalesce(string_agg(x, E'\\n' order by x), '') from ("
+      " select format('%s %s.%s', c.relkind, n.nspname, c.relname) as x from pg_class c"
+      "  join pg_namespace n on n.oid = c.relnamespace"
+      "  where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and n.nspname not like 'pg_temp%'"
+      " union all select format('f %s(%s)', p.proname, pg_get_function_arguments(p.oid)) from pg_proc p"
+      "  join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public'"
+      " union all select format('r %s', rulename) from pg_rules where schemaname = 'public'"
+      " union all select format('t %s %s', c.oid::regclass,"
+      "   (xpath('/row/c/text()', query_to_xml(format('select md5(coalesce(string_agg(t::text, ''|'' order by "
+      "t::text), '''')) as c from %s t', c.oid::regclass), false, true, '')))[1]::text)"
+      "  from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r'"
+      ") s");
+}
+
+struct Compared {
+  int psql_errors = 0;
+  int pgdba_code = -1;
+  std::string pgdba_out, pgdba_err, psql_out, psql_err;
+  std::string psql_state, pgdba_state;
+};
+
+// The script through psql -X -f and pgdba sql -f --on-error continue.
+Compared compare(const std::string& script, const std::vector<std::string>& extra = {}) {
+  const std::string file = it::temp_file(script, ".sql");
+  it::ScratchDb a("psqlside");
+  it::ScratchDb b("pgdbaside");
+  Compared c;
+  shell(bindir() + "/psql -X -q -f " + file + " -d " + a.name(), c.psql_out, c.psql_err);
+  c.psql_errors = static_cast<int>(count(c.psql_err, "ERROR:"));
+  std::vector<std::string> args = {"sql", "-f", file, "--on-error", "continue"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto r = b.pgdba(args);
+  c.pgdba_code = r.code;
+  c.pgdba_out = r.out;
+  c.pgdba_err = r.err;
+  c.psql_state = state(a);
+  c.pgdba_state = state(b);
+  return c;
+}
+
+int pgdba_errors(const Compared& c) {
+  return static_cast<int>(count(c.pgdba_err, "pgdba: error: statement "));
+}
+
+}  // namespace
+
+TEST_CASE("scripts: BEGIN ATOMIC bodies with CASE and rule actions in parentheses run as in psql", "[sql][psql]") {
+  const auto c = compare(
+      "create function f(x int) returns int language sql\n"
+      "begin atomic\n"
+      "  select case when x > 0 then 1 else 0 end;\n"
+      "end;\n"
+      "create table r1(a int);\ncreate table r2(a int);\n"
+      "create rule rr as on insert to r1 do also (insert into r2 values (new.a); insert into r2 values (f(new.a)));\n"
+      "insert into r1 values (5);\n");
+  INFO(c.pgdba_err << c.psql_err);
+  CHECK(c.psql_errors == 0);
+  CHECK(c.pgdba_code == 0);
+  CHECK(c.pgdba_state == c.psql_state);
+  CHECK_THAT(c.pgdba_state, Catch::Contains("r rr") && Catch::Contains("f f(x integer)"));
+}
+
+TEST_CASE("scripts: COPY FROM stdin data is streamed; a failed COPY never runs its data as SQL", "[sql][psql][copy]") {
+  const auto c = compare(
+      "create table t(a int, b text);\n"
+      "copy t (a, b) from stdin;\n"
+      "1\tit's; a\\ttab\n"
+      "2\t\\N\n"
+      "\\.\n"
+      "copy missing from stdin;\n"
+      "3\tnever SQL; drop table t;\n"
+      "\\.\n"
+      "copy t from stdin with (format csv);\n"
+      "4,\"multi\n"
+      "line; \"\"quoted\"\"\"\n"
+      "\\.\n"
+      "copy t to stdout;\n"
+      "select count(*) from t;\n");
+  INFO(c.pgdba_err << c.psql_err);
+  // Deliberately unlike psql: when COPY ... FROM stdin fails, psql reads the
+  // data lines as SQL (here it runs "drop table t"); pgdba skips the data.
+  CHECK_THAT(c.psql_err, Catch::Contains("invalid command \\."));
+  CHECK(pgdba_errors(c) == 1);
+  CHECK(c.pgdba_code == 4);
+  CHECK_THAT(c.pgdba_state, Catch::Contains("r public.t"));
+  CHECK_THAT(c.pgdba_out, Catch::Contains("statement_5") && Catch::Contains("(3 rows)"));
+  // Without the failing COPY both agree.
+  const auto ok = compare(
+      "create table t(a int, b text);\ncopy t (a, b) from stdin;\n1\tx\\ty\n2\t\\N\n\\.\nselect count(*) from t;\n");
+  CHECK(ok.psql_errors == 0);
+  CHECK(ok.pgdba_code == 0);
+  CHECK(ok.pgdba_state == ok.psql_state);
+}
+
+TEST_CASE("scripts: COPY TO STDOUT is a section of lines in JSON", "[sql][copy]") {
+  it::ScratchDb db;
+  const auto r = db.pgdba({"-o", "json", "sql", "-c", "copy (select 1 as a, 'x\ty' as b) to stdout; select 2 as n"});
+  REQUIRE(r.code == 0);
+  const auto j = it::parse_json(r.out);
+  CHECK(j["statement_1"][0]["copy"] == "1\tx\\ty");
+  CHECK(j["statement_2"][0]["n"] == 2);
+}
+
+TEST_CASE("scripts: an unsupported meta-command anywhere is refused before anything runs", "[sql][psql]") {
+  it::ScratchDb db;
+  for (const std::string script :
+       {"create table u(a int);\nselect 1 \\gexec\n", "create table u(a int);\n\\copy u to 'x'\n",
+        "create table u(a int);\n\\gx\n", "create table u(a int);\nselect 1 \\g out.txt\n"}) {
+    const auto r = db.pgdba({"sql", "-f", it::temp_file(script, ".sql")});
+    INFO(script << r.err);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("line 2") && Catch::Contains("not supported"));
+    CHECK(db.value("select count(*) from pg_class where relname = 'u'") == "0");
+  }
+}
+
+TEST_CASE("scripts: \\gset and \\g on its own line send the statement, as psql", "[sql][psql]") {
+  const auto c = compare(
+      "select 1 as x \\gset\n"
+      "BEGIN;\n"
+      "create table u(a int);\n"
+      "ROLLBACK;\n"
+      "create table v(a int);\n"
+      "insert into v values (:x);\n"
+      "insert into v values (2);\n"
+      "\\g\n"
+      "\\set n 10\n"
+      "select :n as n \\gset p_\n"
+      "\\if :{?p_n}\n"
+      "  insert into v values (:p_n);\n"
+      "\\elif true\n"
+      "  insert into v values (-1);\n"
+      "\\else\n"
+      "  insert into v values (-2);\n"
+      "\\endif\n"
+      "\\set ON_ERROR_STOP on\n"
+      "\\timing on\n"
+      "\\echo :'n' done\n"
+      "insert into v values (:'n'::int + 1);\n");
+  INFO(c.pgdba_err << c.psql_err);
+  CHECK(c.psql_errors == 0);
+  CHECK(c.pgdba_code == 0);
+  CHECK(c.pgdba_state == c.psql_state);
+  CHECK_THAT(c.pgdba_err, Catch::Contains("'10' done"));
+  CHECK_THAT(c.pgdba_state, !Catch::Contains("public.u"));
+}
+
+TEST_CASE("scripts: \\; sends statements together; standard_conforming_strings off is read as psql", "[sql][psql]") {
+  const auto c = compare(
+      "create table a1(x text) \\; create table a2(x text);\n"
+      "set standard_conforming_strings = off;\n"
+      "insert into a1 values ('a\\';b');\n"
+      "set standard_conforming_strings = on;\n"
+      "insert into a2 values ('c\\');\n");
+  INFO(c.pgdba_err << c.psql_err);
+  CHECK(c.psql_errors == 0);
+  CHECK(c.pgdba_code == 0);
+  CHECK(c.pgdba_state == c.psql_state);
+}
+
+TEST_CASE("scripts: errors name the ';' as psql does, ON_ERROR_STOP stops", "[sql][psql]") {
+  const auto c = compare(
+      "select (1;\n);\ncreate table w(a int);\nselect 1 +;\n\\set ON_ERROR_STOP 1\nselect 1/0;\ncreate table z(a "
+      "int);\n");
+  INFO(c.pgdba_err << c.psql_err);
+  CHECK(c.psql_errors == 3);
+  CHECK(pgdba_errors(c) == 3);
+  CHECK_THAT(c.psql_err, Catch::Contains("at or near \";\""));
+  CHECK_THAT(c.pgdba_err, Catch::Contains("statement 3 (line 4): syntax error at or near \";\""));
+  CHECK(c.pgdba_state == c.psql_state);
+  CHECK_THAT(c.pgdba_state, Catch::Contains("public.w") && !Catch::Contains("public.z"));
+}
+
+TEST_CASE("scripts: -o jsonl writes one record per statement, -o json closes with the error", "[sql][output]") {
+  it::ScratchDb db;
+  const std::string file = it::temp_file(
+      "create table t(a int);\nselect * from t;\ninsert into t values (1);\nselect 1/0;\nselect 2;\n", ".sql");
+  const auto lines = db.pgdba({"-o", "jsonl", "sql", "-f", file, "--on-error", "continue"});
+  CHECK(lines.code == 4);
+  CHECK(it::count_lines(lines.out) == 5);
+  CHECK_THAT(lines.out, Catch::Contains("{\"section\":\"statement_2\",\"command\":\"SELECT\",\"rows_affected\":0}"));
+  db.exec("drop table t");
+  const auto doc = db.pgdba({"-o", "json", "sql", "-f", file});
+  CHECK(doc.code == 1);
+  const auto j = it::parse_json(doc.out);
+  CHECK(j["statement_4"][0]["error"]["sqlstate"] == "22012");
+  CHECK_FALSE(j.contains("statement_5"));
+}
+
+TEST_CASE("scripts: a pg_dump plain file restores through sql -f to identical content", "[sql][copy][dump]") {
+  it::ScratchDb src("dumpsrc");
+  src.exec(
+      "create table typed(id int primary key, n numeric(12,4), t text, b bytea, ts timestamptz, arr int[], "
+      "tarr text[], j json, jb jsonb, flag boolean, d date, f float8);"
+      "insert into typed values"
+      " (1, 12345678.1234, E'tab\\there\\nnewline \\\\ backslash ''quote'' \"dq\" ; \\\\.', '\\x00ff5c0a'::bytea,"
+      "  '2026-01-02 03:04:05.678+02', '{1,NULL,3}', '{\"a b\",\"c,d\",NULL}', '{\"k\": [1, \"x\\ty\"]}',"
+      "  '{\"z\": null}', true, '2026-02-03', 1.5e-7),"
+      " (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+      " (3, -0.5, '', '', 'infinity', '{}', '{}', '[]', '[]', false, '-infinity', 'NaN'),"
+      " (4, 1, E'\\\\.', E'\\\\x', now(), '{4}', '{\"\\\\\"}', 'null', '\"s\"', null, null, '-Infinity');"
+      "create table child(id serial primary key, typed_id int references typed(id), note text);"
+      "insert into child(typed_id, note) select (g % 4) + 1, repeat('x', g) from generate_series(1, 500) g;"
+      "create view v as select id, t from typed;"
+      "create function f(x int) returns int language sql begin atomic select case when x > 0 then x else 0 end; end;");
+  std::string dump, err;
+  REQUIRE(shell(bindir() + "/pg_dump --format=plain --no-owner -d " + src.name(), dump, err) == 0);
+  const std::string file = it::temp_file(dump, ".sql");
+  it::ScratchDb dst("dumpdst");
+  const auto r = dst.pgdba({"sql", "-f", file, "-o", "jsonl"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  std::string again;
+  REQUIRE(shell(bindir() + "/pg_dump --format=plain --no-owner -d " + dst.name(), again, err) == 0);
+  // pg_dump 15.14+ brackets the script with \\restrict KEY / \\unrestrict KEY, a new key each time.
+  const auto without_keys = [](const std::string& text) {
+    std::string out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("\\restrict ", 0) != 0 && line.rfind("\\unrestrict ", 0) != 0) out += line + "\n";
+    return out;
+  };
+  CHECK(without_keys(again) == without_keys(dump));
+  CHECK(state(dst) == state(src));
+}
