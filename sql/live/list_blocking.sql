@@ -2,8 +2,10 @@
 -- needs, with the pids pg_blocking_pids() names for it (0 is a prepared
 -- transaction, which has no session row), what it waits for and for how
 -- long (seconds since the wait began), and what it is doing. The tree is
--- built by the caller. PostgreSQL 14+ (pg_locks.waitstart).
--- min-server: 140000
+-- built by the caller. The wait starts at pg_locks.waitstart from 14 on
+-- (read through to_jsonb so one text fits 13 too), at the start of the
+-- waiting statement on 13. PostgreSQL 13+.
+-- min-server: 130000
 WITH now AS (SELECT pg_catalog.clock_timestamp() AS t),
      here AS (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()),
      waiting AS (
@@ -39,11 +41,11 @@ LEFT JOIN LATERAL (
               WHEN l.locktype = 'transactionid' THEN 'transactionid ' || l.transactionid
               WHEN l.locktype = 'virtualxid' THEN 'virtualxid ' || l.virtualxid
               ELSE l.locktype END AS what,
-         l.waitstart AS since
+         coalesce((pg_catalog.to_jsonb(l) ->> 'waitstart')::timestamptz, a.query_start) AS since
   FROM pg_catalog.pg_locks l
   LEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation AND (l.database = 0 OR l.database = (SELECT oid FROM here))
   LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE l.pid = i.pid AND NOT l.granted
-  ORDER BY l.waitstart NULLS LAST
+  ORDER BY since NULLS LAST
   LIMIT 1) wl ON true
 ORDER BY i.pid;

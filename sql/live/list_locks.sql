@@ -2,8 +2,10 @@
 -- wait first), each with its session. Relations are named
 -- schema-qualified when they are in the current database or shared;
 -- elsewhere the relation is its OID. `waiting` is seconds since the wait
--- began. PostgreSQL 14+ (pg_locks.waitstart).
--- min-server: 140000
+-- began: pg_locks.waitstart from 14 on, read through to_jsonb so one text
+-- fits 13 too, where the wait is timed from the start of the waiting
+-- statement. PostgreSQL 13+.
+-- min-server: 130000
 WITH now AS (SELECT pg_catalog.clock_timestamp() AS t),
      here AS (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
 SELECT l.pid::int4 AS pid,
@@ -21,7 +23,7 @@ SELECT l.pid::int4 AS pid,
        END::text AS object,
        l.mode::text AS mode,
        l.granted AS granted,
-       CASE WHEN NOT l.granted THEN extract(epoch FROM greatest(now.t, l.waitstart) - l.waitstart) END::float8 AS waiting,
+       CASE WHEN NOT l.granted THEN extract(epoch FROM greatest(now.t, coalesce((pg_catalog.to_jsonb(l) ->> 'waitstart')::timestamptz, a.query_start)) - coalesce((pg_catalog.to_jsonb(l) ->> 'waitstart')::timestamptz, a.query_start)) END::float8 AS waiting,
        a.usename::text AS "user",
        a.application_name::text AS application,
        a.state::text AS state,
