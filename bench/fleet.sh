@@ -7,6 +7,10 @@
 #  C. the same as A with one target that accepts TCP but never answers: the
 #     run should take about one --connect-timeout longer, not more.
 # Goals (issue "Core for growth"): A >= 4x, B >= 3x on 2 cores.
+# With the servers on the same machine, each connection costs the server a
+# backend start and exit (fork, page tables, catalog caches) that no client
+# can avoid; the script measures that server CPU per run and prints the best
+# ratio the machine allows: psql loop wall / (server CPU / cores).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 CLUSTERS=${BENCH_CLUSTERS:-20}
@@ -47,6 +51,31 @@ echo "pgdba:  $PGDBA ($("$PGDBA" --version | head -1))"
 echo "psql:   $PSQL"
 echo "load:   $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
+# CPU milliseconds spent so far by the clusters' postmasters and their
+# reaped children (the backends): utime+stime+cutime+cstime.
+server_cpu_ms() {
+  local total=0 e pid f
+  for e in "$@"; do
+    pid=$( (source "$e"; head -1 "$PGDBA_CLUSTER_DIR/data/postmaster.pid") )
+    read -r -a f <"/proc/$pid/stat"
+    total=$((total + f[13] + f[14] + f[15] + f[16]))
+  done
+  echo $((total * 1000 / $(getconf CLK_TCK)))
+}
+# server_cpu_per_run ENV... -- CMD: mean server CPU (ms) of RUNS runs of CMD.
+server_cpu_per_run() {
+  local envs_=() before after i
+  while [[ $1 != -- ]]; do envs_+=("$1"); shift; done
+  shift
+  before=$(server_cpu_ms "${envs_[@]}")
+  for ((i = 0; i < RUNS; i++)); do "$@" >/dev/null 2>&1 || true; done
+  after=$(server_cpu_ms "${envs_[@]}")
+  calc "($after - $before) / $RUNS"
+}
+# The ratio a perfect client could reach: the loop's wall time over the
+# pgdba run's server CPU spread over every core.
+ceiling() { calc "$1 * 1000 / ($2 / $(nproc))"; }
+
 size_sql=$(sed 's/\$1::text/NULL::text/; s/\$1/NULL/g' "$ROOT/sql/db/database_sizes.sql")
 cat >"$WORK/psql_fleet.sh" <<EOF
 #!/usr/bin/env bash
@@ -69,6 +98,10 @@ PGSERVICEFILE=$services hyperfine --warmup 1 --runs "$RUNS" --style none --expor
 hf_line "$WORK/a.json" 0 "pgdba --all-targets"
 hf_line "$WORK/a.json" 1 "psql loop"
 ratio_a=$(calc "$(hf_mean "$WORK/a.json" 1) / $(hf_mean "$WORK/a.json" 0)")
+cpu_a=$(PGSERVICEFILE=$services server_cpu_per_run "${envs[@]}" -- "$PGDBA" --all-targets db size -o json)
+cpu_a_psql=$(PGSERVICEFILE=$services server_cpu_per_run "${envs[@]}" -- "$WORK/psql_fleet.sh")
+echo "server CPU per run: pgdba $cpu_a ms, psql loop $cpu_a_psql ms"
+ceiling_a=$(ceiling "$(hf_mean "$WORK/a.json" 1)" "$cpu_a")
 
 echo
 echo "== C: the same with a target that never answers (connect timeout ${TIMEOUT}s), $RUNS runs =="
@@ -100,9 +133,14 @@ hyperfine --warmup 1 --runs "$RUNS" --style none --export-json "$WORK/b.json" \
 hf_line "$WORK/b.json" 0 "pgdba schema list --all-databases"
 hf_line "$WORK/b.json" 1 "psql loop"
 ratio_b=$(calc "$(hf_mean "$WORK/b.json" 1) / $(hf_mean "$WORK/b.json" 0)")
+cpu_b=$(server_cpu_per_run "${envs[0]}" -- "$PGDBA" schema list --all-databases -o json)
+cpu_b_psql=$(server_cpu_per_run "${envs[0]}" -- "$WORK/psql_dbs.sh")
+echo "server CPU per run: pgdba $cpu_b ms, psql loop $cpu_b_psql ms"
+ceiling_b=$(ceiling "$(hf_mean "$WORK/b.json" 1)" "$cpu_b")
 
 echo
 echo "-- goals --"
 verdict "fleet: psql loop / pgdba --all-targets ($CLUSTERS targets)" "$ratio_a" ">=" 4
 verdict "all databases: psql loop / pgdba --all-databases ($DATABASES databases)" "$ratio_b" ">=" 3
+echo "best ratio this machine allows (psql loop wall / (pgdba's server CPU / $(nproc) cores)): fleet $ceiling_a, all databases $ceiling_b"
 verdict "a hung target adds (seconds; connect timeout $TIMEOUT)" "$extra" "<=" "$((TIMEOUT + 1))"
