@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "src/cancel.hpp"
@@ -158,6 +161,61 @@ void parallel_for(std::size_t count, int slots, const std::function<void(std::si
   threads.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i)
     threads.emplace_back(worker);
+  for (auto& t : threads)
+    t.join();
+}
+
+void pipeline_for(std::size_t units, int slots, const std::function<std::size_t(std::size_t, SessionCache&)>& plan,
+                  const std::function<void(std::size_t, std::size_t, SessionCache&)>& run) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  // Per unit, its next item and how many it has; `open` holds the units
+  // with items not yet taken, oldest unit first.
+  std::vector<std::pair<std::size_t, std::size_t>> progress(units);
+  std::set<std::size_t> open;
+  std::size_t next_unit = 0;
+  int planning = 0;
+  const auto worker = [&] {
+    SessionCache cache;
+    std::size_t current = units;  // the unit this slot's connection is on
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      if (!open.empty()) {
+        // Stay on this slot's database while it has work: a move costs a
+        // connection.
+        const std::size_t u = open.count(current) != 0 ? current : *open.begin();
+        auto& [next, count] = progress[u];
+        const std::size_t k = next++;
+        if (next == count) open.erase(u);
+        current = u;
+        lock.unlock();
+        run(u, k, cache);
+        lock.lock();
+      } else if (next_unit < units) {
+        const std::size_t u = next_unit++;
+        ++planning;
+        lock.unlock();
+        const std::size_t n = plan(u, cache);
+        lock.lock();
+        --planning;
+        current = u;
+        progress[u] = {0, n};
+        if (n > 0) open.insert(u);
+        changed.notify_all();
+      } else if (planning > 0) {
+        changed.wait(lock);  // a unit being planned may bring items
+      } else {
+        changed.notify_all();
+        return;
+      }
+    }
+  };
+  const int n = std::max(1, std::min(slots, kMaxSlots));
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(n - 1));
+  for (int i = 1; i < n; ++i)
+    threads.emplace_back(worker);
+  worker();
   for (auto& t : threads)
     t.join();
 }

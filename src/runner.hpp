@@ -70,6 +70,16 @@ SessionKind session_kind(Need need);
 // not throw: each item records its own outcome.
 void parallel_for(std::size_t count, int slots, const std::function<void(std::size_t, SessionCache&)>& work);
 
+// Work whose items are found per unit, like vacuumdb's tables per database:
+// plan(u, cache) lists unit u's items on the slot's connection and returns
+// how many there are; run(u, k, cache) does item k of unit u. Units are
+// planned in order as slots run out of items, and the slot that planned a
+// unit goes on with its items on the same connection, so a run opens at most
+// `slots` connections per database and the slots move to the next database
+// as the last one's items run out. Neither callback may throw.
+void pipeline_for(std::size_t units, int slots, const std::function<std::size_t(std::size_t, SessionCache&)>& plan,
+                  const std::function<void(std::size_t, std::size_t, SessionCache&)>& run);
+
 // Where a verb runs: one target and database (database "" is the
 // connection's own). A target whose databases could not be listed comes
 // back with its error.

@@ -232,24 +232,40 @@ void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
     units = list_units(ctx, rec, targets, rec.fan_out.all_databases, std::max(jobs, fleet ? 8 : 1));
   }
 
-  // Plan every database (in parallel), then run the tables over the slots:
-  // database by database, largest table first, so the slots move on to the
-  // next database as the last one's queue empties.
+  // vacuumdb --analyze-in-stages: three passes over every table, with
+  // statistics targets 1, 10 and then the configured default.
+  const std::vector<std::string> stages =
+      o.analyze_in_stages ? std::vector<std::string>{"SET default_statistics_target = 1; SET vacuum_cost_delay = 0",
+                                                     "SET default_statistics_target = 10",
+                                                     "RESET default_statistics_target"}
+                          : std::vector<std::string>{""};
+  const bool full = flags.full;
+  if (o.analyze_in_stages && !ctx.dry_run()) log::info("analyze stage 1 of 3");
+
+  // Database by database as vacuumdb goes, largest table first: the slot
+  // that lists a database's tables starts on them with the same connection,
+  // the others join, and each slot moves on to the next database when this
+  // one's tables run out.
   std::vector<std::vector<Task>> planned(units.size());
   std::vector<std::optional<Error>> plan_errors(units.size());
   for (std::size_t i = 0; i < units.size(); ++i)
     plan_errors[i] = units[i].error;
-  parallel_for(units.size(), jobs, [&](std::size_t i, SessionCache& cache) {
-    if (plan_errors[i]) return;
-    try {
-      cache.keep_only(units[i].target, units[i].database);
-      planned[i] = plan_database(ctx, cache, units[i], flags, sel);
-    } catch (const Error& e) {
-      plan_errors[i] = e;
-    } catch (const std::exception& e) {
-      plan_errors[i] = failure(std::string("internal error: ") + e.what());
-    }
-  });
+  pipeline_for(
+      units.size(), jobs,
+      [&](std::size_t i, SessionCache& cache) -> std::size_t {
+        if (plan_errors[i]) return 0;
+        try {
+          cache.keep_only(units[i].target, units[i].database);
+          planned[i] = plan_database(ctx, cache, units[i], flags, sel);
+        } catch (const Error& e) {
+          plan_errors[i] = e;
+        } catch (const std::exception& e) {
+          plan_errors[i] = failure(std::string("internal error: ") + e.what());
+        }
+        return ctx.dry_run() ? 0 : planned[i].size();
+      },
+      [&](std::size_t i, std::size_t k, SessionCache& cache) { run_task(ctx, cache, planned[i][k], stages[0], full); });
+
   std::vector<Task> tasks;
   int failed = 0;
   for (std::size_t i = 0; i < units.size(); ++i) {
@@ -268,24 +284,15 @@ void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
     tasks.insert(tasks.end(), planned[i].begin(), planned[i].end());
   }
 
-  const bool full = flags.full;
   if (!ctx.dry_run()) {
-    std::vector<std::size_t> todo;
+    std::vector<std::size_t> done_first;
     for (std::size_t i = 0; i < tasks.size(); ++i)
-      if (tasks[i].status == "planned") todo.push_back(i);
-    // vacuumdb --analyze-in-stages: three passes over every table, with
-    // statistics targets 1, 10 and then the configured default.
-    const std::vector<std::string> stages =
-        o.analyze_in_stages
-            ? std::vector<std::string>{"SET default_statistics_target = 1; SET vacuum_cost_delay = 0",
-                                       "SET default_statistics_target = 10", "RESET default_statistics_target"}
-            : std::vector<std::string>{""};
-    for (std::size_t stage = 0; stage < stages.size(); ++stage) {
-      if (o.analyze_in_stages) log::info("analyze stage " + std::to_string(stage + 1) + " of 3");
-      parallel_for(todo.size(), jobs, [&](std::size_t k, SessionCache& cache) {
-        Task& t = tasks[todo[k]];
-        if (stage > 0 && t.status != "done") return;
-        run_task(ctx, cache, t, stages[stage], full);
+      if (tasks[i].status == "done") done_first.push_back(i);
+    for (std::size_t stage = 1; stage < stages.size(); ++stage) {
+      log::info("analyze stage " + std::to_string(stage + 1) + " of 3");
+      parallel_for(done_first.size(), jobs, [&](std::size_t k, SessionCache& cache) {
+        Task& t = tasks[done_first[k]];
+        if (t.status == "done") run_task(ctx, cache, t, stages[stage], full);
       });
     }
   }
