@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "commands/maintenance/task.hpp"
 #include "commands/maintenance/vacuum_sql.hpp"
 #include "src/cancel.hpp"
 #include "src/command.hpp"
@@ -28,6 +29,7 @@ struct VacuumOptions {
   std::vector<std::string> dbs, schemas, exclude_schemas, tables;
   long long min_dead_tuples = -1, min_xid_age = -1, min_mxid_age = -1;
   std::string min_dead_ratio, min_mod_since_analyze, older_than, min_size;
+  LockOptions lock;
 };
 
 // The options checked and turned into query parameters, before connecting.
@@ -36,25 +38,6 @@ struct Selection {
   std::optional<std::string> schemas, exclude_schemas, min_size, min_dead_tuples, min_dead_ratio, min_mod, older_than,
       min_xid_age, min_mxid_age;
 };
-
-std::string pg_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += i == 0 ? "\"" : ",\"";
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-std::string number_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 
 Selection check_options(const VacuumOptions& o, const VerbRecord& rec) {
   VacuumFlags f = o.flags;
@@ -77,8 +60,8 @@ Selection check_options(const VacuumOptions& o, const VerbRecord& rec) {
     throw usage_error("--schema cannot be combined with --exclude-schema");
   for (const auto& d : o.dbs)
     check_identifier("database", d);
-  if (!o.schemas.empty()) sel.schemas = pg_array(o.schemas);
-  if (!o.exclude_schemas.empty()) sel.exclude_schemas = pg_array(o.exclude_schemas);
+  if (!o.schemas.empty()) sel.schemas = pg_text_array(o.schemas);
+  if (!o.exclude_schemas.empty()) sel.exclude_schemas = pg_text_array(o.exclude_schemas);
   if (!o.min_size.empty()) sel.min_size = number_text(parse_size("--min-size", o.min_size));
   if (o.min_dead_tuples >= 0) sel.min_dead_tuples = std::to_string(o.min_dead_tuples);
   if (!o.min_dead_ratio.empty()) sel.min_dead_ratio = number_text(parse_ratio("--min-dead-ratio", o.min_dead_ratio));
@@ -89,16 +72,6 @@ Selection check_options(const VacuumOptions& o, const VerbRecord& rec) {
   if (o.min_mxid_age >= 0) sel.min_mxid_age = std::to_string(o.min_mxid_age);
   return sel;
 }
-
-// One table to process and, after the run, what became of it.
-struct Task {
-  std::string target, database, schema, table, reason, statement;
-  long long size = 0;
-  std::optional<long long> size_after;
-  double seconds = 0;
-  std::string status = "planned";
-  std::string error;
-};
 
 const char* param(const std::optional<std::string>& v) {
   return v ? v->c_str() : nullptr;
@@ -130,7 +103,7 @@ std::string reason_for(const RowRef& row, const Selection& sel) {
 }
 
 // The tables of one database to process, in the order to run them.
-std::vector<Task> plan_database(Context& ctx, SessionCache& cache, const UnitRef& unit, const VacuumFlags& flags,
+std::vector<MaintenanceTask> plan_database(Context& ctx, SessionCache& cache, const UnitRef& unit, const VacuumFlags& flags,
                                 const Selection& sel) {
   Session& s = cache.get(ctx, unit.target, SessionKind::Catalog, unit.database);
   std::optional<std::string> oids;
@@ -149,16 +122,16 @@ std::vector<Task> plan_database(Context& ctx, SessionCache& cache, const UnitRef
       named.emplace_back(r[0][0].as<long long>(), &t);
       ids.push_back(r[0][0].str());
     }
-    oids = pg_array(ids);
+    oids = pg_text_array(ids);
   }
   const Rows rows = s.exec(sql_text("maintenance/vacuum_candidates", s.server_version()),
                            {param(sel.schemas), param(sel.exclude_schemas), param(oids), param(sel.min_size),
                             param(sel.min_dead_tuples), param(sel.min_dead_ratio), param(sel.min_mod),
                             param(sel.older_than), param(sel.min_xid_age), param(sel.min_mxid_age)},
                            "choosing tables");
-  std::vector<Task> tasks;
+  std::vector<MaintenanceTask> tasks;
   for (const auto& row : rows) {
-    Task t;
+    MaintenanceTask t;
     t.target = unit.target;
     t.database = unit.database.empty() ? s.dbname() : unit.database;
     t.schema = row["schema"].str();
@@ -172,50 +145,18 @@ std::vector<Task> plan_database(Context& ctx, SessionCache& cache, const UnitRef
       if (!spec->columns.empty() && sel.tables.size() == 1) columns = spec->columns;
     }
     t.statement = maintenance_statement(flags, quote_ident(t.schema) + "." + quote_ident(t.table), columns);
+    if (flags.full) {
+      t.size_sql = "SELECT pg_catalog.pg_table_size(pg_catalog.to_regclass($1))::int8";
+      t.size_of = quote_ident(t.schema) + "." + quote_ident(t.table);
+    }
     tasks.push_back(std::move(t));
   }
   return tasks;
 }
 
-// Runs one task on its slot's connection and records the outcome.
-void run_task(Context& ctx, SessionCache& cache, Task& t, const std::string& stage_sql, bool measure_after) {
-  if (cancel::requested()) {
-    t.status = "cancelled";
-    return;
-  }
-  const auto t0 = std::chrono::steady_clock::now();
-  try {
-    cache.keep_only(t.target, t.database);
-    Session& s = cache.get(ctx, t.target, SessionKind::Catalog, t.database);
-    if (!stage_sql.empty()) s.exec(stage_sql, "setting the statistics target");
-    s.take_notices();
-    ctx.mutate(s, t.statement, "processing " + t.schema + "." + t.table);
-    t.status = "done";
-    for (const auto& n : s.take_notices()) {
-      if (n.find("skipping") != std::string::npos) t.status = "skipped-locked";
-    }
-    if (measure_after) {
-      const Rows r = s.exec("SELECT pg_catalog.pg_table_size(pg_catalog.to_regclass($1))::int8",
-                            {(quote_ident(t.schema) + "." + quote_ident(t.table)).c_str()}, "measuring");
-      if (!r[0][0].is_null()) t.size_after = r[0][0].as<long long>();
-    }
-  } catch (const Error& e) {
-    if (e.sqlstate == "42P01") {
-      t.status = "skipped-dropped";
-      log::warn(t.database + ": " + t.schema + "." + t.table + " was dropped meanwhile: skipped");
-    } else {
-      t.status = cancel::requested() ? "cancelled" : "failed";
-      t.error = e.what();
-    }
-  } catch (const std::exception& e) {
-    t.status = "failed";
-    t.error = std::string("internal error: ") + e.what();
-  }
-  t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
   const Selection sel = check_options(o, rec);
+  const LockPolicy lock = lock_policy(o.lock);
   VacuumFlags flags = o.flags;
   if (o.analyze_in_stages) flags.analyze_only = true;
   const int jobs = rec.fan_out.jobs > 0 ? rec.fan_out.jobs : 1;
@@ -246,7 +187,7 @@ void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
   // that lists a database's tables starts on them with the same connection,
   // the others join, and each slot moves on to the next database when this
   // one's tables run out.
-  std::vector<std::vector<Task>> planned(units.size());
+  std::vector<std::vector<MaintenanceTask>> planned(units.size());
   std::vector<std::optional<Error>> plan_errors(units.size());
   for (std::size_t i = 0; i < units.size(); ++i)
     plan_errors[i] = units[i].error;
@@ -264,13 +205,12 @@ void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
         }
         return ctx.dry_run() ? 0 : planned[i].size();
       },
-      [&](std::size_t i, std::size_t k, SessionCache& cache) { run_task(ctx, cache, planned[i][k], stages[0], full); });
+      [&](std::size_t i, std::size_t k, SessionCache& cache) { run_task(ctx, cache, planned[i][k], stages[0], lock); });
 
-  std::vector<Task> tasks;
-  int failed = 0;
+  std::vector<MaintenanceTask> tasks;
   for (std::size_t i = 0; i < units.size(); ++i) {
     if (plan_errors[i]) {
-      Task t;
+      MaintenanceTask t;
       t.target = units[i].target;
       t.database = units[i].database;
       t.status = "failed";
@@ -278,7 +218,6 @@ void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
       const std::string where = !t.database.empty() ? t.database : t.target;
       log::error(where.empty() ? t.error : where + ": " + t.error);
       tasks.push_back(t);
-      ++failed;
       continue;
     }
     tasks.insert(tasks.end(), planned[i].begin(), planned[i].end());
@@ -291,46 +230,13 @@ void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
     for (std::size_t stage = 1; stage < stages.size(); ++stage) {
       log::info("analyze stage " + std::to_string(stage + 1) + " of 3");
       parallel_for(done_first.size(), jobs, [&](std::size_t k, SessionCache& cache) {
-        Task& t = tasks[done_first[k]];
-        if (t.status == "done") run_task(ctx, cache, t, stages[stage], full);
+        MaintenanceTask& t = tasks[done_first[k]];
+        if (t.status == "done") run_task(ctx, cache, t, stages[stage], lock);
       });
     }
   }
 
-  std::vector<Column> cols;
-  if (fleet) cols.push_back({"target", Kind::Text, Kind::Text});
-  for (const char* c : {"database", "schema", "table", "reason", "statement"})
-    cols.push_back({c, Kind::Text, Kind::Text});
-  cols.push_back({"size", Kind::Bytes, Kind::Text});
-  if (full) cols.push_back({"size_after", Kind::Bytes, Kind::Text});
-  cols.push_back({"seconds", Kind::Seconds, Kind::Text});
-  cols.push_back({"status", Kind::Text, Kind::Text});
-  cols.push_back({"error", Kind::Text, Kind::Text});
-  Table out(flags.analyze_only ? "analyze" : "vacuum", cols);
-  int done = 0;
-  for (const auto& t : tasks) {
-    std::vector<std::optional<std::string>> row;
-    if (fleet) row.emplace_back(t.target);
-    row.emplace_back(t.database.empty() ? std::nullopt : std::optional<std::string>(t.database));
-    row.emplace_back(t.schema.empty() ? std::nullopt : std::optional<std::string>(t.schema));
-    row.emplace_back(t.table.empty() ? std::nullopt : std::optional<std::string>(t.table));
-    row.emplace_back(t.reason);
-    row.emplace_back(t.statement.empty() ? std::nullopt : std::optional<std::string>(t.statement));
-    row.emplace_back(t.table.empty() ? std::nullopt : std::optional<std::string>(std::to_string(t.size)));
-    if (full) row.emplace_back(t.size_after ? std::optional<std::string>(std::to_string(*t.size_after)) : std::nullopt);
-    const bool ran = !ctx.dry_run() && !t.table.empty();
-    row.emplace_back(ran ? std::optional<std::string>(number_text(t.seconds)) : std::nullopt);
-    row.emplace_back(ctx.dry_run() && t.status == "planned" ? "would run" : t.status);
-    row.emplace_back(t.error.empty() ? std::nullopt : std::optional<std::string>(t.error));
-    out.add_row(std::move(row));
-    if (t.status == "failed") {
-      if (!t.table.empty()) ++failed;
-    } else {
-      ++done;
-    }
-  }
-  ctx.emit({out});
-  if (failed > 0) ctx.set_exit_code(static_cast<int>(done > 0 ? ErrorKind::Partial : ErrorKind::Failed));
+  emit_tasks(ctx, flags.analyze_only ? "analyze" : "vacuum", tasks, TaskColumns{fleet, false, full});
 }
 
 // The options vacuum and analyze share: where, and which tables.
@@ -350,6 +256,7 @@ void selection_options(Verb& v, VacuumOptions& o) {
       .flag("--skip-locked", &o.flags.skip_locked, "skip tables that cannot be locked at once")
       .option("--buffer-usage-limit", &o.flags.buffer_usage_limit, "ring buffer size for the operation (256kB)")
       .since(160000);
+  lock_options(v, o.lock);
 }
 
 }  // namespace

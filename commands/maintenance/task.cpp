@@ -1,0 +1,197 @@
+#include "commands/maintenance/task.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "src/cancel.hpp"
+#include "src/duration.hpp"
+#include "src/errors.hpp"
+#include "src/log.hpp"
+#include "src/quote.hpp"
+#include "src/sql_catalog.hpp"
+
+namespace pgdba {
+
+namespace {
+
+constexpr const char* kLockNotAvailable = "55P03";
+
+std::string object_name(const MaintenanceTask& t) {
+  std::string n = t.schema + "." + t.table;
+  if (!t.index.empty()) n = t.schema + "." + t.index;
+  return n;
+}
+
+// Sleeps `seconds`, waking early on Ctrl-C.
+void pause_for(double seconds) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!cancel::requested() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+// A failed REINDEX CONCURRENTLY leaves an invalid copy of the index behind
+// (the server does not clean it up); drop it so the failure costs nothing.
+void drop_leftovers(Context& ctx, Session& s, const MaintenanceTask& t) {
+  if (t.statement.rfind("REINDEX", 0) != 0 || t.statement.find("CONCURRENTLY") == std::string::npos) return;
+  try {
+    const std::string table = quote_ident(t.schema) + "." + quote_ident(t.table);
+    const Rows left =
+        s.exec(sql_text("maintenance/leftover_concurrent_indexes"), {table.c_str()}, "looking for leftover indexes");
+    for (const auto& row : left) {
+      const std::string drop = "DROP INDEX CONCURRENTLY IF EXISTS " + row[0].str();
+      log::warn(t.database + ": dropping " + row[0].str() + ", left invalid by the failed REINDEX CONCURRENTLY");
+      ctx.mutate(s, drop, "dropping a leftover index");
+    }
+  } catch (const Error& e) {
+    log::warn(t.database + ": could not drop the invalid index REINDEX CONCURRENTLY left on " + t.schema + "." +
+              t.table + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+std::string pg_text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += i == 0 ? "\"" : ",\"";
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string number_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+void lock_options(Verb& v, LockOptions& o) {
+  v.option("--lock-timeout", &o.lock_timeout, "give up on an object whose lock is not granted within this (5s)")
+      .option("--retries", &o.retries, "with --lock-timeout: try a locked object this many more times (default 0)")
+      .option("--retry-pause", &o.retry_pause, "wait between tries (default 5s)");
+}
+
+LockPolicy lock_policy(const LockOptions& o) {
+  LockPolicy p;
+  if (o.retries < 0) throw usage_error("--retries cannot be negative");
+  if (o.retries > 0 && o.lock_timeout.empty()) throw usage_error("--retries needs --lock-timeout");
+  if (!o.lock_timeout.empty()) {
+    const double s = parse_duration("--lock-timeout", o.lock_timeout);
+    if (s <= 0) throw usage_error("--lock-timeout must be more than 0 (0 means wait forever: leave it out)");
+    p.lock_timeout = number_text(s * 1000) + "ms";
+  }
+  p.retries = o.retries;
+  p.pause_seconds = parse_duration("--retry-pause", o.retry_pause);
+  return p;
+}
+
+void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::string& setup, const LockPolicy& lock) {
+  if (cancel::requested()) {
+    t.status = "cancelled";
+    return;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto finish = [&] { t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  Session* session = nullptr;
+  try {
+    cache.keep_only(t.target, t.database);
+    Session& s = cache.get(ctx, t.target, SessionKind::Catalog, t.database);
+    session = &s;
+    if (!setup.empty()) s.exec(setup, "preparing the session");
+    if (!lock.lock_timeout.empty())
+      s.exec("SELECT pg_catalog.set_config('lock_timeout', $1, false)", {lock.lock_timeout.c_str()},
+             "setting lock_timeout");
+    for (int attempt = 0;; ++attempt) {
+      s.take_notices();
+      try {
+        ctx.mutate(s, t.statement, "processing " + object_name(t));
+        break;
+      } catch (const Error& e) {
+        if (e.sqlstate != kLockNotAvailable) throw;
+        drop_leftovers(ctx, s, t);
+        if (attempt >= lock.retries || cancel::requested()) {
+          t.status = "skipped-locked";
+          t.error = e.what();
+          log::warn(t.database + ": " + object_name(t) + ": " + e.what() + " (" + std::to_string(attempt + 1) +
+                    (attempt == 0 ? " try)" : " tries)"));
+          finish();
+          return;
+        }
+        log::info(t.database + ": " + object_name(t) + " is locked; retrying in " + number_text(lock.pause_seconds) +
+                  " s");
+        pause_for(lock.pause_seconds);
+      }
+    }
+    t.status = "done";
+    for (const auto& n : s.take_notices())
+      if (n.find("skipping") != std::string::npos) t.status = "skipped-locked";
+    if (!t.size_sql.empty() && t.status == "done") {
+      const Rows r = s.exec(t.size_sql, {t.size_of.c_str()}, "measuring");
+      if (!r.empty() && !r[0][0].is_null()) t.size_after = r[0][0].as<long long>();
+    }
+  } catch (const Error& e) {
+    if (e.sqlstate == "42P01" || e.sqlstate == "42704") {
+      t.status = "skipped-dropped";
+      log::warn(t.database + ": " + object_name(t) + " was dropped meanwhile: skipped");
+    } else {
+      t.status = cancel::requested() ? "cancelled" : "failed";
+      t.error = e.what();
+      if (session != nullptr && session->is_open()) drop_leftovers(ctx, *session, t);
+    }
+  } catch (const std::exception& e) {
+    t.status = "failed";
+    t.error = std::string("internal error: ") + e.what();
+  }
+  finish();
+}
+
+void emit_tasks(Context& ctx, const std::string& name, const std::vector<MaintenanceTask>& tasks,
+                const TaskColumns& c) {
+  std::vector<Column> cols;
+  if (c.target) cols.push_back({"target", Kind::Text, Kind::Text});
+  for (const char* n : {"database", "schema", "table"})
+    cols.push_back({n, Kind::Text, Kind::Text});
+  if (c.index) cols.push_back({"index", Kind::Text, Kind::Text});
+  for (const char* n : {"reason", "statement"})
+    cols.push_back({n, Kind::Text, Kind::Text});
+  cols.push_back({"size", Kind::Bytes, Kind::Text});
+  if (c.size_after) cols.push_back({"size_after", Kind::Bytes, Kind::Text});
+  cols.push_back({"seconds", Kind::Seconds, Kind::Text});
+  cols.push_back({"status", Kind::Text, Kind::Text});
+  cols.push_back({"error", Kind::Text, Kind::Text});
+  Table out(name, cols);
+  const auto text = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
+  int done = 0, failed = 0;
+  for (const auto& t : tasks) {
+    const bool object = !t.table.empty() || !t.index.empty();
+    std::vector<std::optional<std::string>> row;
+    if (c.target) row.emplace_back(t.target);
+    row.emplace_back(text(t.database));
+    row.emplace_back(text(t.schema));
+    row.emplace_back(text(t.table));
+    if (c.index) row.emplace_back(text(t.index));
+    row.emplace_back(t.reason);
+    row.emplace_back(text(t.statement));
+    row.emplace_back(object ? std::optional<std::string>(std::to_string(t.size)) : std::nullopt);
+    if (c.size_after)
+      row.emplace_back(t.size_after ? std::optional<std::string>(std::to_string(*t.size_after)) : std::nullopt);
+    const bool ran = !ctx.dry_run() && object && t.status != "planned" && t.status != "cancelled";
+    row.emplace_back(ran ? std::optional<std::string>(number_text(t.seconds)) : std::nullopt);
+    row.emplace_back(ctx.dry_run() && t.status == "planned" ? "would run" : t.status);
+    row.emplace_back(text(t.error));
+    out.add_row(std::move(row));
+    if (t.status == "failed")
+      ++failed;
+    else
+      ++done;
+  }
+  ctx.emit({out});
+  if (failed > 0) ctx.set_exit_code(static_cast<int>(done > 0 ? ErrorKind::Partial : ErrorKind::Failed));
+}
+
+}  // namespace pgdba
