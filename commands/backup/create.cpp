@@ -1,0 +1,442 @@
+// backup create: one pg_dump per database (and pg_dumpall --globals-only for
+// roles and tablespaces), each written under a hidden temporary name,
+// fsynced, and renamed to its final name with its manifest only once the
+// dump succeeded. Row counts are taken in pg_dump's own snapshot (exported
+// by pgdba's session and handed over with --snapshot), so the manifest says
+// exactly what a restore must give back.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+
+#include "commands/backup/backup.hpp"
+#include "commands/backup/durable.hpp"
+#include "commands/backup/manifest.hpp"
+#include "commands/backup/naming.hpp"
+#include "commands/backup/pg_tools.hpp"
+#include "commands/backup/sha256.hpp"
+#include "src/child_process.hpp"
+#include "src/errors.hpp"
+#include "src/log.hpp"
+#include "src/quote.hpp"
+#include "src/runner.hpp"
+#include "src/sql_catalog.hpp"
+#include "src/text.hpp"
+
+namespace pgdba::backup {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Compress {
+  std::string method;  // "" when only a level was given
+  std::optional<int> level;
+};
+
+Compress parse_compress(const std::string& text) {
+  Compress c;
+  if (text.empty()) return c;
+  const auto colon = text.find(':');
+  const std::string head = text.substr(0, colon);
+  const auto is_number = [](const std::string& s) {
+    return !s.empty() && s.size() < 4 &&
+           std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  };
+  if (colon == std::string::npos && is_number(head)) {
+    c.level = std::stoi(head);
+  } else {
+    c.method = head;
+    if (c.method != "gzip" && c.method != "lz4" && c.method != "zstd" && c.method != "none") {
+      throw usage_error("--compress: unknown method \"" + c.method + "\" (gzip, lz4, zstd or none)");
+    }
+    if (colon != std::string::npos) {
+      const std::string level = text.substr(colon + 1);
+      if (!is_number(level)) throw usage_error("--compress: the level after ':' must be a number");
+      c.level = std::stoi(level);
+    }
+  }
+  if (c.level && (c.method == "gzip" || c.method.empty()) && *c.level > 9)
+    throw usage_error("--compress: gzip levels are 0 to 9");
+  return c;
+}
+
+// pg_dump's compression arguments: METHOD:LEVEL from PostgreSQL 16, a
+// level (gzip) before.
+std::vector<std::string> compress_args(const Compress& c, int pg_dump_major) {
+  if (c.method.empty() && !c.level) return {};
+  if (pg_dump_major >= 16) {
+    std::string v = c.method.empty() ? std::to_string(*c.level) : c.method;
+    if (!c.method.empty() && c.level) v += ":" + std::to_string(*c.level);
+    return {"--compress=" + v};
+  }
+  if (c.method == "lz4" || c.method == "zstd") {
+    throw failure("--compress " + c.method + " needs pg_dump 16 or newer; this pg_dump is PostgreSQL " +
+                  std::to_string(pg_dump_major));
+  }
+  if (c.method == "none") return {"--compress=0"};
+  return {"--compress=" + std::to_string(c.level.value_or(6))};
+}
+
+void validate(const CreateOptions& o, const VerbRecord& rec) {
+  format_ext(o.format);
+  if (!o.dbs.empty() && rec.fan_out.all_databases) throw usage_error("--db cannot be combined with --all-databases");
+  for (const auto& d : o.dbs)
+    check_identifier("database", d);
+  if (o.format == "plain" && !o.compress.empty())
+    throw usage_error("--compress needs --format custom or directory (a plain backup is restored with psql)");
+  parse_compress(o.compress);
+}
+
+// One dump to make and, afterwards, what became of it.
+struct Job {
+  std::string target;
+  std::string database;  // "" for the connection's own (resolved when it runs)
+  bool globals = false;
+  std::string file;  // the final path
+  double seconds = 0;
+  long long size = 0;
+  std::string status = "planned";
+  std::optional<Error> error;
+};
+
+struct ServerInfo {
+  int version_num = 0;
+  std::string version, label, database, system_identifier;
+};
+
+ServerInfo server_info(Session& s) {
+  ServerInfo i;
+  const Rows r = s.exec(sql_text("backup/server_info", s.server_version()), "reading the server's version");
+  i.version_num = r[0]["version_num"].as<int>();
+  i.version = r[0]["version"].str();
+  i.label = r[0]["label"].str();
+  i.database = r[0]["database"].str();
+  if (auto id =
+          s.try_query(sql_text("backup/system_identifier", s.server_version()), {}, "reading the system identifier");
+      id && !id->empty()) {
+    i.system_identifier = (*id)[0][0].str();
+  }
+  return i;
+}
+
+// A name under `dir` that no backup has yet: the timestamp, then -2, -3 ...
+std::string free_name(const std::string& dir, const std::string& stamp, const std::string& ext) {
+  for (int n = 1;; ++n) {
+    const std::string base = n == 1 ? stamp : stamp + "-" + std::to_string(n);
+    std::error_code ec;
+    if (!fs::exists(dir + "/" + base + "." + ext, ec) && !fs::exists(dir + "/" + manifest_name(base + "." + ext), ec))
+      return base + "." + ext;
+  }
+}
+
+// Sizes and SHA-256 of every file of a finished dump, then fsync.
+void sum_files(Manifest& m, const std::string& path, bool directory) {
+  m.size = 0;
+  if (!directory) {
+    m.files.push_back(FileSum{m.name, static_cast<long long>(fs::file_size(path)), sha256_file(path)});
+    m.size = m.files.back().size;
+    fsync_path(path);
+    return;
+  }
+  std::vector<std::string> names;
+  for (const auto& e : fs::recursive_directory_iterator(path))
+    if (e.is_regular_file()) names.push_back(fs::relative(e.path(), path).string());
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) {
+    const std::string p = path + "/" + n;
+    m.files.push_back(FileSum{n, static_cast<long long>(fs::file_size(p)), sha256_file(p)});
+    m.size += m.files.back().size;
+  }
+  fsync_tree(path);
+}
+
+// Exact row counts in the current snapshot of `s`.
+void count_rows(Session& s, Manifest& m) {
+  const Rows tables = s.exec(sql_text("backup/list_tables", s.server_version()), "listing tables");
+  m.tables = static_cast<long long>(tables.size());
+  for (const auto& t : tables) {
+    TableCount c{t["schema"].str(), t["table"].str(), 0};
+    if (!m.schema_only) {
+      const Rows n =
+          s.exec("SELECT pg_catalog.count(*)::int8 FROM " + quote_ident(c.schema) + "." + quote_ident(c.table),
+                 "counting the rows of " + c.schema + "." + c.table);
+      c.rows = n[0][0].as<long long>();
+    }
+    m.row_counts.push_back(std::move(c));
+  }
+  if (m.schema_only) {
+    m.large_objects = 0;
+  } else {
+    m.large_objects =
+        s.exec(sql_text("backup/large_objects", s.server_version()), "counting large objects")[0][0].as<long long>();
+  }
+}
+
+struct Plan {
+  const CreateOptions* o;
+  Compress compress;
+  std::string dir;
+  int jobs = 1;
+  std::string command;
+};
+
+Error child_failure(const std::string& program, const std::string& what, const ChildResult& r) {
+  if (r.interrupted) {
+    return failure(what + " was interrupted (" + (termination_requested() ? "SIGTERM" : "Ctrl-C") + "): " + program +
+                   " was stopped and its partial output removed");
+  }
+  std::string why = child_error_summary(r.err);
+  if (why.empty()) why = r.signal != 0 ? "killed by signal " + std::to_string(r.signal) : "no message";
+  const std::string how = r.signal != 0 ? "was killed by signal " + std::to_string(r.signal)
+                                        : "failed (exit code " + std::to_string(r.exit_code) + ")";
+  Error e(lost_connection(r.err) ? ErrorKind::Connect : ErrorKind::Failed,
+          program + " " + how + " " + what + ": " + why);
+  e.detail = trim(r.err);
+  return e;
+}
+
+// Makes one backup: the dump under a temporary name, then the final name
+// and the manifest. On any failure nothing is left under a final name.
+void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto started = Clock::now();
+  cache.keep_only(job.target, job.database);
+  Session& s = cache.get(ctx, job.target, SessionKind::Catalog, job.database);
+  const ServerInfo info = server_info(s);
+  if (job.database.empty() && !job.globals) job.database = info.database;
+  const int server_major = info.version_num / 10000;
+  const std::string program = job.globals ? "pg_dumpall" : "pg_dump";
+  const PgProgram tool = find_pg_program(program, server_major);
+
+  Manifest m;
+  m.tool = "pgdba " PGDBA_VERSION;
+  m.target = job.target.empty() ? info.label : job.target;
+  m.kind = job.globals ? "globals" : "database";
+  m.database = job.globals ? "" : job.database;
+  m.format = job.globals ? "plain" : p.o->format;
+  m.compress = job.globals ? "" : p.o->compress;
+  m.schema_only = p.o->schema_only && !job.globals;
+  m.exclude_tables = job.globals ? std::vector<std::string>{} : p.o->exclude_tables;
+  m.server_version = info.version;
+  m.server_version_num = info.version_num;
+  m.system_identifier = info.system_identifier;
+  m.pg_dump = tool.path;
+  m.pg_dump_version = tool.version;
+  m.command = p.command;
+
+  const std::string dir =
+      p.dir + "/" + encode_component(m.target) + "/" + (job.globals ? kGlobalsDir : encode_component(job.database));
+  const std::string ext = format_ext(m.format);
+  const bool directory = m.format == "directory";
+  ChildConnection conn(ctx.options(), job.target, job.globals ? "" : job.database);
+
+  std::vector<std::string> argv = {tool.path};
+  if (job.globals) {
+    argv.push_back("--globals-only");
+  } else {
+    argv.push_back(std::string("--format=") + m.format);
+    for (const auto& a : compress_args(p.compress, tool.major))
+      argv.push_back(a);
+    if (directory && p.jobs > 1) argv.push_back("--jobs=" + std::to_string(p.jobs));
+    if (m.schema_only) argv.push_back("--schema-only");
+    for (const auto& t : m.exclude_tables)
+      argv.push_back("--exclude-table=" + t);
+  }
+  argv.push_back("--no-password");
+
+  if (ctx.dry_run()) {
+    argv.push_back("--file=" + dir + "/<UTC time>." + ext);
+    argv.push_back("--dbname=" + redact_password_text(conn.conninfo()));
+    ctx.plan(shell_command_line(argv));
+    job.status = "would run";
+    job.file = dir + "/<UTC time>." + ext;
+    return;
+  }
+
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw failure("cannot create backup directory \"" + dir + "\": " + ec.message());
+  m.name = free_name(dir, utc_stamp(started), ext);
+  const std::string final_path = dir + "/" + m.name;
+  const std::string tmp = dir + "/." + m.name + ".tmp-" + std::to_string(getpid());
+  // Created here so an unwritable directory fails before pg_dump starts.
+  if (directory) {
+    if (mkdir(tmp.c_str(), 0700) != 0)
+      throw failure("cannot write in backup directory \"" + dir + "\": " + std::strerror(errno));
+  } else {
+    const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) throw failure("cannot write in backup directory \"" + dir + "\": " + std::strerror(errno));
+    close(fd);
+  }
+  bool renamed = false;
+  try {
+    argv.push_back("--file=" + tmp);
+    std::optional<Transaction> tx;
+    if (!job.globals) {
+      // The snapshot pg_dump will read; pgdba counts rows in it too.
+      tx.emplace(s, "starting the snapshot transaction");
+      s.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", "starting the snapshot transaction");
+      const std::string snapshot =
+          s.exec("SELECT pg_catalog.pg_export_snapshot()", "exporting the snapshot")[0][0].str();
+      argv.push_back("--snapshot=" + snapshot);
+    }
+    argv.push_back("--dbname=" + conn.conninfo());
+    log::info("running " + shell_command_line(argv));
+    // Recorded as it would be typed to make this very file.
+    std::vector<std::string> shown = argv;
+    for (auto& a : shown)
+      if (a == "--file=" + tmp) a = "--file=" + final_path;
+    m.dump_command = shell_command_line(shown);
+    ChildSpec spec;
+    spec.argv = argv;
+    spec.env = conn.env();
+    Child child(spec);
+    // While pg_dump runs: the counts, in its snapshot. Tables a
+    // --exclude-table pattern drops cannot be told apart here: no counts.
+    if (!job.globals && m.exclude_tables.empty()) count_rows(s, m);
+    const ChildResult r = child.wait();
+    if (tx) tx->rollback();
+    if (r.interrupted || r.exit_code != 0) {
+      throw child_failure(program, job.globals ? "dumping the globals" : "dumping database \"" + job.database + "\"",
+                          r);
+    }
+    sum_files(m, tmp, directory);
+    const auto finished = Clock::now();
+    m.started_at = iso_utc(started);
+    m.finished_at = iso_utc(finished);
+    m.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (interrupt_requested()) throw failure("interrupted: the finished dump was not kept");
+    rename_durable(tmp, final_path);
+    renamed = true;
+    write_manifest(m, dir + "/" + manifest_name(m.name));
+  } catch (...) {
+    remove_quietly(tmp);
+    if (renamed) remove_quietly(final_path);
+    throw;
+  }
+  job.file = final_path;
+  job.size = m.size;
+  job.status = "complete";
+  job.seconds = m.duration_seconds;
+}
+
+}  // namespace
+
+void run_create(Context& ctx, const VerbRecord& rec, const CreateOptions& o) {
+  validate(o, rec);
+  catch_termination();
+  Plan p;
+  p.o = &o;
+  p.compress = parse_compress(o.compress);
+  p.dir = backup_dir(o.dir);
+  p.jobs = rec.fan_out.jobs > 0 ? rec.fan_out.jobs : 1;
+  p.command = own_command_line();
+  if (!ctx.dry_run()) ctx.open_audit_log();
+
+  const std::vector<std::string>& targets = ctx.targets();
+  const bool fleet = !targets.empty();
+  std::vector<Job> jobs;
+  const std::vector<std::string> where = fleet ? targets : std::vector<std::string>{""};
+  if (o.globals || rec.fan_out.all_databases) {
+    for (const auto& t : where) {
+      Job j;
+      j.target = t;
+      j.globals = true;
+      jobs.push_back(j);
+    }
+  }
+  if (!o.dbs.empty()) {
+    for (const auto& t : where)
+      for (const auto& d : o.dbs) {
+        Job j;
+        j.target = t;
+        j.database = d;
+        jobs.push_back(j);
+      }
+  } else {
+    for (const auto& u : list_units(ctx, rec, targets, rec.fan_out.all_databases, fleet ? 8 : 1)) {
+      Job j;
+      j.target = u.target;
+      j.database = u.database;
+      if (u.error) {
+        j.status = "failed";
+        j.error = *u.error;
+      }
+      jobs.push_back(j);
+    }
+  }
+
+  // Directory format parallelises inside pg_dump; the others over databases.
+  const int slots = o.format == "directory" && !rec.fan_out.all_databases ? 1 : p.jobs;
+  parallel_for(jobs.size(), slots, [&](std::size_t i, SessionCache& cache) {
+    Job& j = jobs[i];
+    if (j.error) return;
+    if (interrupt_requested()) {
+      j.status = "cancelled";
+      j.error = failure("interrupted before it started");
+      return;
+    }
+    try {
+      run_job(ctx, cache, p, j);
+    } catch (const Error& e) {
+      j.status = "failed";
+      j.error = e;
+    } catch (const std::exception& e) {
+      j.status = "failed";
+      j.error = failure(e.what());
+    }
+  });
+
+  int failed = 0, done = 0, lost = 0;
+  for (const auto& j : jobs) {
+    if (j.error) {
+      ++failed;
+      lost += j.error->kind == ErrorKind::Connect ? 1 : 0;
+    } else {
+      ++done;
+    }
+  }
+  // One dump that failed: its error is the command's error (one line on
+  // stderr, the exit code of its kind).
+  if (jobs.size() == 1 && failed == 1) throw *jobs[0].error;
+
+  std::vector<Column> cols;
+  if (fleet) cols.push_back({"target", Kind::Text, Kind::Text});
+  for (const char* c : {"database", "kind", "file"})
+    cols.push_back({c, Kind::Text, Kind::Text});
+  cols.push_back({"size", Kind::Bytes, Kind::Text});
+  cols.push_back({"seconds", Kind::Seconds, Kind::Text});
+  cols.push_back({"status", Kind::Text, Kind::Text});
+  cols.push_back({"error", Kind::Text, Kind::Text});
+  Table t("backup", cols);
+  const auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
+  for (const auto& j : jobs) {
+    if (j.error) log::error((j.database.empty() ? std::string("globals") : j.database) + ": " + j.error->what());
+    std::vector<std::optional<std::string>> row;
+    if (fleet) row.emplace_back(j.target);
+    row.emplace_back(j.globals ? std::nullopt : opt(j.database));
+    row.emplace_back(std::string(j.globals ? "globals" : "database"));
+    row.emplace_back(opt(j.file));
+    row.emplace_back(j.status == "complete" ? opt(std::to_string(j.size)) : std::nullopt);
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.3f", j.seconds);
+    row.emplace_back(j.status == "complete" ? opt(secs) : std::nullopt);
+    row.emplace_back(j.status);
+    row.emplace_back(j.error ? opt(j.error->what()) : std::nullopt);
+    t.add_row(std::move(row));
+  }
+  ctx.emit({t});
+  if (failed > 0) {
+    const ErrorKind kind = done > 0 ? ErrorKind::Partial : lost == failed ? ErrorKind::Connect : ErrorKind::Failed;
+    ctx.set_exit_code(static_cast<int>(kind));
+  }
+}
+
+}  // namespace pgdba::backup

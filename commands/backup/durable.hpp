@@ -1,0 +1,23 @@
+// Files that survive a crash: fsync of files and directories, atomic
+// replacement, and removal of what a failed backup left.
+#pragma once
+
+#include <string>
+
+namespace pgdba::backup {
+
+// fsync of a file or a directory; throws a failure naming it.
+void fsync_path(const std::string& path);
+// fsync of every file under a directory (a directory-format dump), then of
+// the directory itself.
+void fsync_tree(const std::string& path);
+// Writes `text` to a temporary file beside `path`, fsyncs it, renames it
+// over `path` and fsyncs the directory. On failure the temporary file is
+// removed, `path` is untouched, and a failure naming `path` is thrown.
+void write_file_atomic(const std::string& path, const std::string& text);
+// rename(2) then fsync of the directory; throws a failure naming both.
+void rename_durable(const std::string& from, const std::string& to);
+// Removes a file or a whole directory; never throws (cleanup paths).
+void remove_quietly(const std::string& path) noexcept;
+
+}  // namespace pgdba::backup
