@@ -23,8 +23,11 @@ namespace {
 std::atomic<bool> g_terminate{false};
 constexpr std::size_t kErrKeep = 64 * 1024;
 
+// SIGTERM is handled as Ctrl-C is (cancel.hpp: the running statements are
+// cancelled, the command ends with 130) plus the children killed: a
+// statement pgdba waits on must not keep it from noticing.
 void on_sigterm(int) {
-  g_terminate.store(true);
+  if (!g_terminate.exchange(true)) kill(getpid(), SIGINT);
 }
 
 // Every descriptor pgdba opens for a child is close-on-exec, so children

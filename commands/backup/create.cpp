@@ -297,16 +297,16 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
     ChildSpec spec;
     spec.argv = argv;
     spec.env = conn.env();
-    Child child(spec);
-    // While pg_dump runs: the counts, in its snapshot. Tables a
-    // --exclude-table pattern drops cannot be told apart here: no counts.
-    if (!job.globals && m.exclude_tables.empty()) count_rows(s, m);
-    const ChildResult r = child.wait();
-    if (tx) tx->rollback();
+    const ChildResult r = run_child(spec);
     if (r.interrupted || r.exit_code != 0) {
       throw child_failure(program, job.globals ? "dumping the globals" : "dumping database \"" + job.database + "\"",
                           r);
     }
+    // The counts, in the snapshot pg_dump read (still held by this
+    // transaction). Tables an --exclude-table pattern drops cannot be told
+    // apart here: no counts then.
+    if (!job.globals && m.exclude_tables.empty()) count_rows(s, m);
+    if (tx) tx->rollback();
     sum_files(m, tmp, directory);
     const auto finished = Clock::now();
     m.started_at = iso_utc(started);
@@ -374,7 +374,7 @@ void run_create(Context& ctx, const VerbRecord& rec, const CreateOptions& o) {
   }
 
   // Directory format parallelises inside pg_dump; the others over databases.
-  const int slots = o.format == "directory" && !rec.fan_out.all_databases ? 1 : p.jobs;
+  const int slots = ctx.dry_run() || (o.format == "directory" && !rec.fan_out.all_databases) ? 1 : p.jobs;
   parallel_for(jobs.size(), slots, [&](std::size_t i, SessionCache& cache) {
     Job& j = jobs[i];
     if (j.error) return;
