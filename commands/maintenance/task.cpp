@@ -1,5 +1,6 @@
 #include "commands/maintenance/task.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -9,6 +10,7 @@
 #include "src/errors.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
+#include "src/runner.hpp"
 #include "src/sql_catalog.hpp"
 
 namespace pgdba {
@@ -150,6 +152,86 @@ void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::
   finish();
 }
 
+std::vector<UnitRef> maintenance_units(Context& ctx, const VerbRecord& rec, const std::vector<std::string>& dbs,
+                                       int jobs) {
+  const std::vector<std::string>& targets = ctx.targets();
+  const bool fleet = !targets.empty();
+  if (!dbs.empty()) {
+    if (rec.fan_out.all_databases) throw usage_error("--db cannot be combined with --all-databases");
+    for (const auto& d : dbs)
+      check_identifier("database", d);
+    std::vector<UnitRef> units;
+    for (const auto& t : fleet ? targets : std::vector<std::string>{""})
+      for (const auto& d : dbs)
+        units.push_back(UnitRef{t, d, std::nullopt});
+    return units;
+  }
+  return list_units(ctx, rec, targets, rec.fan_out.all_databases, std::max(jobs, fleet ? 8 : 1));
+}
+
+std::string resolve_relations(Context& ctx, SessionCache& cache, const UnitRef& unit,
+                              const std::vector<std::string>& names, const std::string& what) {
+  Session& user = cache.get(ctx, unit.target, SessionKind::User, unit.database);
+  std::vector<std::string> ids;
+  for (const auto& n : names) {
+    const Rows r = user.exec(sql_text("maintenance/resolve_table"), {n.c_str()}, "resolving --" + what);
+    if (r[0][0].is_null()) {
+      Error e = failure(what + " \"" + n + "\" does not exist in database \"" + user.dbname() + "\"");
+      e.sqlstate = "42P01";
+      throw e;
+    }
+    ids.push_back(r[0][0].str());
+  }
+  return pg_text_array(ids);
+}
+
+std::vector<MaintenanceTask> plan_and_run(Context& ctx, const std::vector<UnitRef>& units, int jobs,
+                                          const Planner& planner, const std::string& setup, const LockPolicy& lock) {
+  std::vector<Plan> plans(units.size());
+  std::vector<std::optional<Error>> errors(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i)
+    errors[i] = units[i].error;
+  pipeline_for(
+      units.size(), jobs,
+      [&](std::size_t i, SessionCache& cache) -> std::size_t {
+        if (errors[i]) return 0;
+        try {
+          cache.keep_only(units[i].target, units[i].database);
+          Plan& p = plans[i];
+          p = planner(units[i], cache);
+          if (p.groups.empty())
+            for (std::size_t k = 0; k < p.tasks.size(); ++k)
+              p.groups.push_back({k});
+        } catch (const Error& e) {
+          errors[i] = e;
+        } catch (const std::exception& e) {
+          errors[i] = failure(std::string("internal error: ") + e.what());
+        }
+        return ctx.dry_run() ? 0 : plans[i].groups.size();
+      },
+      [&](std::size_t i, std::size_t k, SessionCache& cache) {
+        for (std::size_t t : plans[i].groups[k])
+          run_task(ctx, cache, plans[i].tasks[t], setup, lock);
+      });
+  std::vector<MaintenanceTask> tasks;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (errors[i]) {
+      MaintenanceTask t;
+      t.target = units[i].target;
+      t.database = units[i].database;
+      t.status = "failed";
+      t.error = errors[i]->what();
+      const std::string where = !t.database.empty() ? t.database : t.target;
+      log::error(where.empty() ? t.error : where + ": " + t.error);
+      tasks.push_back(std::move(t));
+      continue;
+    }
+    for (auto& t : plans[i].tasks)
+      tasks.push_back(std::move(t));
+  }
+  return tasks;
+}
+
 void emit_tasks(Context& ctx, const std::string& name, const std::vector<MaintenanceTask>& tasks,
                 const TaskColumns& c) {
   std::vector<Column> cols;
@@ -168,7 +250,7 @@ void emit_tasks(Context& ctx, const std::string& name, const std::vector<Mainten
   const auto text = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
   int done = 0, failed = 0;
   for (const auto& t : tasks) {
-    const bool object = !t.table.empty() || !t.index.empty();
+    const bool object = !t.table.empty() || !t.index.empty() || t.database_wide;
     std::vector<std::optional<std::string>> row;
     if (c.target) row.emplace_back(t.target);
     row.emplace_back(text(t.database));

@@ -5,6 +5,7 @@
 // meanwhile); the result is one row per task.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct MaintenanceTask {
   // A query for the size afterwards, $1 = `size_of` (a regclass text), or "".
   std::string size_sql, size_of;
   std::optional<long long> size_after;
+  bool database_wide = false;  // REINDEX SYSTEM: no single table
   double seconds = 0;
   // planned, done, skipped-locked, skipped-dropped, failed, cancelled
   std::string status = "planned";
@@ -47,6 +49,32 @@ LockPolicy lock_policy(const LockOptions& o);
 // Runs t.statement after `setup` (SQL, may be "") and records the outcome.
 // A failed REINDEX CONCURRENTLY's leftover invalid index is dropped.
 void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::string& setup, const LockPolicy& lock);
+
+// Where a maintenance verb runs: the --db databases on each target, else
+// every database (--all-databases) or the connection's own.
+std::vector<UnitRef> maintenance_units(Context& ctx, const VerbRecord& rec, const std::vector<std::string>& dbs,
+                                       int jobs);
+
+// Relation names as SQL spells them (schema.name, quoted, search_path
+// relative, as vacuumdb and reindexdb take them), resolved on the user's
+// session of `unit`: an oid[] literal. A missing one throws (42P01).
+std::string resolve_relations(Context& ctx, SessionCache& cache, const UnitRef& unit,
+                              const std::vector<std::string>& names, const std::string& what);
+
+// What a verb found to do in one database: its tasks, and which of them
+// must run one after the other on one slot (e.g. the indexes of one table,
+// which REINDEX CONCURRENTLY cannot rebuild side by side). No groups: each
+// task on its own.
+struct Plan {
+  std::vector<MaintenanceTask> tasks;
+  std::vector<std::vector<std::size_t>> groups;
+};
+using Planner = std::function<Plan(const UnitRef&, SessionCache&)>;
+// Plans each unit and runs its tasks over `jobs` slots (pipeline_for); in a
+// dry run nothing runs. Returns every task in unit order, a unit that could
+// not be planned as one failed task with its error.
+std::vector<MaintenanceTask> plan_and_run(Context& ctx, const std::vector<UnitRef>& units, int jobs,
+                                          const Planner& planner, const std::string& setup, const LockPolicy& lock);
 
 // The result table: one row per task, plus the units that failed before any
 // task (their error). Sets exit code 4 when some failed and others ran, 1

@@ -39,7 +39,7 @@ struct Selection {
       min_xid_age, min_mxid_age;
 };
 
-Selection check_options(const VacuumOptions& o, const VerbRecord& rec) {
+Selection check_options(const VacuumOptions& o) {
   VacuumFlags f = o.flags;
   if (o.analyze_in_stages) {
     if (f.analyze || f.full || f.freeze)
@@ -53,13 +53,10 @@ Selection check_options(const VacuumOptions& o, const VerbRecord& rec) {
   for (const auto& t : sel.tables)
     columns = columns || !t.columns.empty();
   if (const std::string why = check_flags(f, columns); !why.empty()) throw usage_error(why);
-  if (!o.dbs.empty() && rec.fan_out.all_databases) throw usage_error("--db cannot be combined with --all-databases");
   if (!sel.tables.empty() && (!o.schemas.empty() || !o.exclude_schemas.empty()))
     throw usage_error("--table cannot be combined with --schema or --exclude-schema");
   if (!o.schemas.empty() && !o.exclude_schemas.empty())
     throw usage_error("--schema cannot be combined with --exclude-schema");
-  for (const auto& d : o.dbs)
-    check_identifier("database", d);
   if (!o.schemas.empty()) sel.schemas = pg_text_array(o.schemas);
   if (!o.exclude_schemas.empty()) sel.exclude_schemas = pg_text_array(o.exclude_schemas);
   if (!o.min_size.empty()) sel.min_size = number_text(parse_size("--min-size", o.min_size));
@@ -107,22 +104,11 @@ std::vector<MaintenanceTask> plan_database(Context& ctx, SessionCache& cache, co
                                 const Selection& sel) {
   Session& s = cache.get(ctx, unit.target, SessionKind::Catalog, unit.database);
   std::optional<std::string> oids;
-  std::vector<std::pair<long long, const TableSpec*>> named;
   if (!sel.tables.empty()) {
-    // Names resolve against the user's search_path, as vacuumdb's do.
-    Session& user = cache.get(ctx, unit.target, SessionKind::User, unit.database);
-    std::vector<std::string> ids;
-    for (const auto& t : sel.tables) {
-      const Rows r = user.exec(sql_text("maintenance/resolve_table"), {t.relation.c_str()}, "resolving --table");
-      if (r[0][0].is_null()) {
-        Error e = failure("table \"" + t.relation + "\" does not exist in database \"" + user.dbname() + "\"");
-        e.sqlstate = "42P01";
-        throw e;
-      }
-      named.emplace_back(r[0][0].as<long long>(), &t);
-      ids.push_back(r[0][0].str());
-    }
-    oids = pg_text_array(ids);
+    std::vector<std::string> names;
+    for (const auto& t : sel.tables)
+      names.push_back(t.relation);
+    oids = resolve_relations(ctx, cache, unit, names, "table");
   }
   const Rows rows = s.exec(sql_text("maintenance/vacuum_candidates", s.server_version()),
                            {param(sel.schemas), param(sel.exclude_schemas), param(oids), param(sel.min_size),
@@ -138,12 +124,8 @@ std::vector<MaintenanceTask> plan_database(Context& ctx, SessionCache& cache, co
     t.table = row["table"].str();
     t.size = row["size"].as<long long>();
     t.reason = reason_for(row, sel);
-    std::vector<std::string> columns;
-    // A --table with a column list: that table's columns.
-    for (const auto& [oid, spec] : named) {
-      (void)oid;
-      if (!spec->columns.empty() && sel.tables.size() == 1) columns = spec->columns;
-    }
+    // A single --table with a column list: that table's columns.
+    const std::vector<std::string> columns = sel.tables.size() == 1 ? sel.tables[0].columns : std::vector<std::string>{};
     t.statement = maintenance_statement(flags, quote_ident(t.schema) + "." + quote_ident(t.table), columns);
     if (flags.full) {
       t.size_sql = "SELECT pg_catalog.pg_table_size(pg_catalog.to_regclass($1))::int8";
@@ -155,23 +137,13 @@ std::vector<MaintenanceTask> plan_database(Context& ctx, SessionCache& cache, co
 }
 
 void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
-  const Selection sel = check_options(o, rec);
+  const Selection sel = check_options(o);
   const LockPolicy lock = lock_policy(o.lock);
   VacuumFlags flags = o.flags;
   if (o.analyze_in_stages) flags.analyze_only = true;
   const int jobs = rec.fan_out.jobs > 0 ? rec.fan_out.jobs : 1;
-  const std::vector<std::string>& targets = ctx.targets();
-  const bool fleet = !targets.empty();
-
-  // Where: --db names databases; otherwise --all-databases or the connection's own.
-  std::vector<UnitRef> units;
-  if (!o.dbs.empty()) {
-    for (const auto& t : fleet ? targets : std::vector<std::string>{""})
-      for (const auto& d : o.dbs)
-        units.push_back(UnitRef{t, d, std::nullopt});
-  } else {
-    units = list_units(ctx, rec, targets, rec.fan_out.all_databases, std::max(jobs, fleet ? 8 : 1));
-  }
+  const bool fleet = !ctx.targets().empty();
+  const std::vector<UnitRef> units = maintenance_units(ctx, rec, o.dbs, jobs);
 
   // vacuumdb --analyze-in-stages: three passes over every table, with
   // statistics targets 1, 10 and then the configured default.
@@ -187,41 +159,10 @@ void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
   // that lists a database's tables starts on them with the same connection,
   // the others join, and each slot moves on to the next database when this
   // one's tables run out.
-  std::vector<std::vector<MaintenanceTask>> planned(units.size());
-  std::vector<std::optional<Error>> plan_errors(units.size());
-  for (std::size_t i = 0; i < units.size(); ++i)
-    plan_errors[i] = units[i].error;
-  pipeline_for(
-      units.size(), jobs,
-      [&](std::size_t i, SessionCache& cache) -> std::size_t {
-        if (plan_errors[i]) return 0;
-        try {
-          cache.keep_only(units[i].target, units[i].database);
-          planned[i] = plan_database(ctx, cache, units[i], flags, sel);
-        } catch (const Error& e) {
-          plan_errors[i] = e;
-        } catch (const std::exception& e) {
-          plan_errors[i] = failure(std::string("internal error: ") + e.what());
-        }
-        return ctx.dry_run() ? 0 : planned[i].size();
-      },
-      [&](std::size_t i, std::size_t k, SessionCache& cache) { run_task(ctx, cache, planned[i][k], stages[0], lock); });
-
-  std::vector<MaintenanceTask> tasks;
-  for (std::size_t i = 0; i < units.size(); ++i) {
-    if (plan_errors[i]) {
-      MaintenanceTask t;
-      t.target = units[i].target;
-      t.database = units[i].database;
-      t.status = "failed";
-      t.error = plan_errors[i]->what();
-      const std::string where = !t.database.empty() ? t.database : t.target;
-      log::error(where.empty() ? t.error : where + ": " + t.error);
-      tasks.push_back(t);
-      continue;
-    }
-    tasks.insert(tasks.end(), planned[i].begin(), planned[i].end());
-  }
+  std::vector<MaintenanceTask> tasks = plan_and_run(
+      ctx, units, jobs,
+      [&](const UnitRef& unit, SessionCache& cache) { return Plan{plan_database(ctx, cache, unit, flags, sel), {}}; },
+      stages[0], lock);
 
   if (!ctx.dry_run()) {
     std::vector<std::size_t> done_first;
