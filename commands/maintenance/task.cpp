@@ -111,6 +111,12 @@ void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::
     for (int attempt = 0;; ++attempt) {
       s.take_notices();
       try {
+        if (!t.size_sql.empty()) {
+          // The catalog's page count is as old as the last VACUUM or
+          // ANALYZE; the real size now is what "after" is compared with.
+          const Rows r = s.exec(t.size_sql, {t.size_of.c_str()}, "measuring");
+          if (!r.empty() && !r[0][0].is_null()) t.size = r[0][0].as<long long>();
+        }
         ctx.mutate(s, t.statement, "processing " + object_name(t));
         break;
       } catch (const Error& e) {
@@ -201,7 +207,7 @@ std::vector<MaintenanceTask> plan_and_run(Context& ctx, const std::vector<UnitRe
           p = planner(units[i], cache);
           if (p.groups.empty())
             for (std::size_t k = 0; k < p.tasks.size(); ++k)
-              p.groups.push_back({k});
+              if (p.tasks[k].status == "planned") p.groups.push_back({k});
         } catch (const Error& e) {
           errors[i] = e;
         } catch (const std::exception& e) {
@@ -259,10 +265,12 @@ void emit_tasks(Context& ctx, const std::string& name, const std::vector<Mainten
     if (c.index) row.emplace_back(text(t.index));
     row.emplace_back(t.reason);
     row.emplace_back(text(t.statement));
-    row.emplace_back(object ? std::optional<std::string>(std::to_string(t.size)) : std::nullopt);
+    const bool sized = !t.table.empty() || !t.index.empty();
+    row.emplace_back(sized ? std::optional<std::string>(std::to_string(t.size)) : std::nullopt);
     if (c.size_after)
       row.emplace_back(t.size_after ? std::optional<std::string>(std::to_string(*t.size_after)) : std::nullopt);
-    const bool ran = !ctx.dry_run() && object && t.status != "planned" && t.status != "cancelled";
+    const bool ran = !ctx.dry_run() && object && !t.statement.empty() && t.status != "planned" &&
+                     t.status != "cancelled";
     row.emplace_back(ran ? std::optional<std::string>(number_text(t.seconds)) : std::nullopt);
     row.emplace_back(ctx.dry_run() && t.status == "planned" ? "would run" : t.status);
     row.emplace_back(text(t.error));

@@ -64,7 +64,7 @@ std::string resolve_relations(Context& ctx, SessionCache& cache, const UnitRef& 
 // What a verb found to do in one database: its tasks, and which of them
 // must run one after the other on one slot (e.g. the indexes of one table,
 // which REINDEX CONCURRENTLY cannot rebuild side by side). No groups: each
-// task on its own.
+// task still "planned" on its own (one the planner already judged is not run).
 struct Plan {
   std::vector<MaintenanceTask> tasks;
   std::vector<std::vector<std::size_t>> groups;

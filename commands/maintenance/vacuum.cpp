@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "commands/maintenance/maintenance.hpp"
 #include "commands/maintenance/task.hpp"
 #include "commands/maintenance/vacuum_sql.hpp"
 #include "src/cancel.hpp"
@@ -241,6 +242,8 @@ void register_maintenance(CommandTable& table) {
           run_vacuum(ctx, *rec, *o);
         });
   }
+  register_reindex(table);
+  register_cluster(table);
 }
 
 }  // namespace pgdba

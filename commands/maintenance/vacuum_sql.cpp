@@ -123,4 +123,17 @@ std::string maintenance_statement(const VacuumFlags& f, const std::string& quali
   return sql;
 }
 
+std::string reindex_statement(const std::string& kind, const std::string& qualified, bool concurrently,
+                              const std::string& tablespace) {
+  std::string sql = "REINDEX ";
+  if (!tablespace.empty()) sql += "(TABLESPACE " + quote_ident(tablespace) + ") ";
+  sql += kind + " ";
+  if (concurrently) sql += "CONCURRENTLY ";
+  return sql + qualified;
+}
+
+std::string cluster_statement(const std::string& qualified_table, const std::string& index) {
+  return "CLUSTER " + qualified_table + (index.empty() ? "" : " USING " + index);
+}
+
 }  // namespace pgdba

@@ -1,4 +1,4 @@
-// The VACUUM and ANALYZE statements vacuum/analyze send, built from the
+// The VACUUM, ANALYZE, REINDEX and CLUSTER statements the maintenance verbs send, built from the
 // options alone (pure, unit-tested), and vacuumdb's --table syntax.
 #pragma once
 
@@ -35,6 +35,15 @@ TableSpec parse_table_spec(const std::string& spec);
 // quoted columns when there are any.
 std::string maintenance_statement(const VacuumFlags& f, const std::string& qualified,
                                   const std::vector<std::string>& columns);
+
+// REINDEX of one object: `kind` INDEX, TABLE or SYSTEM; `qualified` already
+// quoted; `tablespace` "" or a name (quoted here).
+std::string reindex_statement(const std::string& kind, const std::string& qualified, bool concurrently,
+                              const std::string& tablespace);
+
+// CLUSTER of a table (quoted), on `index` (quoted) or, when "", on the index
+// it was clustered on before.
+std::string cluster_statement(const std::string& qualified_table, const std::string& index);
 
 // What is wrong with a combination of flags (vacuumdb's checks), or "".
 std::string check_flags(const VacuumFlags& f, bool has_columns);

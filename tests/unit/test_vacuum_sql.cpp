@@ -62,3 +62,13 @@ TEST_CASE("parse_size and parse_ratio read what a DBA types", "[vacuum]") {
   CHECK_THROWS_AS(parse_ratio("--min-dead-ratio", "1.5"), Error);
   CHECK_THROWS_AS(parse_ratio("--min-dead-ratio", "x"), Error);
 }
+
+TEST_CASE("reindex_statement and cluster_statement", "[vacuum]") {
+  CHECK(reindex_statement("TABLE", "s.t", false, "") == "REINDEX TABLE s.t");
+  CHECK(reindex_statement("INDEX", "s.i", true, "") == "REINDEX INDEX CONCURRENTLY s.i");
+  CHECK(reindex_statement("INDEX", "s.i", true, "fast \"ssd\"") ==
+        "REINDEX (TABLESPACE \"fast \"\"ssd\"\"\") INDEX CONCURRENTLY s.i");
+  CHECK(reindex_statement("SYSTEM", "db", false, "") == "REINDEX SYSTEM db");
+  CHECK(cluster_statement("s.t", "") == "CLUSTER s.t");
+  CHECK(cluster_statement("s.t", "s_i") == "CLUSTER s.t USING s_i");
+}
