@@ -1,5 +1,6 @@
 #include "commands/stats/statements.hpp"
 
+#include "commands/stats/stats.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
@@ -8,7 +9,7 @@
 namespace pgdba {
 
 void StatementsOptions::validate() const {
-  if (top < 1) throw usage_error("--top must be at least 1");
+  check_top(top);
 }
 
 Result top_statements(Unit& u, const StatementsOptions& o) {
@@ -33,8 +34,7 @@ Result top_statements(Unit& u, const StatementsOptions& o) {
   return {t};
 }
 
-void register_stats(CommandTable& table) {
-  Noun stats = table.noun("stats", "Statistics: the statements that cost the most");
+void add_statements_verb(Noun& stats) {
   stats
       .verb<StatementsOptions>("statements",
                                "Top statements from pg_stat_statements by total or mean time, calls, I/O or WAL",
