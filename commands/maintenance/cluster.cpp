@@ -19,7 +19,7 @@ struct ClusterOptions {
 };
 
 Plan plan_cluster(Context& ctx, SessionCache& cache, const UnitRef& unit, const ClusterOptions& o) {
-  Session& s = cache.get(ctx, unit.target, SessionKind::Catalog, unit.database);
+  Session& s = cache.get(ctx, unit.target, SessionKind::Ddl, unit.database);
   std::optional<std::string> tables, indexes;
   if (!o.tables.empty()) tables = resolve_relations(ctx, cache, unit, o.tables, "table");
   if (!o.indexes.empty()) indexes = resolve_relations(ctx, cache, unit, o.indexes, "index");
@@ -73,7 +73,7 @@ void register_cluster(CommandTable& table) {
                              "Re-sort tables on an index like clusterdb: every table clustered before, or the named "
                              "ones; one row per table with the size before and after. CLUSTER locks the table "
                              "against reads and writes while it runs.",
-                             {Need::Catalog, Effect::Change, 0, true});
+                             {Need::Ddl, Effect::Change, 0, true});
   const VerbRecord* rec = &v.record();
   v.option("--db", &o->dbs, "database to process (repeat; default: the connection's)")
       .option("-t,--table", &o->tables, "this table, on its clustering index, as SQL names it (repeat)")

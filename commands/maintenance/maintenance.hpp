@@ -8,5 +8,6 @@ namespace pgdba {
 
 void register_reindex(CommandTable& table);
 void register_cluster(CommandTable& table);
+void register_sequence(CommandTable& table);
 
 }  // namespace pgdba

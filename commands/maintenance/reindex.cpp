@@ -71,7 +71,7 @@ MaintenanceTask base_task(const UnitRef& unit, Session& s) {
 // two indexes of one table cannot run side by side).
 Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const ReindexOptions& o,
                   const ReindexPlan& p, std::atomic<long long>& budget) {
-  Session& s = cache.get(ctx, unit.target, SessionKind::Catalog, unit.database);
+  Session& s = cache.get(ctx, unit.target, SessionKind::Ddl, unit.database);
   std::optional<std::string> tables, indexes;
   if (!o.tables.empty()) tables = resolve_relations(ctx, cache, unit, o.tables, "table");
   if (!o.indexes.empty()) indexes = resolve_relations(ctx, cache, unit, o.indexes, "index");
@@ -113,7 +113,7 @@ Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
 // system catalogs.
 Plan plan_tables(Context& ctx, SessionCache& cache, const UnitRef& unit, const ReindexOptions& o,
                  const ReindexPlan& p) {
-  Session& s = cache.get(ctx, unit.target, SessionKind::Catalog, unit.database);
+  Session& s = cache.get(ctx, unit.target, SessionKind::Ddl, unit.database);
   Plan plan;
   if (o.system) {
     MaintenanceTask t = base_task(unit, s);
@@ -165,7 +165,7 @@ void register_reindex(CommandTable& table) {
       "Rebuild indexes like reindexdb, largest first over --jobs connections; one row per table or index with why, "
       "the size before and after, how long and the outcome. Index options (--index, --invalid-only, --min-size, "
       "--max-indexes) rebuild index by index.",
-      {Need::Catalog, Effect::Change, 0, true});
+      {Need::Ddl, Effect::Change, 0, true});
   const VerbRecord* rec = &v.record();
   v.option("--db", &o->dbs, "database to process (repeat; default: the connection's)")
       .option("-t,--table", &o->tables, "the indexes of this table, as SQL names it (repeat)")

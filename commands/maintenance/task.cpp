@@ -73,20 +73,14 @@ std::string number_text(double v) {
 }
 
 void lock_options(Verb& v, LockOptions& o) {
-  v.option("--lock-timeout", &o.lock_timeout, "give up on an object whose lock is not granted within this (5s)")
-      .option("--retries", &o.retries, "with --lock-timeout: try a locked object this many more times (default 0)")
+  v.option("--retries", &o.retries,
+           "try an object whose lock was not granted within --lock-timeout this many more times (default 0)")
       .option("--retry-pause", &o.retry_pause, "wait between tries (default 5s)");
 }
 
 LockPolicy lock_policy(const LockOptions& o) {
   LockPolicy p;
   if (o.retries < 0) throw usage_error("--retries cannot be negative");
-  if (o.retries > 0 && o.lock_timeout.empty()) throw usage_error("--retries needs --lock-timeout");
-  if (!o.lock_timeout.empty()) {
-    const double s = parse_duration("--lock-timeout", o.lock_timeout);
-    if (s <= 0) throw usage_error("--lock-timeout must be more than 0 (0 means wait forever: leave it out)");
-    p.lock_timeout = number_text(s * 1000) + "ms";
-  }
   p.retries = o.retries;
   p.pause_seconds = parse_duration("--retry-pause", o.retry_pause);
   return p;
@@ -102,12 +96,11 @@ void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::
   Session* session = nullptr;
   try {
     cache.keep_only(t.target, t.database);
-    Session& s = cache.get(ctx, t.target, SessionKind::Catalog, t.database);
+    // The DDL session: lock_timeout is set (--lock-timeout, 5s by default)
+    // so a busy table is skipped, not queued behind.
+    Session& s = cache.get(ctx, t.target, SessionKind::Ddl, t.database);
     session = &s;
     if (!setup.empty()) s.exec(setup, "preparing the session");
-    if (!lock.lock_timeout.empty())
-      s.exec("SELECT pg_catalog.set_config('lock_timeout', $1, false)", {lock.lock_timeout.c_str()},
-             "setting lock_timeout");
     for (int attempt = 0;; ++attempt) {
       s.take_notices();
       try {

@@ -29,17 +29,17 @@ struct MaintenanceTask {
   std::string error;
 };
 
-// How a statement waits for its lock: --lock-timeout, and --retries more
-// attempts --retry-pause apart when it times out.
+// What happens when a statement's lock is not granted within lock_timeout
+// (the global --lock-timeout, 5s by default for maintenance as for DDL):
+// --retries more attempts, --retry-pause apart.
 struct LockPolicy {
-  std::string lock_timeout;  // "" = the server's setting
   int retries = 0;
   double pause_seconds = 5;
 };
 
 // The options behind a LockPolicy, as given.
 struct LockOptions {
-  std::string lock_timeout, retry_pause = "5s";
+  std::string retry_pause = "5s";
   int retries = 0;
 };
 void lock_options(Verb& v, LockOptions& o);

@@ -103,7 +103,7 @@ std::string reason_for(const RowRef& row, const Selection& sel) {
 // The tables of one database to process, in the order to run them.
 std::vector<MaintenanceTask> plan_database(Context& ctx, SessionCache& cache, const UnitRef& unit, const VacuumFlags& flags,
                                 const Selection& sel) {
-  Session& s = cache.get(ctx, unit.target, SessionKind::Catalog, unit.database);
+  Session& s = cache.get(ctx, unit.target, SessionKind::Ddl, unit.database);
   std::optional<std::string> oids;
   if (!sel.tables.empty()) {
     std::vector<std::string> names;
@@ -211,7 +211,7 @@ void register_maintenance(CommandTable& table) {
                                std::string("Vacuum tables like vacuumdb, largest first over --jobs connections; "
                                            "one row per table with why, how long and the outcome.") +
                                    need_note,
-                               {Need::Catalog, Effect::Change, 0, true});
+                               {Need::Ddl, Effect::Change, 0, true});
     const VerbRecord* rec = &v.record();
     selection_options(v, *o);
     v.flag("--full", &o->flags.full, "VACUUM FULL: rewrite each table (takes an exclusive lock)")
@@ -232,7 +232,7 @@ void register_maintenance(CommandTable& table) {
     Verb v = table.raw_command(
         "analyze",
         std::string("Update optimizer statistics like vacuumdb --analyze-only; one row per table.") + need_note,
-        {Need::Catalog, Effect::Change, 0, true});
+        {Need::Ddl, Effect::Change, 0, true});
     const VerbRecord* rec = &v.record();
     selection_options(v, *o);
     v.flag("--in-stages", &o->analyze_in_stages,
@@ -244,6 +244,7 @@ void register_maintenance(CommandTable& table) {
   }
   register_reindex(table);
   register_cluster(table);
+  register_sequence(table);
 }
 
 }  // namespace pgdba
