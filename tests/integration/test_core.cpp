@@ -84,7 +84,12 @@ TEST_CASE("verb contract: every verb has help and a man entry; read verbs give J
   const long server = std::stol(it::query_value("select current_setting('server_version_num')"));
   // Verbs that act on sessions, chosen by pid or by filter, have no required
   // positional: their missing object is a pid no session has.
-  const std::map<std::string, std::string> missing_session = {{"cancel", "2147483647"}, {"terminate", "2147483647"}};
+  // What a verb needs besides its required positionals to get as far as
+  // looking for the (missing) object.
+  const std::map<std::string, std::vector<std::string>> more_args = {
+      {"cancel", {"2147483647"}},
+      {"terminate", {"2147483647"}},
+      {"sequence reset", {missing + "_seq", "--to", "1"}}};
   for (const auto& v : verbs) {
     const std::string path = v["verb"];
     INFO("pgdba " << path);
@@ -106,7 +111,7 @@ TEST_CASE("verb contract: every verb has help and a man entry; read verbs give J
     auto args = words;
     for (std::size_t i = 0; i < v["required_args"].size(); ++i)
       args.push_back(missing + "_" + std::to_string(i));
-    if (const auto m = missing_session.find(path); m != missing_session.end()) args.push_back(m->second);
+    if (const auto m = more_args.find(path); m != more_args.end()) args.insert(args.end(), m->second.begin(), m->second.end());
     if (v["effect"] == "read") {
       if (path == "sql") continue;
       auto json_args = args;
