@@ -64,6 +64,7 @@ void register_stats(CommandTable& table) {
   add_io_verb(stats);
   add_wraparound_verb(stats);
   add_bloat_verb(stats);
+  add_explain_command(table);
 }
 
 }  // namespace pgdba

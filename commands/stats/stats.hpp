@@ -23,6 +23,8 @@ void add_checkpointer_verb(Noun& stats);
 void add_io_verb(Noun& stats);
 void add_wraparound_verb(Noun& stats);
 void add_bloat_verb(Noun& stats);
+// `explain` stands alone (pgdba explain), registered with the stats noun.
+void add_explain_command(CommandTable& table);
 
 // `items` as a PostgreSQL array literal ({"a","b\"c"}) for a bound text[]
 // or oid[] parameter; nullopt (SQL NULL: no filter) when there are none.
