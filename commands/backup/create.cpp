@@ -303,9 +303,12 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
                           r);
     }
     // The counts, in the snapshot pg_dump read (still held by this
-    // transaction). Tables an --exclude-table pattern drops cannot be told
-    // apart here: no counts then.
-    if (!job.globals && m.exclude_tables.empty()) count_rows(s, m);
+    // transaction). Which tables an --exclude-table pattern dropped is
+    // pg_dump's business: then the total is not recorded, only each table's rows.
+    if (!job.globals) {
+      count_rows(s, m);
+      if (!m.exclude_tables.empty()) m.tables.reset();
+    }
     if (tx) tx->rollback();
     sum_files(m, tmp, directory);
     const auto finished = Clock::now();

@@ -50,7 +50,7 @@ json manifest_to_json(const Manifest& m) {
       {"status", m.status},
       {"tables", m.tables ? json(*m.tables) : json(nullptr)},
       {"large_objects", m.large_objects ? json(*m.large_objects) : json(nullptr)},
-      {"row_counts", m.tables ? counts : json(nullptr)},
+      {"row_counts", m.tables || !m.row_counts.empty() ? counts : json(nullptr)},
       {"command", m.command},
       {"dump_command", m.dump_command},
       {"verified", nullptr},

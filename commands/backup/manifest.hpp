@@ -52,7 +52,8 @@ struct Manifest {
   std::vector<FileSum> files;
   std::string status = "complete";
   // In pg_dump's snapshot: ordinary tables and their exact row counts, and
-  // large objects. Absent when not recorded (globals, --exclude-table).
+  // large objects; globals have none. With --exclude-table the number of
+  // tables is not recorded (pg_dump decides what its patterns match).
   std::optional<long long> tables;
   std::optional<long long> large_objects;
   std::vector<TableCount> row_counts;
