@@ -15,7 +15,7 @@ namespace {
 
 struct ClusterOptions {
   std::vector<std::string> dbs, tables, indexes;
-  LockOptions lock;
+  GuardOptions lock;
 };
 
 Plan plan_cluster(Context& ctx, SessionCache& cache, const UnitRef& unit, const ClusterOptions& o) {
@@ -56,7 +56,7 @@ Plan plan_cluster(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
 }
 
 void run_cluster(Context& ctx, const VerbRecord& rec, const ClusterOptions& o) {
-  const LockPolicy lock = lock_policy(o.lock);
+  const Guards lock = guards_from(o.lock);
   const int jobs = rec.fan_out.jobs > 0 ? rec.fan_out.jobs : 1;
   const std::vector<UnitRef> units = maintenance_units(ctx, rec, o.dbs, jobs);
   const auto tasks = plan_and_run(
@@ -78,7 +78,7 @@ void register_cluster(CommandTable& table) {
   v.option("--db", &o->dbs, "database to process (repeat; default: the connection's)")
       .option("-t,--table", &o->tables, "this table, on its clustering index, as SQL names it (repeat)")
       .option("-i,--index", &o->indexes, "cluster this index's table on it, and remember it (repeat)");
-  lock_options(v, o->lock);
+  guard_options(v, o->lock);
   v.run([o, rec](Context& ctx) { run_cluster(ctx, *rec, *o); });
 }
 

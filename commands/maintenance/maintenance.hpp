@@ -9,5 +9,6 @@ namespace pgdba {
 void register_reindex(CommandTable& table);
 void register_cluster(CommandTable& table);
 void register_sequence(CommandTable& table);
+void register_maintenance_plan(CommandTable& table);
 
 }  // namespace pgdba

@@ -25,13 +25,13 @@ struct ReindexOptions {
   bool system = false, concurrently = false, invalid_only = false, drop_invalid = false;
   std::string tablespace, min_size;
   long long max_indexes = -1;
-  LockOptions lock;
+  GuardOptions lock;
 };
 
 struct ReindexPlan {
   std::optional<std::string> schemas, exclude_schemas, min_size;
   bool per_index = false;  // index-level selection: one REINDEX INDEX per index
-  LockPolicy lock;
+  Guards lock;
 };
 
 const char* param(const std::optional<std::string>& v) {
@@ -40,7 +40,7 @@ const char* param(const std::optional<std::string>& v) {
 
 ReindexPlan check_options(const ReindexOptions& o) {
   ReindexPlan p;
-  p.lock = lock_policy(o.lock);
+  p.lock = guards_from(o.lock);
   const bool named = !o.tables.empty() || !o.indexes.empty();
   const bool schemas = !o.schemas.empty() || !o.exclude_schemas.empty();
   if (o.system && (named || schemas || o.invalid_only || !o.min_size.empty() || o.max_indexes >= 0))
@@ -181,7 +181,7 @@ void register_reindex(CommandTable& table) {
       .flag("--drop-invalid", &o->drop_invalid, "with --invalid-only: drop them (DROP INDEX CONCURRENTLY) instead")
       .option("--min-size", &o->min_size, "only indexes at least this large (10MB)")
       .option("--max-indexes", &o->max_indexes, "at most this many indexes in the run, largest first");
-  lock_options(v, o->lock);
+  guard_options(v, o->lock);
   v.run([o, rec](Context& ctx) { run_reindex(ctx, *rec, *o); });
 }
 

@@ -7,6 +7,7 @@
 
 #include "src/cancel.hpp"
 #include "src/duration.hpp"
+#include "src/size_arg.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
@@ -18,6 +19,11 @@ namespace pgdba {
 namespace {
 
 constexpr const char* kLockNotAvailable = "55P03";
+constexpr const char* kQueryCanceled = "57014";
+
+bool window_over(const Guards& g) {
+  return g.deadline && std::chrono::steady_clock::now() >= *g.deadline;
+}
 
 std::string object_name(const MaintenanceTask& t) {
   std::string n = t.schema + "." + t.table;
@@ -51,6 +57,23 @@ void drop_leftovers(Context& ctx, Session& s, const MaintenanceTask& t) {
   }
 }
 
+// --max-replication-lag: waits while a standby is further behind than the
+// limit; false when the window ended meanwhile.
+bool wait_for_standbys(Session& s, const MaintenanceTask& t, const Guards& g) {
+  bool said = false;
+  for (;;) {
+    const Rows r = s.exec(sql_text("maintenance/replication_lag"), "measuring replication lag");
+    const double lag = r.empty() || r[0][0].is_null() ? 0 : r[0][0].as<double>();
+    if (lag <= *g.max_lag_bytes) return true;
+    if (!said) {
+      log::info(t.database + ": a standby is " + number_text(lag) + " bytes behind; waiting before " + object_name(t));
+      said = true;
+    }
+    if (window_over(g) || cancel::requested()) return false;
+    pause_for(5);
+  }
+}
+
 }  // namespace
 
 std::string pg_text_array(const std::vector<std::string>& items) {
@@ -72,21 +95,34 @@ std::string number_text(double v) {
   return buf;
 }
 
-void lock_options(Verb& v, LockOptions& o) {
+void guard_options(Verb& v, GuardOptions& o) {
   v.option("--retries", &o.retries,
            "try an object whose lock was not granted within --lock-timeout this many more times (default 0)")
-      .option("--retry-pause", &o.retry_pause, "wait between tries (default 5s)");
+      .option("--retry-pause", &o.retry_pause, "wait between tries (default 5s)")
+      .option("--window", &o.window, "start no new object after this long (2h); what is left is skipped-window")
+      .flag("--enforce", &o.enforce, "with --window: cancel the statement still running when the window ends")
+      .option("--max-replication-lag", &o.max_replication_lag,
+              "before each object, wait while a standby replays more than this behind (100MB)");
 }
 
-LockPolicy lock_policy(const LockOptions& o) {
-  LockPolicy p;
+Guards guards_from(const GuardOptions& o) {
+  Guards g;
   if (o.retries < 0) throw usage_error("--retries cannot be negative");
-  p.retries = o.retries;
-  p.pause_seconds = parse_duration("--retry-pause", o.retry_pause);
-  return p;
+  g.retries = o.retries;
+  g.pause_seconds = parse_duration("--retry-pause", o.retry_pause);
+  if (o.enforce && o.window.empty()) throw usage_error("--enforce needs --window");
+  if (!o.window.empty()) {
+    const double s = parse_duration("--window", o.window);
+    if (s <= 0) throw usage_error("--window must be longer than 0");
+    g.deadline = std::chrono::steady_clock::now() +
+                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
+  }
+  g.enforce = o.enforce;
+  if (!o.max_replication_lag.empty()) g.max_lag_bytes = parse_size("--max-replication-lag", o.max_replication_lag);
+  return g;
 }
 
-void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::string& setup, const LockPolicy& lock) {
+void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::string& setup, const Guards& lock) {
   if (cancel::requested()) {
     t.status = "cancelled";
     return;
@@ -100,7 +136,21 @@ void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::
     // so a busy table is skipped, not queued behind.
     Session& s = cache.get(ctx, t.target, SessionKind::Ddl, t.database);
     session = &s;
+    if (lock.max_lag_bytes && !wait_for_standbys(s, t, lock)) {
+      t.status = "skipped-window";
+      return;
+    }
+    if (window_over(lock)) {
+      t.status = "skipped-window";
+      return;
+    }
     if (!setup.empty()) s.exec(setup, "preparing the session");
+    if (lock.enforce) {
+      // The server cancels the statement when the window ends.
+      const auto left = std::chrono::duration<double, std::milli>(*lock.deadline - std::chrono::steady_clock::now());
+      const std::string ms = std::to_string(std::max<long long>(1, static_cast<long long>(left.count())));
+      s.exec("SELECT pg_catalog.set_config('statement_timeout', $1, false)", {ms.c_str()}, "limiting to the window");
+    }
     for (int attempt = 0;; ++attempt) {
       s.take_notices();
       try {
@@ -136,7 +186,11 @@ void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::
       if (!r.empty() && !r[0][0].is_null()) t.size_after = r[0][0].as<long long>();
     }
   } catch (const Error& e) {
-    if (e.sqlstate == "42P01" || e.sqlstate == "42704") {
+    if (e.sqlstate == kQueryCanceled && lock.enforce && window_over(lock)) {
+      t.status = "cancelled-window";
+      t.error = e.what();
+      if (session != nullptr && session->is_open()) drop_leftovers(ctx, *session, t);
+    } else if (e.sqlstate == "42P01" || e.sqlstate == "42704") {
       t.status = "skipped-dropped";
       log::warn(t.database + ": " + object_name(t) + " was dropped meanwhile: skipped");
     } else {
@@ -185,7 +239,7 @@ std::string resolve_relations(Context& ctx, SessionCache& cache, const UnitRef& 
 }
 
 std::vector<MaintenanceTask> plan_and_run(Context& ctx, const std::vector<UnitRef>& units, int jobs,
-                                          const Planner& planner, const std::string& setup, const LockPolicy& lock) {
+                                          const Planner& planner, const std::string& setup, const Guards& lock) {
   std::vector<Plan> plans(units.size());
   std::vector<std::optional<Error>> errors(units.size());
   for (std::size_t i = 0; i < units.size(); ++i)
@@ -263,7 +317,7 @@ void emit_tasks(Context& ctx, const std::string& name, const std::vector<Mainten
     if (c.size_after)
       row.emplace_back(t.size_after ? std::optional<std::string>(std::to_string(*t.size_after)) : std::nullopt);
     const bool ran = !ctx.dry_run() && object && !t.statement.empty() && t.status != "planned" &&
-                     t.status != "cancelled";
+                     t.status != "cancelled" && t.status != "skipped-window";
     row.emplace_back(ran ? std::optional<std::string>(number_text(t.seconds)) : std::nullopt);
     row.emplace_back(ctx.dry_run() && t.status == "planned" ? "would run" : t.status);
     row.emplace_back(text(t.error));

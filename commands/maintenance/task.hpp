@@ -5,6 +5,7 @@
 // meanwhile); the result is one row per task.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,31 +25,41 @@ struct MaintenanceTask {
   std::optional<long long> size_after;
   bool database_wide = false;  // REINDEX SYSTEM: no single table
   double seconds = 0;
-  // planned, done, skipped-locked, skipped-dropped, failed, cancelled
+  // planned, done, skipped-locked, skipped-dropped, skipped-window,
+  // cancelled-window, failed, cancelled
   std::string status = "planned";
   std::string error;
 };
 
-// What happens when a statement's lock is not granted within lock_timeout
-// (the global --lock-timeout, 5s by default for maintenance as for DDL):
-// --retries more attempts, --retry-pause apart.
-struct LockPolicy {
+// The guardrails every maintenance verb shares:
+// - a lock not granted within lock_timeout (the global --lock-timeout, 5s
+//   by default for maintenance as for DDL): --retries more attempts,
+//   --retry-pause apart;
+// - --window: no new object is started after it ends; with --enforce the
+//   running statement is cancelled when it ends (statement_timeout);
+// - --max-replication-lag: before each object, wait while a standby of the
+//   server is further behind than this.
+struct Guards {
   int retries = 0;
   double pause_seconds = 5;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  bool enforce = false;
+  std::optional<double> max_lag_bytes;
 };
 
-// The options behind a LockPolicy, as given.
-struct LockOptions {
-  std::string retry_pause = "5s";
+// The options behind Guards, as given.
+struct GuardOptions {
+  std::string retry_pause = "5s", window, max_replication_lag;
   int retries = 0;
+  bool enforce = false;
 };
-void lock_options(Verb& v, LockOptions& o);
-// Checked before connecting; throws a usage error.
-LockPolicy lock_policy(const LockOptions& o);
+void guard_options(Verb& v, GuardOptions& o);
+// Checked before connecting (throws a usage error); the window starts now.
+Guards guards_from(const GuardOptions& o);
 
 // Runs t.statement after `setup` (SQL, may be "") and records the outcome.
 // A failed REINDEX CONCURRENTLY's leftover invalid index is dropped.
-void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::string& setup, const LockPolicy& lock);
+void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::string& setup, const Guards& lock);
 
 // Where a maintenance verb runs: the --db databases on each target, else
 // every database (--all-databases) or the connection's own.
@@ -74,7 +85,7 @@ using Planner = std::function<Plan(const UnitRef&, SessionCache&)>;
 // dry run nothing runs. Returns every task in unit order, a unit that could
 // not be planned as one failed task with its error.
 std::vector<MaintenanceTask> plan_and_run(Context& ctx, const std::vector<UnitRef>& units, int jobs,
-                                          const Planner& planner, const std::string& setup, const LockPolicy& lock);
+                                          const Planner& planner, const std::string& setup, const Guards& lock);
 
 // The result table: one row per task, plus the units that failed before any
 // task (their error). Sets exit code 4 when some failed and others ran, 1

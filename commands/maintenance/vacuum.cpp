@@ -30,7 +30,7 @@ struct VacuumOptions {
   std::vector<std::string> dbs, schemas, exclude_schemas, tables;
   long long min_dead_tuples = -1, min_xid_age = -1, min_mxid_age = -1;
   std::string min_dead_ratio, min_mod_since_analyze, older_than, min_size;
-  LockOptions lock;
+  GuardOptions lock;
 };
 
 // The options checked and turned into query parameters, before connecting.
@@ -139,7 +139,7 @@ std::vector<MaintenanceTask> plan_database(Context& ctx, SessionCache& cache, co
 
 void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
   const Selection sel = check_options(o);
-  const LockPolicy lock = lock_policy(o.lock);
+  const Guards lock = guards_from(o.lock);
   VacuumFlags flags = o.flags;
   if (o.analyze_in_stages) flags.analyze_only = true;
   const int jobs = rec.fan_out.jobs > 0 ? rec.fan_out.jobs : 1;
@@ -198,7 +198,7 @@ void selection_options(Verb& v, VacuumOptions& o) {
       .flag("--skip-locked", &o.flags.skip_locked, "skip tables that cannot be locked at once")
       .option("--buffer-usage-limit", &o.flags.buffer_usage_limit, "ring buffer size for the operation (256kB)")
       .since(160000);
-  lock_options(v, o.lock);
+  guard_options(v, o.lock);
 }
 
 }  // namespace
@@ -245,6 +245,7 @@ void register_maintenance(CommandTable& table) {
   register_reindex(table);
   register_cluster(table);
   register_sequence(table);
+  register_maintenance_plan(table);
 }
 
 }  // namespace pgdba
