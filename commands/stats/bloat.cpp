@@ -44,7 +44,8 @@ Measured measure_exactly(Session& s, const Rows& estimated) {
   for (const auto& row : estimated)
     oids.push_back(row["oid"].str());
   const auto list = array_param(oids);
-  const std::string sql = with_extension_schema(sql_text("stats/bloat_exact", s.server_version()), ext[0]["schema"].str());
+  const std::string sql =
+      with_extension_schema(sql_text("stats/bloat_exact", s.server_version()), ext[0]["schema"].str());
   const auto rows = s.try_query(sql, {param(list)}, "measuring bloat with pgstattuple");
   if (!rows) return out;
   for (const auto& row : *rows) {
@@ -62,8 +63,9 @@ Result bloat_stats(Session& s, const BloatOptions& o) {
   const Rows rows =
       s.exec(sql_text("stats/bloat", s.server_version()), {param(schemas), top.c_str()}, "estimating bloat");
   const Table estimated = s.table(rows, "bloat");
-  Table t = project(estimated, "bloat",
-                    {"schema", "table", "index", "kind", "size", "estimated_bloat", "estimated_bloat_percent", "flags"});
+  Table t =
+      project(estimated, "bloat",
+              {"schema", "table", "index", "kind", "size", "estimated_bloat", "estimated_bloat_percent", "flags"});
   set_kinds(t, {"size", "estimated_bloat"}, Kind::Bytes);
   if (!o.exact) return {t};
 

@@ -55,12 +55,9 @@ std::string describe(const PlanNode& n) {
 }
 
 Table plan_table(const Plan& p, const ExplainOptions& o) {
-  std::vector<Column> cols{{"id", Kind::Integer, Kind::Text},
-                           {"parent", Kind::Integer, Kind::Text},
-                           {"depth", Kind::Integer, Kind::Text},
-                           {"node", Kind::Text, Kind::Text},
-                           {"startup_cost", Kind::Float, Kind::Text},
-                           {"total_cost", Kind::Float, Kind::Text},
+  std::vector<Column> cols{{"id", Kind::Integer, Kind::Text},          {"parent", Kind::Integer, Kind::Text},
+                           {"depth", Kind::Integer, Kind::Text},       {"node", Kind::Text, Kind::Text},
+                           {"startup_cost", Kind::Float, Kind::Text},  {"total_cost", Kind::Float, Kind::Text},
                            {"estimated_rows", Kind::Float, Kind::Text}};
   if (o.analyze) {
     for (const char* c : {"actual_rows", "loops"})
@@ -76,14 +73,14 @@ Table plan_table(const Plan& p, const ExplainOptions& o) {
   }
   Table t("plan", cols);
   for (const auto& n : p.nodes) {
-    std::vector<Cell> row{std::to_string(n.id),
-                          n.parent == 0 ? std::nullopt : Cell(std::to_string(n.parent)),
-                          std::to_string(n.depth),
-                          std::string(static_cast<std::size_t>(n.depth) * 2, ' ') + (n.depth > 0 ? "-> " : "") +
-                              n.label,
-                          num(n.startup_cost, "%.2f"),
-                          num(n.total_cost, "%.2f"),
-                          num(n.plan_rows)};
+    std::vector<Cell> row{
+        std::to_string(n.id),
+        n.parent == 0 ? std::nullopt : Cell(std::to_string(n.parent)),
+        std::to_string(n.depth),
+        std::string(static_cast<std::size_t>(n.depth) * 2, ' ') + (n.depth > 0 ? "-> " : "") + n.label,
+        num(n.startup_cost, "%.2f"),
+        num(n.total_cost, "%.2f"),
+        num(n.plan_rows)};
     if (o.analyze) {
       row.push_back(num(n.actual_rows));
       row.push_back(num(n.loops));
@@ -119,9 +116,8 @@ Table summary_table(const Plan& p, bool analyzed) {
     flagged += n.flag.empty() ? 0 : 1;
   t.add_row({seconds(p.planning_ms), seconds(p.execution_ms), num(p.nodes.empty() ? 0 : p.nodes[0].total_cost, "%.2f"),
              Cell(p.writes ? "t" : "f"), Cell(analyzed ? "t" : "f"), slow ? Cell(describe(*slow)) : std::nullopt,
-             slow ? seconds(slow->self_time_ms) : std::nullopt,
-             analyzed ? Cell(std::to_string(flagged)) : std::nullopt, worst ? Cell(describe(*worst)) : std::nullopt,
-             worst ? num(worst->misestimate, "%.1f") : std::nullopt});
+             slow ? seconds(slow->self_time_ms) : std::nullopt, analyzed ? Cell(std::to_string(flagged)) : std::nullopt,
+             worst ? Cell(describe(*worst)) : std::nullopt, worst ? num(worst->misestimate, "%.1f") : std::nullopt});
   return t;
 }
 

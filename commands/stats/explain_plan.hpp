@@ -14,18 +14,18 @@ namespace pgdba {
 constexpr double kMisestimateFactor = 10.0;
 
 struct PlanNode {
-  int id = 0;       // 1 for the root, in tree (pre-)order
-  int parent = 0;   // 0 for the root
+  int id = 0;      // 1 for the root, in tree (pre-)order
+  int parent = 0;  // 0 for the root
   int depth = 0;
   std::string label;  // "Index Scan using t_pkey on t", "Hash Left Join", "Insert on t"
   double startup_cost = 0, total_cost = 0, plan_rows = 0;
   // Only under ANALYZE (and not for a node that never ran: loops 0).
   std::optional<double> actual_rows;  // per loop, as EXPLAIN gives it
   std::optional<double> loops;
-  std::optional<double> time_ms;       // inclusive: the node and its children, all loops
-  std::optional<double> self_time_ms;  // the node alone
-  std::optional<double> misestimate;   // >= 1: how many times the estimate was off
-  std::string flag;                    // "under-estimated", "over-estimated" or ""
+  std::optional<double> time_ms;                     // inclusive: the node and its children, all loops
+  std::optional<double> self_time_ms;                // the node alone
+  std::optional<double> misestimate;                 // >= 1: how many times the estimate was off
+  std::string flag;                                  // "under-estimated", "over-estimated" or ""
   std::optional<long long> shared_hit, shared_read;  // blocks, under BUFFERS
 };
 

@@ -23,9 +23,9 @@ Result overview(Session& s) {
   Table horizon = section("overview_horizon", "horizon", "finding what holds the xmin horizon");
   horizon.set_kind("held_for", Kind::Seconds);
   Table wraparound = section("overview_wraparound", "wraparound", "reading transaction ID ages");
-  Table checkpoints =
-      project(checkpointer_table(s, "checkpoints"), "checkpoints",
-              {"checkpoints_timed", "checkpoints_requested", "requested_percent", "mean_interval", "checkpoint_timeout"});
+  Table checkpoints = project(
+      checkpointer_table(s, "checkpoints"), "checkpoints",
+      {"checkpoints_timed", "checkpoints_requested", "requested_percent", "mean_interval", "checkpoint_timeout"});
   return {server, connections, databases, horizon, wraparound, checkpoints};
 }
 

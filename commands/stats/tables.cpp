@@ -27,8 +27,8 @@ struct TablesOptions {
 Result table_stats(Session& s, const TablesOptions& o) {
   const std::string top = std::to_string(o.top);
   const auto schemas = array_param(o.schemas);
-  Table t = s.table(s.exec(sql_text("stats/tables", s.server_version()), {o.order_by.c_str(), top.c_str(), param(schemas)},
-                           "reading pg_stat_user_tables"),
+  Table t = s.table(s.exec(sql_text("stats/tables", s.server_version()),
+                           {o.order_by.c_str(), top.c_str(), param(schemas)}, "reading pg_stat_user_tables"),
                     "tables");
   t.set_kind("size", Kind::Bytes);
   return {t};

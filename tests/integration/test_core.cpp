@@ -89,7 +89,8 @@ TEST_CASE("verb contract: every verb has help and a man entry; read verbs give J
   const std::map<std::string, std::vector<std::string>> more_args = {
       {"cancel", {"2147483647"}},
       {"terminate", {"2147483647"}},
-      {"sequence reset", {missing + "_seq", "--to", "1"}}};
+      {"sequence reset", {missing + "_seq", "--to", "1"}},
+      {"explain", {"-c", "SELECT 1"}}};
   for (const auto& v : verbs) {
     const std::string path = v["verb"];
     INFO("pgdba " << path);
@@ -113,7 +114,7 @@ TEST_CASE("verb contract: every verb has help and a man entry; read verbs give J
       args.push_back(missing + "_" + std::to_string(i));
     if (const auto m = more_args.find(path); m != more_args.end()) args.insert(args.end(), m->second.begin(), m->second.end());
     if (v["effect"] == "read") {
-      if (path == "sql" || path == "explain") continue;  // -c SQL is required: their own tests cover them
+      if (path == "sql") continue;
       auto json_args = args;
       json_args.insert(json_args.begin(), {"-o", "json"});
       const auto r = pgdba(json_args);

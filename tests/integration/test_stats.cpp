@@ -134,11 +134,9 @@ bool has_flag(const nlohmann::json& row, const std::string& flag) {
 TEST_CASE("stats databases: each database with its size, transactions, temp files and ages", "[stats][matrix]") {
   it::ScratchDb db("st_dbs");
   // A sort larger than work_mem spills to a temp file.
-  db.exec(
-      "SET work_mem = '64kB'; SELECT count(*) FROM (SELECT g FROM generate_series(1, 100000) g ORDER BY g DESC) s");
-  REQUIRE(eventually([&] {
-    return db.value("select temp_files from pg_stat_database where datname = current_database()") != "0";
-  }));
+  db.exec("SET work_mem = '64kB'; SELECT count(*) FROM (SELECT g FROM generate_series(1, 100000) g ORDER BY g DESC) s");
+  REQUIRE(eventually(
+      [&] { return db.value("select temp_files from pg_stat_database where datname = current_database()") != "0"; }));
   const auto r = it::pgdba({"-o", "json", "stats", "databases"});
   INFO(r.err);
   REQUIRE(r.code == 0);
@@ -152,7 +150,7 @@ TEST_CASE("stats databases: each database with its size, transactions, temp file
   CHECK((*row)["commits"].get<long>() >= 1);
   CHECK((*row)["deadlocks"] == 0);
   CHECK((*row)["xid_age"].get<long>() == std::stol(db.value("select age(datfrozenxid) from pg_database "
-                                                             "where datname = current_database()")));
+                                                            "where datname = current_database()")));
   CHECK((*row)["cache_hit_percent"].is_number());
   CHECK(find_row(rows, "database", "template0") != nullptr);
 }
@@ -293,8 +291,7 @@ TEST_CASE("stats indexes: unused, duplicate and invalid indexes", "[stats][matri
   CHECK(names({"--schema", "no_such_schema"}).empty());
 }
 
-TEST_CASE("stats checkpointer: the same columns on every version, requested checkpoints counted",
-          "[stats][matrix]") {
+TEST_CASE("stats checkpointer: the same columns on every version, requested checkpoints counted", "[stats][matrix]") {
   const auto read = [] {
     const auto r = it::pgdba({"-o", "json", "stats", "checkpointer"});
     INFO(r.err);
@@ -304,12 +301,12 @@ TEST_CASE("stats checkpointer: the same columns on every version, requested chec
     return rows[0];
   };
   const auto before = read();
-  CHECK(keys_of(before) ==
-        std::vector<std::string>{"allocated", "backends_written", "bgwriter_stopped", "bgwriter_written",
-                                 "checkpoint_timeout", "checkpointer_written", "checkpoints_requested",
-                                 "checkpoints_timed", "mean_interval", "requested_percent", "restartpoints_done",
-                                 "restartpoints_requested", "restartpoints_timed", "stats_reset", "sync_time",
-                                 "write_time"});
+  CHECK(keys_of(before) == std::vector<std::string>{"allocated", "backends_written", "bgwriter_stopped",
+                                                    "bgwriter_written", "checkpoint_timeout", "checkpointer_written",
+                                                    "checkpoints_requested", "checkpoints_timed", "mean_interval",
+                                                    "requested_percent", "restartpoints_done",
+                                                    "restartpoints_requested", "restartpoints_timed", "stats_reset",
+                                                    "sync_time", "write_time"});
   CHECK(before["checkpoint_timeout"] == 300);
   CHECK(before["restartpoints_done"].is_null() == (server_version() < 170000));
   it::ScratchDb db("st_ckpt");
@@ -420,8 +417,9 @@ TEST_CASE("stats bloat: the estimate and pgstattuple side by side, blind spots f
   db.exec("VACUUM ANALYZE tight");
   db.exec("VACUUM ANALYZE toasted");
   REQUIRE(eventually([&] {
-    return db.value("select count(*) from pg_stat_user_tables where last_analyze is not null and "
-                    "n_mod_since_analyze = 0") == "3";
+    return db.value(
+               "select count(*) from pg_stat_user_tables where last_analyze is not null and "
+               "n_mod_since_analyze = 0") == "3";
   }));
 
   const auto r = db.pgdba({"-o", "json", "stats", "bloat", "--exact", "--top", "100"});
@@ -523,9 +521,8 @@ TEST_CASE("explain: a misestimated plan flagged, parameters bound, writes rolled
       "CREATE TABLE t (id int, a int, b int); "
       "INSERT INTO t SELECT g, g % 100, g % 100 FROM generate_series(1, 10000) g; ANALYZE t");
 
-  const auto r = db.pgdba(
-      {"-o", "json", "explain", "--analyze", "--buffers", "-c", "SELECT * FROM t WHERE a = $1 AND b = $2",
-       "--param", "7", "--param", "7"});
+  const auto r = db.pgdba({"-o", "json", "explain", "--analyze", "--buffers", "-c",
+                           "SELECT * FROM t WHERE a = $1 AND b = $2", "--param", "7", "--param", "7"});
   INFO(r.err);
   REQUIRE(r.code == 0);
   const auto out = it::parse_json(r.out);
