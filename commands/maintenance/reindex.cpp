@@ -23,13 +23,14 @@ namespace {
 struct ReindexOptions {
   std::vector<std::string> dbs, tables, indexes, schemas, exclude_schemas;
   bool system = false, concurrently = false, invalid_only = false, drop_invalid = false;
-  std::string tablespace, min_size;
+  std::string tablespace, min_size, bloated_over;
   long long max_indexes = -1;
   GuardOptions lock;
 };
 
 struct ReindexPlan {
   std::optional<std::string> schemas, exclude_schemas, min_size;
+  std::optional<double> bloated_over;  // a fraction
   bool per_index = false;  // index-level selection: one REINDEX INDEX per index
   Guards lock;
 };
@@ -56,7 +57,11 @@ ReindexPlan check_options(const ReindexOptions& o) {
   if (!o.schemas.empty()) p.schemas = pg_text_array(o.schemas);
   if (!o.exclude_schemas.empty()) p.exclude_schemas = pg_text_array(o.exclude_schemas);
   if (!o.min_size.empty()) p.min_size = number_text(parse_size("--min-size", o.min_size));
-  p.per_index = !o.indexes.empty() || o.invalid_only || p.min_size || o.max_indexes > 0;
+  if (!o.bloated_over.empty()) {
+    if (o.invalid_only) throw usage_error("--bloated-over cannot be combined with --invalid-only");
+    p.bloated_over = parse_ratio("--bloated-over", o.bloated_over);
+  }
+  p.per_index = !o.indexes.empty() || o.invalid_only || p.min_size || o.max_indexes > 0 || p.bloated_over;
   return p;
 }
 
@@ -67,6 +72,57 @@ MaintenanceTask base_task(const UnitRef& unit, Session& s) {
   return t;
 }
 
+// --bloated-over: the btree indexes whose estimated bloat (stats bloat's
+// estimate from the planner's statistics) reaches the ratio, confirmed with
+// pgstattuple's measure when it is installed. Without pgstattuple an index
+// the estimate flags as possibly deduplicated (13+: the estimate then
+// overstates) is left alone. Returns oid -> reason.
+std::map<std::string, std::string> bloated_indexes(Session& s, const ReindexPlan& p) {
+  const Rows est = s.exec(sql_text("stats/bloat", s.server_version()), {param(p.schemas), "1000000000"},
+                          "estimating index bloat");
+  const double want = *p.bloated_over * 100;
+  std::vector<std::string> oids;
+  std::map<std::string, std::pair<double, bool>> estimated;  // oid -> (percent, may be deduplicated)
+  for (const auto& row : est) {
+    if (row["kind"].str() != "index" || row["estimated_bloat_percent"].is_null()) continue;
+    const double pct = row["estimated_bloat_percent"].as<double>();
+    if (pct < want) continue;
+    const std::string flags = row["flags"].is_null() ? "" : row["flags"].str();
+    estimated[row["oid"].str()] = {pct, flags.find("dedup") != std::string::npos};
+    oids.push_back(row["oid"].str());
+  }
+  std::map<std::string, std::string> out;
+  if (oids.empty()) return out;
+  const Rows ext = s.exec(sql_text("stats/extension_schema"), {"pgstattuple"}, "looking up pgstattuple");
+  std::optional<Rows> exact;
+  if (!ext.empty()) {
+    const std::string list = pg_text_array(oids);
+    exact = s.try_query(with_extension_schema(sql_text("stats/bloat_exact", s.server_version()), ext[0]["schema"].str()),
+                        {list.c_str()}, "measuring index bloat with pgstattuple");
+  }
+  if (exact) {
+    for (const auto& row : *exact) {
+      if (row["exact_bloat_percent"].is_null()) continue;
+      const double real = row["exact_bloat_percent"].as<double>();
+      const std::string oid = row["oid"].str();
+      if (real >= want)
+        out[oid] = "bloat " + number_text(real) + "% measured by pgstattuple (estimated " +
+                   number_text(estimated[oid].first) + "%)";
+    }
+    return out;
+  }
+  for (const auto& [oid, e] : estimated) {
+    if (e.second) {
+      log::info("an index estimated " + number_text(e.first) +
+                "% bloated is left alone: btree deduplication makes the estimate too high; CREATE EXTENSION "
+                "pgstattuple to measure it");
+      continue;
+    }
+    out[oid] = "estimated bloat " + number_text(e.first) + "% (pgstattuple not installed to confirm)";
+  }
+  return out;
+}
+
 // The indexes of one database, grouped by table (REINDEX CONCURRENTLY of
 // two indexes of one table cannot run side by side).
 Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const ReindexOptions& o,
@@ -75,6 +131,15 @@ Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
   std::optional<std::string> tables, indexes;
   if (!o.tables.empty()) tables = resolve_relations(ctx, cache, unit, o.tables, "table");
   if (!o.indexes.empty()) indexes = resolve_relations(ctx, cache, unit, o.indexes, "index");
+  std::map<std::string, std::string> bloated;
+  if (p.bloated_over) {
+    bloated = bloated_indexes(s, p);
+    std::vector<std::string> oids;
+    for (const auto& [oid, why] : bloated)
+      oids.push_back(oid);
+    if (oids.empty()) return {};
+    if (!indexes) indexes = pg_text_array(oids);
+  }
   const std::string invalid = o.invalid_only ? "true" : "false";
   const Rows rows = s.exec(sql_text("maintenance/reindex_candidates", s.server_version()),
                            {param(p.schemas), param(p.exclude_schemas), param(tables), param(indexes),
@@ -83,6 +148,8 @@ Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
   Plan plan;
   std::map<std::string, std::size_t> group_of;
   for (const auto& row : rows) {
+    const auto why = bloated.find(row["oid"].str());
+    if (p.bloated_over && why == bloated.end()) continue;  // named by --index but not bloated
     if (budget-- <= 0) break;
     MaintenanceTask t = base_task(unit, s);
     t.schema = row["schema"].str();
@@ -94,6 +161,7 @@ Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
     t.reason = !valid ? "invalid: left by a failed CREATE INDEX or REINDEX CONCURRENTLY"
                       : (!o.indexes.empty() ? "named by --index" : "every index");
     if (!p.min_size && o.max_indexes > 0 && valid) t.reason = "largest first, --max-indexes " + std::to_string(o.max_indexes);
+    if (p.bloated_over) t.reason = why->second;
     if (o.drop_invalid) {
       t.statement = "DROP INDEX CONCURRENTLY IF EXISTS " + qualified;
     } else {
@@ -180,6 +248,9 @@ void register_reindex(CommandTable& table) {
             "only indexes left invalid by a failed CREATE INDEX or REINDEX CONCURRENTLY (not one being built now)")
       .flag("--drop-invalid", &o->drop_invalid, "with --invalid-only: drop them (DROP INDEX CONCURRENTLY) instead")
       .option("--min-size", &o->min_size, "only indexes at least this large (10MB)")
+      .option("--bloated-over", &o->bloated_over,
+              "only btree indexes with at least this share of bloat (30%): estimated, confirmed by pgstattuple "
+              "when installed")
       .option("--max-indexes", &o->max_indexes, "at most this many indexes in the run, largest first");
   guard_options(v, o->lock);
   v.run([o, rec](Context& ctx) { run_reindex(ctx, *rec, *o); });

@@ -10,7 +10,8 @@
 -- An invalid index that CREATE INDEX or REINDEX CONCURRENTLY is building
 -- right now is not listed: it is someone's work in progress, not a leftover.
 -- min-server: 130000
-SELECT n.nspname::text AS schema,
+SELECT c.oid::int8 AS oid,
+       n.nspname::text AS schema,
        t.relname::text AS "table",
        c.relname::text AS index,
        (c.relpages::int8 * current_setting('block_size')::int8) AS size,
@@ -36,4 +37,4 @@ WHERE c.relkind = 'i'
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p
                   WHERE p.datid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
                     AND p.relid = t.oid AND NOT i.indisvalid)
-ORDER BY 4 DESC, 1, 2, 3;
+ORDER BY 5 DESC, 2, 3, 4;

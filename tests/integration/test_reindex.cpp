@@ -198,3 +198,25 @@ TEST_CASE("cluster re-sorts on the named index, remembers it, and redoes it next
   REQUIRE(rows.size() == 1);
   CHECK(rows[0]["error"].get<std::string>().find("no clustering index") != std::string::npos);
 }
+
+TEST_CASE("reindex --bloated-over picks the bloated index, measured by pgstattuple, and shrinks it",
+          "[reindex][matrix]") {
+  it::ScratchDb db("reidx_bloat");
+  db.exec(
+      "create extension pgstattuple; "
+      "create table b(i int) with (autovacuum_enabled = off); create index b_i on b(i); "
+      "insert into b select generate_series(1, 100000); delete from b where i % 10 <> 0; "
+      "create table tidy(i int) with (autovacuum_enabled = off); create index tidy_i on tidy(i); "
+      "insert into tidy select generate_series(1, 100000)");
+  db.exec("vacuum analyze b");
+  db.exec("vacuum analyze tidy");
+  const auto r = db.pgdba({"reindex", "--bloated-over", "50%", "-o", "json"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto rows = it::parse_json(r.out);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["index"] == "b_i");
+  CHECK(rows[0]["reason"].get<std::string>().find("measured by pgstattuple") != std::string::npos);
+  CHECK(rows[0]["size_after"].get<long long>() * 4 < rows[0]["size"].get<long long>());
+  CHECK(db.pgdba({"reindex", "--bloated-over", "2"}).code == 2);
+}
