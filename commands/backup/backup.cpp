@@ -30,7 +30,10 @@ std::string backup_dir(const std::string& given) {
   }
   std::error_code ec;
   const auto abs = std::filesystem::absolute(d, ec);
-  return ec ? d : abs.lexically_normal().string();
+  std::string out = ec ? d : abs.lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/')
+    out.pop_back();
+  return out;
 }
 
 }  // namespace backup

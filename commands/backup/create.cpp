@@ -9,11 +9,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <optional>
+#include <thread>
 
 #include "commands/backup/backup.hpp"
 #include "commands/backup/durable.hpp"
@@ -136,12 +139,15 @@ std::string free_name(const std::string& dir, const std::string& stamp, const st
   }
 }
 
-// Sizes and SHA-256 of every file of a finished dump, then fsync.
-void sum_files(Manifest& m, const std::string& path, bool directory) {
-  m.size = 0;
+// Sizes and SHA-256 of every file of a finished dump (`name` is the file's
+// name in the manifest), then fsync. Touches nothing but its arguments: it
+// runs in a thread of its own.
+void sum_files(const std::string& name, const std::string& path, bool directory, std::vector<FileSum>& files,
+               long long& size) {
+  size = 0;
   if (!directory) {
-    m.files.push_back(FileSum{m.name, static_cast<long long>(fs::file_size(path)), sha256_file(path)});
-    m.size = m.files.back().size;
+    files.push_back(FileSum{name, static_cast<long long>(fs::file_size(path)), sha256_file(path)});
+    size = files.back().size;
     fsync_path(path);
     return;
   }
@@ -151,23 +157,38 @@ void sum_files(Manifest& m, const std::string& path, bool directory) {
   std::sort(names.begin(), names.end());
   for (const auto& n : names) {
     const std::string p = path + "/" + n;
-    m.files.push_back(FileSum{n, static_cast<long long>(fs::file_size(p)), sha256_file(p)});
-    m.size += m.files.back().size;
+    files.push_back(FileSum{n, static_cast<long long>(fs::file_size(p)), sha256_file(p)});
+    size += files.back().size;
   }
   fsync_tree(path);
 }
 
-// Exact row counts in the current snapshot of `s`.
-void count_rows(Session& s, Manifest& m) {
+// Exact row counts in pg_dump's snapshot, on a session of its own while
+// pg_dump runs. pg_dump holds ACCESS SHARE locks on every table, so a count
+// waits only behind an exclusive lock someone queued: it gives up waiting
+// after 1 s, and tries again unless `give_up` says pg_dump is over.
+void count_rows(Session& s, const std::string& snapshot, Manifest& m, const std::atomic<bool>& give_up) {
+  Transaction tx(s, "starting the counting transaction");
+  s.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", "starting the counting transaction");
+  s.exec("SET TRANSACTION SNAPSHOT " + quote_literal(snapshot), "importing pg_dump's snapshot");
+  s.exec("SET LOCAL lock_timeout = '1s'", "setting the lock timeout");
   const Rows tables = s.exec(sql_text("backup/list_tables", s.server_version()), "listing tables");
   m.tables = static_cast<long long>(tables.size());
   for (const auto& t : tables) {
     TableCount c{t["schema"].str(), t["table"].str(), 0};
-    if (!m.schema_only) {
-      const Rows n =
-          s.exec("SELECT pg_catalog.count(*)::int8 FROM " + quote_ident(c.schema) + "." + quote_ident(c.table),
-                 "counting the rows of " + c.schema + "." + c.table);
-      c.rows = n[0][0].as<long long>();
+    while (!m.schema_only) {
+      if (give_up) throw failure("counting rows stopped: pg_dump is over");
+      try {
+        Savepoint sp(s, "pgdba_count");
+        const Rows n =
+            s.exec("SELECT pg_catalog.count(*)::int8 FROM " + quote_ident(c.schema) + "." + quote_ident(c.table),
+                   "counting the rows of " + c.schema + "." + c.table);
+        c.rows = n[0][0].as<long long>();
+        sp.release();
+        break;
+      } catch (const Error& e) {
+        if (e.sqlstate != "55P03") throw;  // lock_not_available: try again
+      }
     }
     m.row_counts.push_back(std::move(c));
   }
@@ -177,7 +198,18 @@ void count_rows(Session& s, Manifest& m) {
     m.large_objects =
         s.exec(sql_text("backup/large_objects", s.server_version()), "counting large objects")[0][0].as<long long>();
   }
+  tx.rollback();
 }
+
+// Joins a thread however the scope ends, telling it to stop first.
+struct Joiner {
+  std::thread& t;
+  std::atomic<bool>& stop;
+  ~Joiner() {
+    stop = true;
+    if (t.joinable()) t.join();
+  }
+};
 
 struct Plan {
   const CreateOptions* o;
@@ -263,6 +295,9 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw failure("cannot create backup directory \"" + dir + "\": " + ec.message());
+  // The directories just made must survive a crash as well as the files.
+  for (fs::path d = fs::path(dir).parent_path(); d.string().size() >= p.dir.size(); d = d.parent_path())
+    fsync_path(d.string());
   m.name = free_name(dir, utc_stamp(started), ext);
   const std::string final_path = dir + "/" + m.name;
   const std::string tmp = dir + "/." + m.name + ".tmp-" + std::to_string(getpid());
@@ -279,12 +314,12 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
   try {
     argv.push_back("--file=" + tmp);
     std::optional<Transaction> tx;
+    std::string snapshot;
     if (!job.globals) {
-      // The snapshot pg_dump will read; pgdba counts rows in it too.
+      // The snapshot pg_dump reads, held open until the counts are done.
       tx.emplace(s, "starting the snapshot transaction");
       s.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", "starting the snapshot transaction");
-      const std::string snapshot =
-          s.exec("SELECT pg_catalog.pg_export_snapshot()", "exporting the snapshot")[0][0].str();
+      snapshot = s.exec("SELECT pg_catalog.pg_export_snapshot()", "exporting the snapshot")[0][0].str();
       argv.push_back("--snapshot=" + snapshot);
     }
     argv.push_back("--dbname=" + conn.conninfo());
@@ -297,20 +332,55 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
     ChildSpec spec;
     spec.argv = argv;
     spec.env = conn.env();
+
+    // The counts run while pg_dump does, in its snapshot. Which tables an
+    // --exclude-table pattern dropped is pg_dump's business: then the total
+    // is not recorded, only each table's rows.
+    Manifest counted;
+    counted.schema_only = m.schema_only;
+    std::exception_ptr count_error;
+    std::atomic<bool> dump_over{false};
+    std::thread counter;
+    Joiner join_counter{counter, dump_over};
+    if (!job.globals) {
+      counter = std::thread([&] {
+        try {
+          const auto cs = ctx.open_session(job.target, SessionKind::Catalog, job.database);
+          count_rows(*cs, snapshot, counted, dump_over);
+        } catch (...) {
+          count_error = std::current_exception();
+        }
+      });
+    }
     const ChildResult r = run_child(spec);
     if (r.interrupted || r.exit_code != 0) {
       throw child_failure(program, job.globals ? "dumping the globals" : "dumping database \"" + job.database + "\"",
                           r);
     }
-    // The counts, in the snapshot pg_dump read (still held by this
-    // transaction). Which tables an --exclude-table pattern dropped is
-    // pg_dump's business: then the total is not recorded, only each table's rows.
-    if (!job.globals) {
-      count_rows(s, m);
-      if (!m.exclude_tables.empty()) m.tables.reset();
+    // Checksums and fsync while the counts finish.
+    std::vector<FileSum> sums;
+    long long size = 0;
+    std::exception_ptr sum_error;
+    {
+      std::atomic<bool> unused{false};
+      std::thread summer([&] {
+        try {
+          sum_files(m.name, tmp, directory, sums, size);
+        } catch (...) {
+          sum_error = std::current_exception();
+        }
+      });
+      Joiner join_summer{summer, unused};
     }
+    if (counter.joinable()) counter.join();
+    if (count_error) std::rethrow_exception(count_error);
+    if (sum_error) std::rethrow_exception(sum_error);
     if (tx) tx->rollback();
-    sum_files(m, tmp, directory);
+    m.tables = !job.globals && m.exclude_tables.empty() ? counted.tables : std::nullopt;
+    m.row_counts = std::move(counted.row_counts);
+    m.large_objects = counted.large_objects;
+    m.files = std::move(sums);
+    m.size = size;
     const auto finished = Clock::now();
     m.started_at = iso_utc(started);
     m.finished_at = iso_utc(finished);

@@ -177,8 +177,10 @@ std::vector<Manifest> find_manifests(const std::string& dir) {
   for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (it->is_directory() && (name.size() > 4 && name.compare(name.size() - 4, 4, ".dir") == 0)) {
-      it.disable_recursion_pending();  // a directory-format dump: nothing of ours inside
+    if (it->is_directory()) {
+      // A directory-format dump (pg_dump always writes toc.dat): nothing of
+      // ours inside. Not told by its name: a database may be called "x.dir".
+      if (fs::exists(it->path() / "toc.dat", ec)) it.disable_recursion_pending();
       continue;
     }
     if (name.empty() || name[0] == '.' || name.size() <= suffix.size() ||

@@ -34,9 +34,13 @@ bool parse_program_version(const std::string& text, std::string& version, int& m
 
 namespace {
 
-std::vector<std::string> candidate_dirs() {
+// Where to look, the likeliest first: a program of the server's own major
+// version found early ends the search (each look runs `program --version`).
+std::vector<std::string> candidate_dirs(int major) {
   std::vector<std::string> dirs;
   if (const char* env = std::getenv("PGDBA_PG_BINDIR"); env != nullptr && *env != '\0') dirs.push_back(env);
+  for (const char* root : {"/usr/lib/postgresql/", "/var/cache/pgdba/pg/"})
+    dirs.push_back(root + std::to_string(major) + "/bin");
   for (const char* root : {"/usr/lib/postgresql", "/var/cache/pgdba/pg"}) {
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(root, ec))
@@ -84,11 +88,13 @@ bool program_version(const std::string& path, PgProgram& out) {
 PgProgram find_pg_program(const std::string& program, int server_major, int archive_major) {
   const int need = std::max(server_major, archive_major);
   std::vector<PgProgram> found;
-  for (const auto& dir : candidate_dirs()) {
+  for (const auto& dir : candidate_dirs(server_major)) {
     const std::string path = dir + "/" + program;
     if (access(path.c_str(), X_OK) != 0) continue;
     PgProgram p;
-    if (program_version(path, p)) found.push_back(p);
+    if (!program_version(path, p)) continue;
+    if (p.major == server_major && p.major >= need) return p;
+    found.push_back(p);
   }
   const PgProgram* best = nullptr;
   for (const auto& p : found) {
@@ -140,6 +146,12 @@ ChildConnection::ChildConnection(const GlobalOptions& g, const std::string& targ
     conninfo_ += (conninfo_.empty() ? "" : " ") + key + "=" + quote_conninfo_value(o->val);
   }
   PQconninfoFree(opts);
+  if (password.empty() && g.conn.prompt_password) {
+    // The prompted password stays inside pgdba's own connections.
+    Error e = usage_error("-W/--password cannot be used with backup: pg_dump and pg_restore need the password too");
+    e.hint = "give it through PGPASSWORD, ~/.pgpass or the password of --dsn (pgdba hands it on in a 0600 passfile)";
+    throw e;
+  }
   if (password.empty()) return;
   // The password goes to the child in a file only its owner can read,
   // never on its command line (which `ps` shows to everyone).
