@@ -51,7 +51,12 @@ hyperfine --runs "$RUNS" --style none --export-json "$WORK/a.json" \
 hf_line "$WORK/a.json" 0 "pgdba backup create"
 hf_line "$WORK/a.json" 1 "pg_dump -Fc"
 ratio_a=$(calc "$(hf_mean "$WORK/a.json" 0) / $(hf_mean "$WORK/a.json" 1)")
-echo "sizes: pgdba $(du -sb "$WORK/pgdba" | cut -f1) bytes (with manifest), pg_dump $(du -sb "$WORK/pg_dump" | cut -f1) bytes"
+# Sizes from one more run of each (hyperfine's --prepare empties both).
+"$PGDBA" backup create --db backup_bench_big --dir "$WORK/size" -o json >/dev/null
+"$PG_DUMP" -Fc -f "$WORK/size.dump" backup_bench_big
+echo "sizes: pgdba $(du -cb "$WORK"/size/*/backup_bench_big/*.dump | tail -1 | cut -f1) bytes" \
+  "(manifest $(du -cb "$WORK"/size/*/backup_bench_big/*.json | tail -1 | cut -f1) bytes), pg_dump $(du -b "$WORK/size.dump" | cut -f1) bytes"
+rm -rf "$WORK/size" "$WORK/size.dump"
 
 # The serial loop a cron job would run: globals, then each database in turn.
 cat >"$WORK/serial.sh" <<EOF2

@@ -700,3 +700,28 @@ TEST_CASE("backup: a pg_dump older than the server is refused before anything ru
   CHECK_THAT(r.err, Catch::Contains("nothing was run"));
   CHECK_FALSE(fs::exists(dir.path() + "/b"));
 }
+
+TEST_CASE("backup: row counts come from pg_dump's snapshot, not from after it", "[backup]") {
+  it::ScratchDb src("bk_snap");
+  src.exec("create table t as select generate_series(1, 300) as i");
+  TempDir dir;
+  auto watcher = it::connect(src.name());
+  auto lock = std::make_unique<TableLock>(main_conninfo(src.name()), "t");
+  const auto bg = it::start_pgdba({"-d", src.name(), "backup", "create", "--dir", dir.path(), "-o", "json"});
+  REQUIRE(wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
+  // Committed after pg_dump took its snapshot: neither the dump nor the
+  // counts may see these rows.
+  lock->tx.exec("insert into t select generate_series(301, 1000)");
+  lock->tx.commit();
+  const auto r = it::wait_pgdba(bg);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(src.value("select count(*) from t") == "1000");
+  const std::string file = it::parse_json(r.out)[0]["file"];
+  const auto m = manifest_of(file);
+  REQUIRE(m["row_counts"].size() == 1);
+  CHECK(m["row_counts"][0]["rows"] == 300);
+  const auto verified = it::pgdba({"backup", "verify", file, "--restore-test"});
+  INFO(verified.err);
+  CHECK(verified.code == 0);
+}
