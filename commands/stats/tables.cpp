@@ -39,7 +39,8 @@ Result table_stats(Session& s, const TablesOptions& o) {
 void add_tables_verb(Noun& stats) {
   stats
       .verb<TablesOptions>("tables",
-                           "Top user tables of the database: size (heap, indexes and TOAST), live and dead rows, "
+                           "Top user tables of the database: size (heap, indexes and TOAST, as of the last vacuum or "
+                           "analyze), live and dead rows, "
                            "scans, writes, rows modified since the last analyze, last vacuum and analyze, xid age",
                            {Need::Catalog, Effect::Read, 0, true})
       .option("--top", &TablesOptions::top, "how many tables per database (default 20)")

@@ -1,5 +1,6 @@
--- stats indexes: the user indexes of the current database with size,
--- scans, and three findings: unused (never scanned since the statistics
+-- stats indexes: the user indexes of the current database with size (from
+-- relpages, as of the last vacuum, analyze or build: never waits behind a
+-- lock), scans, and three findings: unused (never scanned since the statistics
 -- were reset, and neither unique, primary key nor exclusion constraint),
 -- invalid (a failed CREATE INDEX CONCURRENTLY) and duplicate_of: the other
 -- valid indexes of the same table with the same access method, key and
@@ -14,7 +15,7 @@ WITH i AS (
          x.indkey::text AS key, x.indclass::text AS opclasses, x.indcollation::text AS collations,
          coalesce(pg_catalog.pg_get_expr(x.indexprs, x.indrelid), '') AS exprs,
          coalesce(pg_catalog.pg_get_expr(x.indpred, x.indrelid), '') AS pred,
-         c.relam
+         c.relam, c.relpages
   FROM pg_catalog.pg_stat_user_indexes s
   JOIN pg_catalog.pg_index x ON x.indexrelid = s.indexrelid
   JOIN pg_catalog.pg_class c ON c.oid = s.indexrelid
@@ -33,7 +34,7 @@ WITH i AS (
 SELECT f.schemaname::text AS schema,
        f.relname::text AS "table",
        f.indexrelname::text AS index,
-       pg_catalog.pg_relation_size(f.indexrelid)::int8 AS size,
+       (f.relpages * pg_catalog.current_setting('block_size')::int8)::int8 AS size,
        f.idx_scan::int8 AS scans,
        f.idx_tup_read::int8 AS rows_read,
        f.idx_tup_fetch::int8 AS rows_fetched,

@@ -3,13 +3,14 @@
 -- catalogs included; a table's age is the older of its own and its TOAST
 -- table's. Percentages of the 2^31 IDs to wraparound and of the table's
 -- own freeze max age (a per-table autovacuum_freeze_max_age only lowers the
--- server's). $1: row limit. PostgreSQL 13+.
+-- server's). size: heap and TOAST, what a freeze has to read, from
+-- relpages (never waits behind a lock). $1: row limit. PostgreSQL 13+.
 -- min-server: 130000
 WITH s AS (
   SELECT pg_catalog.current_setting('autovacuum_freeze_max_age')::float8 AS xid_max,
          pg_catalog.current_setting('autovacuum_multixact_freeze_max_age')::float8 AS mxid_max
 ), t AS (
-  SELECT c.oid, n.nspname, c.relname,
+  SELECT c.oid, n.nspname, c.relname, c.relpages + coalesce(tc.relpages, 0) AS pages,
          greatest(pg_catalog.age(c.relfrozenxid),
                   CASE WHEN tc.oid IS NOT NULL THEN pg_catalog.age(tc.relfrozenxid) END)::float8 AS xid_age,
          greatest(pg_catalog.mxid_age(c.relminmxid),
@@ -32,7 +33,7 @@ SELECT t.nspname::text AS schema,
        t.mxid_age::int8 AS mxid_age,
        round((100 * t.mxid_age / least(s.mxid_max, coalesce(t.own_mxid_max, s.mxid_max)))::numeric, 1)::float8
          AS mxid_percent_of_freeze_max,
-       pg_catalog.pg_total_relation_size(t.oid)::int8 AS size,
+       (t.pages * pg_catalog.current_setting('block_size')::int8)::int8 AS size,
        greatest(st.last_vacuum, st.last_autovacuum) AS last_vacuum
 FROM t
 CROSS JOIN s
