@@ -5,7 +5,10 @@
 #     (goal: pgdba's wall time <= 1.05x vacuumdb's);
 #  B. pgdba analyze --all-databases --jobs 2  vs  vacuumdb --all --analyze-only --jobs 2;
 #  C. pgdba vacuum --all-databases --min-dead-ratio 0.1 when 10% of the
-#     tables need it  vs  vacuumdb doing every table (goal >= 5x less wall).
+#     tables need it  vs  vacuumdb doing every table (goal >= 5x less wall);
+#  D. pgdba reindex --all-databases --jobs 2  vs  reindexdb --all --jobs 2
+#     (every table of every database; no goal in the issue beyond parity:
+#     printed as a ratio).
 # The dead tuples are re-created before every timed run (hyperfine --prepare)
 # so both tools face the same work.
 set -euo pipefail
@@ -14,6 +17,7 @@ DBS=${BENCH_DBS:-20}
 TABLES=${BENCH_TABLES:-200}
 RUNS=${BENCH_RUNS:-3}
 VACUUMDB=$(dirname "$PSQL")/vacuumdb
+REINDEXDB=$(dirname "$PSQL")/reindexdb
 sandbox_up
 
 echo "creating $DBS databases x $TABLES tables ..." >&2
@@ -22,7 +26,7 @@ for ((d = 1; d <= DBS; d++)); do
   q "drop database if exists $db" >/dev/null
   q "create database $db" >/dev/null
   "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$db" <<SQL
-select format('create table t%s(id int, v text) with (autovacuum_enabled = off); insert into t%s select g, md5(g::text) from generate_series(1, 500) g;', i, i)
+select format('create table t%s(id int, v text) with (autovacuum_enabled = off); create index on t%s(id); insert into t%s select g, md5(g::text) from generate_series(1, 500) g;', i, i, i)
 from generate_series(1, $TABLES) i \gexec
 SQL
 done
@@ -72,6 +76,16 @@ hf_line "$WORK/c.json" 1 "vacuumdb (every table)"
 ratio_c=$(calc "$(hf_mean "$WORK/c.json" 1) / $(hf_mean "$WORK/c.json" 0)")
 
 echo
+echo "== D: reindex every table, --jobs 2 =="
+hyperfine --runs "$RUNS" --style none --export-json "$WORK/d.json" \
+  -n pgdba "$PGDBA reindex --all-databases --jobs 2 -o json" \
+  -n reindexdb "$REINDEXDB --all --jobs 2 --quiet"
+hf_line "$WORK/d.json" 0 "pgdba reindex"
+hf_line "$WORK/d.json" 1 "reindexdb"
+ratio_d=$(calc "$(hf_mean "$WORK/d.json" 0) / $(hf_mean "$WORK/d.json" 1)")
+
+echo
+echo "reindex wall time, pgdba / reindexdb = $ratio_d"
 verdict "vacuum wall time, pgdba / vacuumdb" "$ratio_a" "<=" 1.05
 verdict "analyze wall time, pgdba / vacuumdb" "$ratio_b" "<=" 1.05
 verdict "need-based vacuum, vacuumdb / pgdba" "$ratio_c" ">=" 5

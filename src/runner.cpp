@@ -180,10 +180,13 @@ void pipeline_for(std::size_t units, int slots, const std::function<std::size_t(
     std::size_t current = units;  // the unit this slot's connection is on
     std::unique_lock<std::mutex> lock(mutex);
     for (;;) {
-      if (!open.empty()) {
-        // Stay on this slot's database while it has work: a move costs a
-        // connection.
-        const std::size_t u = open.count(current) != 0 ? current : *open.begin();
+      // A slot stays on its database while that has work, then takes a new
+      // database before joining another slot's: each move costs a
+      // connection, and on a busy server a connection costs more than a
+      // small table's VACUUM.
+      const bool own_work = open.count(current) != 0;
+      if (own_work || (!open.empty() && next_unit >= units)) {
+        const std::size_t u = own_work ? current : *open.begin();
         auto& [next, count] = progress[u];
         const std::size_t k = next++;
         if (next == count) open.erase(u);

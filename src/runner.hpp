@@ -72,11 +72,12 @@ void parallel_for(std::size_t count, int slots, const std::function<void(std::si
 
 // Work whose items are found per unit, like vacuumdb's tables per database:
 // plan(u, cache) lists unit u's items on the slot's connection and returns
-// how many there are; run(u, k, cache) does item k of unit u. Units are
-// planned in order as slots run out of items, and the slot that planned a
-// unit goes on with its items on the same connection, so a run opens at most
-// `slots` connections per database and the slots move to the next database
-// as the last one's items run out. Neither callback may throw.
+// how many there are; run(u, k, cache) does item k of unit u. The slot that
+// planned a unit goes on with its items on the same connection; a slot out
+// of work plans the next unit, and only when every unit is planned joins
+// another slot's. So a run over many databases opens about one connection
+// per database, one over a single database `slots` connections, and never
+// more than `slots` at once. Neither callback may throw.
 void pipeline_for(std::size_t units, int slots, const std::function<std::size_t(std::size_t, SessionCache&)>& plan,
                   const std::function<void(std::size_t, std::size_t, SessionCache&)>& run);
 
