@@ -60,6 +60,7 @@ bool interrupt_requested() {
 Child::Child(const ChildSpec& spec) {
   if (spec.argv.empty()) throw failure("internal error: a child process without a program");
   program_ = spec.argv[0];
+  tick_ = spec.tick;
   // Everything the child needs is prepared before fork: between fork and
   // exec only async-signal-safe calls are allowed (other threads may hold
   // the allocator's lock).
@@ -198,6 +199,7 @@ ChildResult Child::wait() {
       kill(-pid_, SIGKILL);
       sent_kill = true;
     }
+    if (tick_ && !sent_term) tick_();
   }
   // Output closed; the child may still be running (it closed its stdout).
   int status = 0;

@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct ChildSpec {
   std::string stdout_path;
   // Where standard input comes from; "" is /dev/null.
   std::string stdin_path;
+  // Called about every 100 ms while the child runs (progress display); on
+  // the waiting thread, so it must be quick and must not throw.
+  std::function<void()> tick;
 };
 
 struct ChildResult {
@@ -58,6 +62,7 @@ class Child {
   int err_fd_ = -1;
   bool done_ = false;
   std::string program_;
+  std::function<void()> tick_;
 };
 
 // Runs a child to completion (Child(spec).wait()).

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <filesystem>
@@ -26,6 +27,7 @@
 #include "commands/backup/sha256.hpp"
 #include "src/child_process.hpp"
 #include "src/errors.hpp"
+#include "src/format.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
 #include "src/runner.hpp"
@@ -211,7 +213,45 @@ struct Joiner {
   }
 };
 
+// Bytes written so far, on a terminal's stderr, once a second: "pgdba:
+// dumping database "app": 1.2 GB". Quiet under cron (no terminal), with -q,
+// and with parallel dumps (their lines would mix).
+class Progress {
+ public:
+  Progress(bool on, std::string what, std::string path) : on_(on), what_(std::move(what)), path_(std::move(path)) {}
+  ~Progress() { done(); }
+  void tick() {
+    const auto now = std::chrono::steady_clock::now();
+    if (!on_ || now - last_ < std::chrono::seconds(1)) return;
+    last_ = now;
+    std::error_code ec;
+    std::uintmax_t bytes = 0;
+    if (fs::is_directory(path_, ec)) {
+      for (const auto& e : fs::recursive_directory_iterator(path_, ec))
+        if (e.is_regular_file(ec)) bytes += e.file_size(ec);
+    } else {
+      bytes = fs::file_size(path_, ec);
+    }
+    const std::string line = "\rpgdba: dumping " + what_ + ": " + format_size(static_cast<double>(bytes)) + "\033[K";
+    shown_ = std::fwrite(line.data(), 1, line.size(), stderr) > 0 || shown_;
+    std::fflush(stderr);
+  }
+  void done() {
+    if (!shown_) return;
+    std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
+    shown_ = false;
+  }
+
+ private:
+  bool on_;
+  std::string what_, path_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 struct Plan {
+  bool progress = false;
   const CreateOptions* o;
   Compress compress;
   std::string dir;
@@ -332,6 +372,8 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
     ChildSpec spec;
     spec.argv = argv;
     spec.env = conn.env();
+    Progress progress(p.progress, job.globals ? "globals" : "database \"" + job.database + "\"", tmp);
+    if (p.progress) spec.tick = [&progress] { progress.tick(); };
 
     // The counts run while pg_dump does, in its snapshot. Which tables an
     // --exclude-table pattern dropped is pg_dump's business: then the total
@@ -353,6 +395,7 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
       });
     }
     const ChildResult r = run_child(spec);
+    progress.done();
     if (r.interrupted || r.exit_code != 0) {
       throw child_failure(program, job.globals ? "dumping the globals" : "dumping database \"" + job.database + "\"",
                           r);
@@ -448,6 +491,7 @@ void run_create(Context& ctx, const VerbRecord& rec, const CreateOptions& o) {
 
   // Directory format parallelises inside pg_dump; the others over databases.
   const int slots = ctx.dry_run() || (o.format == "directory" && !rec.fan_out.all_databases) ? 1 : p.jobs;
+  p.progress = slots == 1 && isatty(STDERR_FILENO) != 0 && !ctx.options().quiet;
   parallel_for(jobs.size(), slots, [&](std::size_t i, SessionCache& cache) {
     Job& j = jobs[i];
     if (j.error) return;

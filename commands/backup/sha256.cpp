@@ -1,10 +1,14 @@
 #include "commands/backup/sha256.hpp"
 
 #include <fcntl.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -28,7 +32,68 @@ inline std::uint32_t rotr(std::uint32_t x, int n) {
   return (x >> n) | (x << (32 - n));
 }
 
+#if defined(__x86_64__)
+// The SHA extensions (Goldmont, Zen and later), four rounds per
+// _mm_sha256rnds2_epu32 pair: several times faster than the portable code,
+// which matters when a backup's checksum must not cost more than pg_dump.
+// Same result by construction; the unit tests check both paths.
+__attribute__((target("sha,sse4.1"))) void blocks_sha_ni(std::uint32_t state[8], const unsigned char* data,
+                                                         std::size_t n) {
+  const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[0]));
+  __m128i state1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[4]));
+  tmp = _mm_shuffle_epi32(tmp, 0xB1);                // CDAB
+  state1 = _mm_shuffle_epi32(state1, 0x1B);          // EFGH
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);  // ABEF
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);       // CDGH
+  for (; n > 0; --n, data += 64) {
+    const __m128i abef = state0;
+    const __m128i cdgh = state1;
+    __m128i m[4];
+    for (int g = 0; g < 16; ++g) {
+      if (g < 4) m[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), mask);
+      __m128i msg = _mm_add_epi32(m[g % 4], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kK[4 * g])));
+      state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+      if (g >= 3 && g <= 14) {
+        const __m128i t = _mm_alignr_epi8(m[g % 4], m[(g + 3) % 4], 4);
+        m[(g + 1) % 4] = _mm_sha256msg2_epu32(_mm_add_epi32(m[(g + 1) % 4], t), m[g % 4]);
+      }
+      msg = _mm_shuffle_epi32(msg, 0x0E);
+      state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+      if (g >= 1 && g <= 12) m[(g + 3) % 4] = _mm_sha256msg1_epu32(m[(g + 3) % 4], m[g % 4]);
+    }
+    state0 = _mm_add_epi32(state0, abef);
+    state1 = _mm_add_epi32(state1, cdgh);
+  }
+  tmp = _mm_shuffle_epi32(state0, 0x1B);        // FEBA
+  state1 = _mm_shuffle_epi32(state1, 0xB1);     // DCHG
+  state0 = _mm_blend_epi16(tmp, state1, 0xF0);  // DCBA
+  state1 = _mm_alignr_epi8(state1, tmp, 8);     // ABEF
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[0]), state0);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[4]), state1);
+}
+
+bool has_sha_ni() {
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+  }();
+  return yes && std::getenv("PGDBA_SHA256_PORTABLE") == nullptr;
+}
+#endif
+
 }  // namespace
+
+void Sha256::blocks(const unsigned char* p, std::size_t n) {
+#if defined(__x86_64__)
+  if (has_sha_ni()) {
+    blocks_sha_ni(h_, p, n);
+    return;
+  }
+#endif
+  for (; n > 0; --n, p += 64)
+    block(p);
+}
 
 Sha256::Sha256()
     : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19}, buf_{} {}
@@ -81,14 +146,12 @@ void Sha256::update(const void* data, std::size_t size) {
     p += take;
     size -= take;
     if (used_ < sizeof buf_) return;
-    block(buf_);
+    blocks(buf_, 1);
     used_ = 0;
   }
-  while (size >= 64) {
-    block(p);
-    p += 64;
-    size -= 64;
-  }
+  blocks(p, size / 64);
+  p += size / 64 * 64;
+  size %= 64;
   std::memcpy(buf_, p, size);
   used_ = size;
 }

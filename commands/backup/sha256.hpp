@@ -16,6 +16,8 @@ class Sha256 {
   std::string hex();
 
  private:
+  // `n` 64-byte blocks: SHA-NI instructions where the CPU has them.
+  void blocks(const unsigned char* p, std::size_t n);
   void block(const unsigned char* p);
   std::uint32_t h_[8];
   unsigned char buf_[64];
