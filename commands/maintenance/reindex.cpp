@@ -5,14 +5,17 @@
 // lock_timeout with retries so a rebuild never queues behind a long query
 // while every other query queues behind it.
 #include <atomic>
+#include <ctime>
 #include <map>
 
+#include "commands/maintenance/history.hpp"
 #include "commands/maintenance/maintenance.hpp"
 #include "commands/maintenance/task.hpp"
 #include "commands/maintenance/vacuum_sql.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
+#include "src/duration.hpp"
 #include "src/size_arg.hpp"
 #include "src/sql_catalog.hpp"
 
@@ -23,7 +26,7 @@ namespace {
 struct ReindexOptions {
   std::vector<std::string> dbs, tables, indexes, schemas, exclude_schemas;
   bool system = false, concurrently = false, invalid_only = false, drop_invalid = false;
-  std::string tablespace, min_size, bloated_over;
+  std::string tablespace, min_size, bloated_over, cooldown, history;
   long long max_indexes = -1;
   GuardOptions lock;
 };
@@ -31,6 +34,7 @@ struct ReindexOptions {
 struct ReindexPlan {
   std::optional<std::string> schemas, exclude_schemas, min_size;
   std::optional<double> bloated_over;  // a fraction
+  std::optional<double> cooldown;      // seconds
   bool per_index = false;  // index-level selection: one REINDEX INDEX per index
   Guards lock;
 };
@@ -61,7 +65,12 @@ ReindexPlan check_options(const ReindexOptions& o) {
     if (o.invalid_only) throw usage_error("--bloated-over cannot be combined with --invalid-only");
     p.bloated_over = parse_ratio("--bloated-over", o.bloated_over);
   }
-  p.per_index = !o.indexes.empty() || o.invalid_only || p.min_size || o.max_indexes > 0 || p.bloated_over;
+  if (!o.cooldown.empty()) {
+    if (o.drop_invalid) throw usage_error("--cooldown is for rebuilds: it cannot be combined with --drop-invalid");
+    p.cooldown = parse_duration("--cooldown", o.cooldown);
+  }
+  p.per_index =
+      !o.indexes.empty() || o.invalid_only || p.min_size || o.max_indexes > 0 || p.bloated_over || p.cooldown;
   return p;
 }
 
@@ -126,8 +135,9 @@ std::map<std::string, std::string> bloated_indexes(Session& s, const ReindexPlan
 // The indexes of one database, grouped by table (REINDEX CONCURRENTLY of
 // two indexes of one table cannot run side by side).
 Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const ReindexOptions& o,
-                  const ReindexPlan& p, std::atomic<long long>& budget) {
+                  const ReindexPlan& p, std::atomic<long long>& budget, const RebuildHistory& history) {
   Session& s = cache.get(ctx, unit.target, SessionKind::Ddl, unit.database);
+  const std::string server = s.exec(sql_text("maintenance/system_identifier"), "identifying the server")[0][0].str();
   std::optional<std::string> tables, indexes;
   if (!o.tables.empty()) tables = resolve_relations(ctx, cache, unit, o.tables, "table");
   if (!o.indexes.empty()) indexes = resolve_relations(ctx, cache, unit, o.indexes, "index");
@@ -150,8 +160,19 @@ Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
   for (const auto& row : rows) {
     const auto why = bloated.find(row["oid"].str());
     if (p.bloated_over && why == bloated.end()) continue;  // named by --index but not bloated
+    const std::string key =
+        RebuildHistory::key(server, s.dbname(), row["schema"].str(), row["index"].str());
+    if (p.cooldown) {
+      const auto last = history.last(key);
+      if (last && std::difftime(std::time(nullptr), *last) < *p.cooldown) {
+        log::info(s.dbname() + ": " + row["schema"].str() + "." + row["index"].str() +
+                  " was rebuilt within --cooldown: left alone");
+        continue;
+      }
+    }
     if (budget-- <= 0) break;
     MaintenanceTask t = base_task(unit, s);
+    t.history_key = key;
     t.schema = row["schema"].str();
     t.table = row["table"].str();
     t.index = row["index"].str();
@@ -215,12 +236,17 @@ void run_reindex(Context& ctx, const VerbRecord& rec, const ReindexOptions& o) {
   const int jobs = rec.fan_out.jobs > 0 ? rec.fan_out.jobs : 1;
   const std::vector<UnitRef> units = maintenance_units(ctx, rec, o.dbs, jobs);
   std::atomic<long long> budget{o.max_indexes > 0 ? o.max_indexes : (1LL << 62)};
+  RebuildHistory history(o.history.empty() ? RebuildHistory::default_path() : o.history);
   const auto tasks = plan_and_run(
       ctx, units, jobs,
       [&](const UnitRef& unit, SessionCache& cache) {
-        return p.per_index ? plan_indexes(ctx, cache, unit, o, p, budget) : plan_tables(ctx, cache, unit, o, p);
+        return p.per_index ? plan_indexes(ctx, cache, unit, o, p, budget, history)
+                           : plan_tables(ctx, cache, unit, o, p);
       },
       "", p.lock);
+  for (const auto& t : tasks)
+    if (t.status == "done" && !t.history_key.empty() && t.statement.rfind("REINDEX", 0) == 0)
+      history.record(t.history_key);
   emit_tasks(ctx, "reindex", tasks, TaskColumns{!ctx.targets().empty(), true, !o.drop_invalid});
 }
 
@@ -251,7 +277,10 @@ void register_reindex(CommandTable& table) {
       .option("--bloated-over", &o->bloated_over,
               "only btree indexes with at least this share of bloat (30%): estimated, confirmed by pgstattuple "
               "when installed")
-      .option("--max-indexes", &o->max_indexes, "at most this many indexes in the run, largest first");
+      .option("--max-indexes", &o->max_indexes, "at most this many indexes in the run, largest first")
+      .option("--cooldown", &o->cooldown, "leave alone indexes pgdba rebuilt (index by index) less than this ago (10d)")
+      .option("--history", &o->history,
+              "the rebuild history file (default $XDG_STATE_HOME/pgdba/reindex-history.jsonl)");
   guard_options(v, o->lock);
   v.run([o, rec](Context& ctx) { run_reindex(ctx, *rec, *o); });
 }

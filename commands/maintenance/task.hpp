@@ -24,6 +24,7 @@ struct MaintenanceTask {
   std::string size_sql, size_of;
   std::optional<long long> size_after;
   bool database_wide = false;  // REINDEX SYSTEM: no single table
+  std::string history_key;     // reindex: the index's key in the rebuild history
   double seconds = 0;
   // planned, done, skipped-locked, skipped-dropped, skipped-window,
   // cancelled-window, failed, cancelled

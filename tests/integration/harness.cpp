@@ -83,6 +83,9 @@ const Env& cluster() {
       setenv(k.c_str(), v.c_str(), 1);
     unsetenv("PGSERVICE");
     unsetenv("PGOPTIONS");
+    // pgdba's own state (the rebuild history) stays with the test cluster.
+    if (const auto dir = e.find("PGDBA_CLUSTER_DIR"); dir != e.end())
+      setenv("XDG_STATE_HOME", (dir->second + "/state").c_str(), 1);
     return e;
   }();
   return env;

@@ -220,3 +220,28 @@ TEST_CASE("reindex --bloated-over picks the bloated index, measured by pgstattup
   CHECK(rows[0]["size_after"].get<long long>() * 4 < rows[0]["size"].get<long long>());
   CHECK(db.pgdba({"reindex", "--bloated-over", "2"}).code == 2);
 }
+
+TEST_CASE("reindex --cooldown leaves alone what pgdba rebuilt lately, per server and database", "[reindex]") {
+  it::ScratchDb db("reidx_cool");
+  db.exec("create table t(i int); create index t_i on t(i); insert into t select generate_series(1, 1000)");
+  const std::string history = it::temp_file("");
+  auto r = db.pgdba({"reindex", "-i", "t_i", "--history", history, "-o", "json"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  REQUIRE(it::parse_json(r.out).size() == 1);
+  const std::string rebuilt = filenode(db, "t_i");
+
+  r = db.pgdba({"reindex", "-i", "t_i", "--cooldown", "1h", "--history", history, "-o", "json"});
+  REQUIRE(r.code == 0);
+  CHECK(it::parse_json(r.out).empty());
+  CHECK(filenode(db, "t_i") == rebuilt);
+
+  // Another database's index of the same name is not the same index.
+  it::ScratchDb other("reidx_cool2");
+  other.exec("create table t(i int); create index t_i on t(i)");
+  r = other.pgdba({"reindex", "-i", "t_i", "--cooldown", "1h", "--history", history, "-o", "json"});
+  REQUIRE(r.code == 0);
+  CHECK(it::parse_json(r.out).size() == 1);
+
+  CHECK(db.pgdba({"reindex", "--cooldown", "soon"}).code == 2);
+}
