@@ -5,7 +5,7 @@
 #     psql loop over the same databases running the same query text
 #     (sql/stats/tables.sql, parameters written in) one database after the
 #     other (goal: psql loop / pgdba >= 3);
-#  B. pgdba stats overview  vs  one psql -f running the same six queries
+#  B. pgdba stats overview  vs  one psql -f running the same seven queries
 #     (sql/stats/overview_*.sql and the checkpointer query): latency, hyperfine
 #     -N, 5 warmups, 30 runs (pgmetrics is not packaged here; reported as a
 #     figure, no goal).
@@ -69,12 +69,13 @@ for f in overview_server overview_connections overview_databases overview_horizo
   cat "$ROOT/sql/stats/$f.sql" >>"$WORK/overview.sql"
 done
 major=$(q "select current_setting('server_version_num')::int / 10000")
+if ((major >= 14)); then cat "$ROOT/sql/stats/overview_wal.sql"; else cat "$ROOT/sql/stats/overview_wal_130000.sql"; fi >>"$WORK/overview.sql"
 if ((major >= 17)); then cat "$ROOT/sql/stats/checkpointer.sql"; else cat "$ROOT/sql/stats/checkpointer_130000.sql"; fi >>"$WORK/overview.sql"
 hyperfine -N --warmup 5 --runs 30 --style none --export-json "$WORK/b.json" \
   -n pgdba "$PGDBA -o json stats overview" \
   -n "psql -f" "$PSQL -X -At -f $WORK/overview.sql"
 hf_line "$WORK/b.json" 0 "pgdba stats overview"
-hf_line "$WORK/b.json" 1 "psql -f (the same six queries)"
+hf_line "$WORK/b.json" 1 "psql -f (the same seven queries)"
 ratio_b=$(calc "$(hf_mean "$WORK/b.json" 0) / $(hf_mean "$WORK/b.json" 1)")
 
 echo

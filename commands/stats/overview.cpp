@@ -1,5 +1,5 @@
 // stats overview: one health report per server, in sections (server,
-// connections, databases, horizon, wraparound, checkpoints) so that each
+// connections, databases, horizon, wraparound, wal, checkpoints) so that each
 // renders as a short table and each value keeps its type in JSON.
 #include "commands/stats/stats.hpp"
 #include "src/runner.hpp"
@@ -15,7 +15,7 @@ Result overview(Session& s) {
     return s.table(s.exec(sql_text(std::string("stats/") + file, v), what), name);
   };
   Table server = section("overview_server", "server", "reading the server's state");
-  server.set_kind("uptime", Kind::Seconds);
+  set_kinds(server, {"uptime", "max_replay_lag"}, Kind::Seconds);
   Table connections = section("overview_connections", "connections", "counting sessions");
   connections.set_kind("longest", Kind::Seconds);
   Table databases = section("overview_databases", "databases", "reading pg_stat_database");
@@ -23,10 +23,12 @@ Result overview(Session& s) {
   Table horizon = section("overview_horizon", "horizon", "finding what holds the xmin horizon");
   horizon.set_kind("held_for", Kind::Seconds);
   Table wraparound = section("overview_wraparound", "wraparound", "reading transaction ID ages");
+  Table wal = section("overview_wal", "wal", "reading the WAL position");
+  wal.set_kind("wal_bytes", Kind::Bytes);
   Table checkpoints = project(
       checkpointer_table(s, "checkpoints"), "checkpoints",
       {"checkpoints_timed", "checkpoints_requested", "requested_percent", "mean_interval", "checkpoint_timeout"});
-  return {server, connections, databases, horizon, wraparound, checkpoints};
+  return {server, connections, databases, horizon, wraparound, wal, checkpoints};
 }
 
 }  // namespace
@@ -37,7 +39,7 @@ void add_overview_verb(Noun& stats) {
             "One health report per server: version, role, uptime, connections (by state), databases' size, "
             "commits, rollbacks, cache hits, deadlocks and temp bytes, what holds the xmin horizon (oldest "
             "transaction, session, prepared transaction, replication slot, standby feedback), wraparound age, "
-            "checkpoints, WAL position, archiver, standbys",
+            "WAL position and rate, checkpoints, archiver, standbys and their replay lag",
             {Need::Catalog, Effect::Read})
       .run([](Unit& u, const NoOptions&) { return overview(u.session()); });
 }

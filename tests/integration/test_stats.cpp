@@ -495,7 +495,7 @@ TEST_CASE("stats overview: one report with what holds the xmin horizon", "[stats
   REQUIRE(r.code == 0);
   const auto out = it::parse_json(r.out);
   CHECK(keys_of(out) ==
-        std::vector<std::string>{"checkpoints", "connections", "databases", "horizon", "server", "wraparound"});
+        std::vector<std::string>{"checkpoints", "connections", "databases", "horizon", "server", "wal", "wraparound"});
   const auto& server = out["server"][0];
   CHECK(server["role"] == "primary");
   CHECK(server["max_connections"] == 50);
@@ -516,6 +516,11 @@ TEST_CASE("stats overview: one report with what holds the xmin horizon", "[stats
   CHECK((*xmin)["xmin_age"].get<long>() >= 1);
   CHECK(out["wraparound"][0]["xid_age"].is_number_integer());
   CHECK(out["checkpoints"].size() == 1);
+  const auto& wal = out["wal"][0];
+  CHECK(wal["wal_lsn"].get<std::string>().find('/') != std::string::npos);
+  // pg_stat_wal from 14: the WAL this test's INSERT wrote is in it.
+  CHECK(wal["wal_bytes"].is_null() == (server_version() < 140000));
+  if (server_version() >= 140000) CHECK(wal["wal_bytes"].get<long>() > 0);
   held.abort();
 
   const auto text = it::pgdba({"stats", "overview"});
