@@ -23,9 +23,9 @@ Plan plan_cluster(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
   std::optional<std::string> tables, indexes;
   if (!o.tables.empty()) tables = resolve_relations(ctx, cache, unit, o.tables, "table");
   if (!o.indexes.empty()) indexes = resolve_relations(ctx, cache, unit, o.indexes, "index");
-  const Rows rows = s.exec(sql_text("maintenance/cluster_candidates", s.server_version()),
-                           {tables ? tables->c_str() : nullptr, indexes ? indexes->c_str() : nullptr},
-                           "choosing tables");
+  const Rows rows =
+      s.exec(sql_text("maintenance/cluster_candidates", s.server_version()),
+             {tables ? tables->c_str() : nullptr, indexes ? indexes->c_str() : nullptr}, "choosing tables");
   Plan plan;
   for (const auto& row : rows) {
     MaintenanceTask t;
@@ -60,8 +60,8 @@ void run_cluster(Context& ctx, const VerbRecord& rec, const ClusterOptions& o) {
   const int jobs = rec.fan_out.jobs > 0 ? rec.fan_out.jobs : 1;
   const std::vector<UnitRef> units = maintenance_units(ctx, rec, o.dbs, jobs);
   const auto tasks = plan_and_run(
-      ctx, units, jobs, [&](const UnitRef& unit, SessionCache& cache) { return plan_cluster(ctx, cache, unit, o); },
-      "", lock);
+      ctx, units, jobs, [&](const UnitRef& unit, SessionCache& cache) { return plan_cluster(ctx, cache, unit, o); }, "",
+      lock);
   emit_tasks(ctx, "cluster", tasks, TaskColumns{!ctx.targets().empty(), true, true});
 }
 

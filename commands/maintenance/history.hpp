@@ -23,8 +23,8 @@ class RebuildHistory {
   // skipped).
   explicit RebuildHistory(std::string path);
 
-  static std::string key(const std::string& system_identifier, const std::string& database,
-                         const std::string& schema, const std::string& index);
+  static std::string key(const std::string& system_identifier, const std::string& database, const std::string& schema,
+                         const std::string& index);
   // When the index was last rebuilt, if ever.
   std::optional<std::time_t> last(const std::string& key) const;
   // Appends a rebuild done now; a file that cannot be written is a warning.

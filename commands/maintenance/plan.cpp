@@ -201,9 +201,8 @@ void run_run(Context& ctx, const VerbRecord& rec, const PlanOptions& o) {
     const int jobs = rec.fan_out.jobs > 0 ? rec.fan_out.jobs : 1;
     // Most urgent first, across databases: a window that ends mid-run has
     // done what mattered most.
-    parallel_for(tasks.size() - first, jobs, [&](std::size_t k, SessionCache& cache) {
-      run_task(ctx, cache, tasks[first + k], "", guards);
-    });
+    parallel_for(tasks.size() - first, jobs,
+                 [&](std::size_t k, SessionCache& cache) { run_task(ctx, cache, tasks[first + k], "", guards); });
   }
   emit_tasks(ctx, "maintenance", tasks, TaskColumns{!ctx.targets().empty(), true, false});
 }

@@ -12,10 +12,10 @@
 #include "commands/maintenance/maintenance.hpp"
 #include "commands/maintenance/task.hpp"
 #include "commands/maintenance/vacuum_sql.hpp"
+#include "src/duration.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
-#include "src/duration.hpp"
 #include "src/size_arg.hpp"
 #include "src/sql_catalog.hpp"
 
@@ -35,7 +35,7 @@ struct ReindexPlan {
   std::optional<std::string> schemas, exclude_schemas, min_size;
   std::optional<double> bloated_over;  // a fraction
   std::optional<double> cooldown;      // seconds
-  bool per_index = false;  // index-level selection: one REINDEX INDEX per index
+  bool per_index = false;              // index-level selection: one REINDEX INDEX per index
   Guards lock;
 };
 
@@ -55,7 +55,8 @@ ReindexPlan check_options(const ReindexOptions& o) {
   if (!o.schemas.empty() && !o.exclude_schemas.empty())
     throw usage_error("--schema cannot be combined with --exclude-schema");
   if (o.drop_invalid && !o.invalid_only) throw usage_error("--drop-invalid needs --invalid-only");
-  if (o.drop_invalid && !o.tablespace.empty()) throw usage_error("--drop-invalid drops indexes: --tablespace makes no sense");
+  if (o.drop_invalid && !o.tablespace.empty())
+    throw usage_error("--drop-invalid drops indexes: --tablespace makes no sense");
   if (o.max_indexes == 0 || o.max_indexes < -1) throw usage_error("--max-indexes must be at least 1");
   if (!o.tablespace.empty()) check_identifier("tablespace", o.tablespace);
   if (!o.schemas.empty()) p.schemas = pg_text_array(o.schemas);
@@ -69,8 +70,7 @@ ReindexPlan check_options(const ReindexOptions& o) {
     if (o.drop_invalid) throw usage_error("--cooldown is for rebuilds: it cannot be combined with --drop-invalid");
     p.cooldown = parse_duration("--cooldown", o.cooldown);
   }
-  p.per_index =
-      !o.indexes.empty() || o.invalid_only || p.min_size || o.max_indexes > 0 || p.bloated_over || p.cooldown;
+  p.per_index = !o.indexes.empty() || o.invalid_only || p.min_size || o.max_indexes > 0 || p.bloated_over || p.cooldown;
   return p;
 }
 
@@ -87,8 +87,8 @@ MaintenanceTask base_task(const UnitRef& unit, Session& s) {
 // the estimate flags as possibly deduplicated (13+: the estimate then
 // overstates) is left alone. Returns oid -> reason.
 std::map<std::string, std::string> bloated_indexes(Session& s, const ReindexPlan& p) {
-  const Rows est = s.exec(sql_text("stats/bloat", s.server_version()), {param(p.schemas), "1000000000"},
-                          "estimating index bloat");
+  const Rows est =
+      s.exec(sql_text("stats/bloat", s.server_version()), {param(p.schemas), "1000000000"}, "estimating index bloat");
   const double want = *p.bloated_over * 100;
   std::vector<std::string> oids;
   std::map<std::string, std::pair<double, bool>> estimated;  // oid -> (percent, may be deduplicated)
@@ -106,8 +106,9 @@ std::map<std::string, std::string> bloated_indexes(Session& s, const ReindexPlan
   std::optional<Rows> exact;
   if (!ext.empty()) {
     const std::string list = pg_text_array(oids);
-    exact = s.try_query(with_extension_schema(sql_text("stats/bloat_exact", s.server_version()), ext[0]["schema"].str()),
-                        {list.c_str()}, "measuring index bloat with pgstattuple");
+    exact =
+        s.try_query(with_extension_schema(sql_text("stats/bloat_exact", s.server_version()), ext[0]["schema"].str()),
+                    {list.c_str()}, "measuring index bloat with pgstattuple");
   }
   if (exact) {
     for (const auto& row : *exact) {
@@ -134,8 +135,8 @@ std::map<std::string, std::string> bloated_indexes(Session& s, const ReindexPlan
 
 // The indexes of one database, grouped by table (REINDEX CONCURRENTLY of
 // two indexes of one table cannot run side by side).
-Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const ReindexOptions& o,
-                  const ReindexPlan& p, std::atomic<long long>& budget, const RebuildHistory& history) {
+Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const ReindexOptions& o, const ReindexPlan& p,
+                  std::atomic<long long>& budget, const RebuildHistory& history) {
   Session& s = cache.get(ctx, unit.target, SessionKind::Ddl, unit.database);
   const std::string server = s.exec(sql_text("maintenance/system_identifier"), "identifying the server")[0][0].str();
   std::optional<std::string> tables, indexes;
@@ -151,17 +152,16 @@ Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
     if (!indexes) indexes = pg_text_array(oids);
   }
   const std::string invalid = o.invalid_only ? "true" : "false";
-  const Rows rows = s.exec(sql_text("maintenance/reindex_candidates", s.server_version()),
-                           {param(p.schemas), param(p.exclude_schemas), param(tables), param(indexes),
-                            invalid.c_str(), param(p.min_size)},
-                           "choosing indexes");
+  const Rows rows = s.exec(
+      sql_text("maintenance/reindex_candidates", s.server_version()),
+      {param(p.schemas), param(p.exclude_schemas), param(tables), param(indexes), invalid.c_str(), param(p.min_size)},
+      "choosing indexes");
   Plan plan;
   std::map<std::string, std::size_t> group_of;
   for (const auto& row : rows) {
     const auto why = bloated.find(row["oid"].str());
     if (p.bloated_over && why == bloated.end()) continue;  // named by --index but not bloated
-    const std::string key =
-        RebuildHistory::key(server, s.dbname(), row["schema"].str(), row["index"].str());
+    const std::string key = RebuildHistory::key(server, s.dbname(), row["schema"].str(), row["index"].str());
     if (p.cooldown) {
       const auto last = history.last(key);
       if (last && std::difftime(std::time(nullptr), *last) < *p.cooldown) {
@@ -181,7 +181,8 @@ Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
     const bool valid = row["valid"].as<bool>();
     t.reason = !valid ? "invalid: left by a failed CREATE INDEX or REINDEX CONCURRENTLY"
                       : (!o.indexes.empty() ? "named by --index" : "every index");
-    if (!p.min_size && o.max_indexes > 0 && valid) t.reason = "largest first, --max-indexes " + std::to_string(o.max_indexes);
+    if (!p.min_size && o.max_indexes > 0 && valid)
+      t.reason = "largest first, --max-indexes " + std::to_string(o.max_indexes);
     if (p.bloated_over) t.reason = why->second;
     if (o.drop_invalid) {
       t.statement = "DROP INDEX CONCURRENTLY IF EXISTS " + qualified;

@@ -24,7 +24,7 @@ struct SequenceResetOptions {
   std::vector<std::string> names;
   bool all = false, to_max = false, force = false;
   std::string schema;
-  long long to = 0;      // --to, parsed from to_text
+  long long to = 0;  // --to, parsed from to_text
   std::string to_text;
 
   void validate() const {
@@ -123,8 +123,8 @@ Reset reset_one(Unit& u, Session& s, const RowRef& seq, const SequenceResetOptio
     }
   }
   const std::string v = std::to_string(value);
-  r.statement = "SELECT pg_catalog.setval(" + quote_literal(qualified) + ", " + v + ", " +
-                (is_called ? "true" : "false") + ")";
+  r.statement =
+      "SELECT pg_catalog.setval(" + quote_literal(qualified) + ", " + v + ", " + (is_called ? "true" : "false") + ")";
   u.ctx().mutate(s, setval_sql(), "setting " + qualified, {qualified.c_str(), v.c_str(), is_called ? "true" : "false"});
   tx.commit("committing the reset of " + qualified);
   r.after = value;
@@ -150,9 +150,9 @@ Result reset_sequences(Unit& u, const SequenceResetOptions& o) {
     }
     oids = pg_text_array(ids);
   }
-  const Rows seqs = s.exec(sql_text("maintenance/sequence_owner", s.server_version()),
-                           {oids ? oids->c_str() : nullptr, o.all ? o.schema.c_str() : nullptr},
-                           "finding the sequences");
+  const Rows seqs =
+      s.exec(sql_text("maintenance/sequence_owner", s.server_version()),
+             {oids ? oids->c_str() : nullptr, o.all ? o.schema.c_str() : nullptr}, "finding the sequences");
   Table t("sequences", {{"schema", Kind::Text, Kind::Text},
                         {"sequence", Kind::Text, Kind::Text},
                         {"owned_by", Kind::Text, Kind::Text},

@@ -7,11 +7,11 @@
 
 #include "src/cancel.hpp"
 #include "src/duration.hpp"
-#include "src/size_arg.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
 #include "src/runner.hpp"
+#include "src/size_arg.hpp"
 #include "src/sql_catalog.hpp"
 
 namespace pgdba {

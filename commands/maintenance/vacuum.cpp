@@ -101,8 +101,8 @@ std::string reason_for(const RowRef& row, const Selection& sel) {
 }
 
 // The tables of one database to process, in the order to run them.
-std::vector<MaintenanceTask> plan_database(Context& ctx, SessionCache& cache, const UnitRef& unit, const VacuumFlags& flags,
-                                const Selection& sel) {
+std::vector<MaintenanceTask> plan_database(Context& ctx, SessionCache& cache, const UnitRef& unit,
+                                           const VacuumFlags& flags, const Selection& sel) {
   Session& s = cache.get(ctx, unit.target, SessionKind::Ddl, unit.database);
   std::optional<std::string> oids;
   if (!sel.tables.empty()) {
@@ -126,7 +126,8 @@ std::vector<MaintenanceTask> plan_database(Context& ctx, SessionCache& cache, co
     t.size = row["size"].as<long long>();
     t.reason = reason_for(row, sel);
     // A single --table with a column list: that table's columns.
-    const std::vector<std::string> columns = sel.tables.size() == 1 ? sel.tables[0].columns : std::vector<std::string>{};
+    const std::vector<std::string> columns =
+        sel.tables.size() == 1 ? sel.tables[0].columns : std::vector<std::string>{};
     t.statement = maintenance_statement(flags, quote_ident(t.schema) + "." + quote_ident(t.table), columns);
     if (flags.full) {
       t.size_sql = "SELECT pg_catalog.pg_table_size(pg_catalog.to_regclass($1))::int8";
@@ -149,10 +150,10 @@ void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
   // vacuumdb --analyze-in-stages: three passes over every table, with
   // statistics targets 1, 10 and then the configured default.
   const std::vector<std::string> stages =
-      o.analyze_in_stages ? std::vector<std::string>{"SET default_statistics_target = 1; SET vacuum_cost_delay = 0",
-                                                     "SET default_statistics_target = 10",
-                                                     "RESET default_statistics_target"}
-                          : std::vector<std::string>{""};
+      o.analyze_in_stages
+          ? std::vector<std::string>{"SET default_statistics_target = 1; SET vacuum_cost_delay = 0",
+                                     "SET default_statistics_target = 10", "RESET default_statistics_target"}
+          : std::vector<std::string>{""};
   const bool full = flags.full;
   if (o.analyze_in_stages && !ctx.dry_run()) log::info("analyze stage 1 of 3");
 
@@ -162,7 +163,9 @@ void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
   // one's tables run out.
   std::vector<MaintenanceTask> tasks = plan_and_run(
       ctx, units, jobs,
-      [&](const UnitRef& unit, SessionCache& cache) { return Plan{plan_database(ctx, cache, unit, flags, sel), {}}; },
+      [&](const UnitRef& unit, SessionCache& cache) {
+        return Plan{plan_database(ctx, cache, unit, flags, sel), {}};
+      },
       stages[0], lock);
 
   if (!ctx.dry_run()) {

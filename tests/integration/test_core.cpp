@@ -43,7 +43,8 @@ TEST_CASE("Ctrl-C cancels the running statement on the server and exits 130", "[
                  "%' and pid <> pg_backend_pid()"));
 }
 
-TEST_CASE("all databases: --all-databases answers every database; one that refuses is an error row and exit 4", "[core][fanout][matrix]") {
+TEST_CASE("all databases: --all-databases answers every database; one that refuses is an error row and exit 4",
+          "[core][fanout][matrix]") {
   it::ScratchDb open("fan_open");
   it::ScratchDb closed("fan_closed");
   const std::string role = it::unique("fan_role");
@@ -112,7 +113,8 @@ TEST_CASE("verb contract: every verb has help and a man entry; read verbs give J
     auto args = words;
     for (std::size_t i = 0; i < v["required_args"].size(); ++i)
       args.push_back(missing + "_" + std::to_string(i));
-    if (const auto m = more_args.find(path); m != more_args.end()) args.insert(args.end(), m->second.begin(), m->second.end());
+    if (const auto m = more_args.find(path); m != more_args.end())
+      args.insert(args.end(), m->second.begin(), m->second.end());
     if (v["effect"] == "read") {
       if (path == "sql") continue;
       auto json_args = args;

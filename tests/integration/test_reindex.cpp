@@ -49,8 +49,9 @@ TEST_CASE("reindex rebuilds every index of the named tables, hostile names inclu
 
 TEST_CASE("reindex --index --concurrently rebuilds just that index and it stays valid", "[reindex][matrix]") {
   it::ScratchDb db("reidx_conc");
-  db.exec("create table t(i int primary key, b int); create index t_b on t(b); "
-          "insert into t select g, g from generate_series(1, 1000) g");
+  db.exec(
+      "create table t(i int primary key, b int); create index t_b on t(b); "
+      "insert into t select g, g from generate_series(1, 1000) g");
   const std::string before_b = filenode(db, "t_b"), before_pk = filenode(db, "t_pkey");
   it::ServerLog log;
   const auto r = db.pgdba({"reindex", "-i", "t_b", "--concurrently", "-o", "json"});
@@ -136,8 +137,9 @@ TEST_CASE("reindex --lock-timeout gives up on a locked table after --retries mor
 
 TEST_CASE("reindex --max-indexes and --min-size bound the run; bad options are refused", "[reindex]") {
   it::ScratchDb db("reidx_bounds");
-  db.exec("create table big(i int primary key); insert into big select generate_series(1, 20000); "
-          "create table small(i int primary key); analyze");
+  db.exec(
+      "create table big(i int primary key); insert into big select generate_series(1, 20000); "
+      "create table small(i int primary key); analyze");
   auto r = db.pgdba({"reindex", "--max-indexes", "1", "--dry-run", "-o", "json"});
   INFO(r.err);
   REQUIRE(r.code == 0);
@@ -169,8 +171,9 @@ TEST_CASE("reindex --system rebuilds the catalogs' indexes", "[reindex]") {
 
 TEST_CASE("cluster re-sorts on the named index, remembers it, and redoes it next time", "[cluster][matrix]") {
   it::ScratchDb db("clu");
-  db.exec("create table t(i int, j int); create index t_j on t(j); "
-          "insert into t select g, 1000 - g from generate_series(1, 1000) g; create table never(i int)");
+  db.exec(
+      "create table t(i int, j int); create index t_j on t(j); "
+      "insert into t select g, 1000 - g from generate_series(1, 1000) g; create table never(i int)");
   const std::string before = filenode(db, "t");
   auto r = db.pgdba({"cluster", "-i", "t_j", "-o", "json"});
   INFO(r.err);

@@ -61,8 +61,9 @@ TEST_CASE("sequence reset --to-max-of-column after a bulk load: the next insert 
 
 TEST_CASE("sequence reset --to refuses values the column already has, unless --force", "[sequence]") {
   it::ScratchDb db("seq_to");
-  db.exec("create table t(id serial primary key); insert into t select generate_series(1, 10); "
-          "select setval('t_id_seq', 10); create sequence free");
+  db.exec(
+      "create table t(id serial primary key); insert into t select generate_series(1, 10); "
+      "select setval('t_id_seq', 10); create sequence free");
   const auto low = db.pgdba({"sequence", "reset", "t_id_seq", "--to", "5"});
   CHECK(low.code == 1);
   CHECK(low.err.find("would hand out values public.t.id already has (max 10)") != std::string::npos);

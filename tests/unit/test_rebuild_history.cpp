@@ -1,8 +1,8 @@
 // The rebuild history reindex --cooldown reads (commands/maintenance/history).
 #include <catch2/catch.hpp>
 
-#include "commands/maintenance/history.hpp"
 #include <nlohmann/json.hpp>
+#include "commands/maintenance/history.hpp"
 
 #include "tests/unit/support.hpp"
 
