@@ -338,9 +338,11 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
   // The directories just made must survive a crash as well as the files.
   for (fs::path d = fs::path(dir).parent_path(); d.string().size() >= p.dir.size(); d = d.parent_path())
     fsync_path(d.string());
-  m.name = free_name(dir, utc_stamp(started), ext);
-  const std::string final_path = dir + "/" + m.name;
-  const std::string tmp = dir + "/." + m.name + ".tmp-" + std::to_string(getpid());
+  const std::string stamp = utc_stamp(started);
+  m.name = free_name(dir, stamp, ext);
+  std::string final_path = dir + "/" + m.name;
+  static std::atomic<int> serial{0};  // the same database twice in one run
+  const std::string tmp = dir + "/." + m.name + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(++serial);
   // Created here so an unwritable directory fails before pg_dump starts.
   if (directory) {
     if (mkdir(tmp.c_str(), 0700) != 0)
@@ -365,10 +367,12 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
     argv.push_back("--dbname=" + conn.conninfo());
     log::info("running " + shell_command_line(argv));
     // Recorded as it would be typed to make this very file.
-    std::vector<std::string> shown = argv;
-    for (auto& a : shown)
-      if (a == "--file=" + tmp) a = "--file=" + final_path;
-    m.dump_command = shell_command_line(shown);
+    const auto dump_command = [argv, tmp](const std::string& file) {
+      std::vector<std::string> shown = argv;
+      for (auto& a : shown)
+        if (a == "--file=" + tmp) a = "--file=" + file;
+      return shell_command_line(shown);
+    };
     ChildSpec spec;
     spec.argv = argv;
     spec.env = conn.env();
@@ -429,9 +433,17 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
     m.finished_at = iso_utc(finished);
     m.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (interrupt_requested()) throw failure("interrupted: the finished dump was not kept");
-    rename_durable(tmp, final_path);
+    // Never over another backup: another run may have taken the name
+    // meanwhile (same database, same second); then the next free one.
+    for (int attempt = 0; !rename_new_durable(tmp, final_path); ++attempt) {
+      if (attempt == 100) throw failure("cannot find a free name for the backup in \"" + dir + "\"");
+      m.name = free_name(dir, stamp, ext);
+      final_path = dir + "/" + m.name;
+    }
     renamed = true;
-    write_manifest(m, dir + "/" + manifest_name(m.name));
+    if (!directory) m.files[0].path = m.name;
+    m.dump_command = dump_command(final_path);
+    write_manifest(m, dir + "/" + manifest_name(m.name), false);
   } catch (...) {
     remove_quietly(tmp);
     if (renamed) remove_quietly(final_path);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -41,7 +42,24 @@ void rename_durable(const std::string& from, const std::string& to) {
   fsync_path(parent.empty() ? "." : parent);
 }
 
-void write_file_atomic(const std::string& path, const std::string& text) {
+bool rename_new_durable(const std::string& from, const std::string& to) {
+  if (renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
+    if (errno == EEXIST) return false;
+    if (errno != EINVAL && errno != ENOSYS) {
+      throw failure("cannot rename \"" + from + "\" to \"" + to + "\": " + std::strerror(errno));
+    }
+    std::error_code ec;
+    if (fs::exists(to, ec)) return false;
+    if (std::rename(from.c_str(), to.c_str()) != 0) {
+      throw failure("cannot rename \"" + from + "\" to \"" + to + "\": " + std::strerror(errno));
+    }
+  }
+  const std::string parent = fs::path(to).parent_path().string();
+  fsync_path(parent.empty() ? "." : parent);
+  return true;
+}
+
+void write_file_atomic(const std::string& path, const std::string& text, bool replace) {
   const fs::path p(path);
   const std::string tmp =
       (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(getpid()))).string();
@@ -67,7 +85,11 @@ void write_file_atomic(const std::string& path, const std::string& text) {
     throw failure("cannot write \"" + path + "\": " + why);
   }
   try {
-    rename_durable(tmp, path);
+    if (replace) {
+      rename_durable(tmp, path);
+    } else if (!rename_new_durable(tmp, path)) {
+      throw failure("cannot write \"" + path + "\": it exists");
+    }
   } catch (...) {
     remove_quietly(tmp);
     throw;

@@ -14,9 +14,14 @@ void fsync_tree(const std::string& path);
 // Writes `text` to a temporary file beside `path`, fsyncs it, renames it
 // over `path` and fsyncs the directory. On failure the temporary file is
 // removed, `path` is untouched, and a failure naming `path` is thrown.
-void write_file_atomic(const std::string& path, const std::string& text);
+// With `replace` false, an existing `path` is never replaced: a failure.
+void write_file_atomic(const std::string& path, const std::string& text, bool replace = true);
 // rename(2) then fsync of the directory; throws a failure naming both.
 void rename_durable(const std::string& from, const std::string& to);
+// Like rename_durable, but returns false, having done nothing, when `to`
+// exists (renameat2 RENAME_NOREPLACE; where the file system lacks it, a
+// check then rename).
+bool rename_new_durable(const std::string& from, const std::string& to);
 // Removes a file or a whole directory; never throws (cleanup paths).
 void remove_quietly(const std::string& path) noexcept;
 

@@ -145,8 +145,8 @@ Manifest read_manifest(const std::string& path) {
   return manifest_from_json(j, path);
 }
 
-void write_manifest(const Manifest& m, const std::string& path) {
-  write_file_atomic(path, manifest_to_json(m).dump(2) + "\n");
+void write_manifest(const Manifest& m, const std::string& path, bool replace) {
+  write_file_atomic(path, manifest_to_json(m).dump(2) + "\n", replace);
 }
 
 Manifest manifest_for(const std::string& path) {

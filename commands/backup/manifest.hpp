@@ -76,7 +76,8 @@ Manifest read_manifest(const std::string& path);
 // Writes atomically: a temporary file beside it, fsynced, renamed, and the
 // directory fsynced. Throws a failure naming the file; on failure the old
 // manifest (if any) is untouched.
-void write_manifest(const Manifest& m, const std::string& path);
+// `replace` false: never over an existing file (a new backup's manifest).
+void write_manifest(const Manifest& m, const std::string& path, bool replace = true);
 
 // The manifest of the backup at `path`: a manifest itself, or a backup file
 // or directory (its manifest beside it). Throws a failure "backup ... does

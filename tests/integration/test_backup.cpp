@@ -341,6 +341,38 @@ TEST_CASE("backup directory format with --jobs 2, restored with --jobs 2", "[bac
   REQUIRE(restored.code == 0);
   CHECK(content_of(copy.name) == content_of(src.name()));
   CHECK(it::pgdba({"backup", "verify", path}).code == 0);
+
+  // pg_restore's failure names the server's error and the statement; the
+  // database it created for the restore is dropped again.
+  DropDb bare{it::unique("bk_dir_bare")};
+  const auto failed = it::pgdba({"backup", "restore", path, "--db", bare.name, "--create", "--data-only"});
+  CHECK(failed.code == 1);
+  CHECK_THAT(failed.err, Catch::StartsWith("pgdba: error: pg_restore failed restoring"));
+  CHECK_THAT(failed.err, Catch::Contains("does not exist; failing statement: COPY "));
+  CHECK_FALSE(it::database_exists(bare.name));
+}
+
+TEST_CASE("backup: two runs at the same moment never overwrite each other", "[backup]") {
+  it::ScratchDb src("bk_race");
+  src.exec("create table t as select generate_series(1, 100) as i");
+  TempDir dir;
+  std::vector<it::Background> runs;
+  for (int i = 0; i < 3; ++i)
+    runs.push_back(it::start_pgdba({"-d", src.name(), "backup", "create", "--dir", dir.path(), "-o", "json"}));
+  std::set<std::string> files;
+  for (const auto& b : runs) {
+    const auto r = it::wait_pgdba(b);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    files.insert(it::parse_json(r.out)[0]["file"].get<std::string>());
+  }
+  CHECK(files.size() == 3);
+  CHECK(final_backups(dir.path()).size() == 3);
+  CHECK(temporaries(dir.path()).empty());
+  const auto verified = it::pgdba({"backup", "verify", "--latest", "--dir", dir.path()});
+  CHECK(verified.code == 0);
+  for (const auto& f : files)
+    CHECK(it::pgdba({"backup", "verify", f}).code == 0);
 }
 
 TEST_CASE("backup plain format restores through psql and reports the failing statement", "[backup]") {
