@@ -29,7 +29,7 @@ const Clock::time_point kNow = parse_iso_utc("2026-11-23T12:00:00Z");
 
 }  // namespace
 
-TEST_CASE("--keep N keeps the N newest of each database, and the newest verified one", "[backup]") {
+TEST_CASE("prune --keep N keeps the N newest of each database, and the newest verified one", "[backup]") {
   // app: days 1..5, day 2 verified; other: days 3, 4.
   const std::vector<Manifest> ms = {backup_of("app", 1),  backup_of("app", 2, true), backup_of("app", 3),
                                     backup_of("app", 5),  backup_of("app", 4),       backup_of("other", 3),
@@ -53,7 +53,7 @@ TEST_CASE("a failed verification does not protect a backup; without any, the new
   CHECK(d[2].reason == "newest backup (none verified)");
 }
 
-TEST_CASE("--keep-days keeps what started within it; with --keep, either rule keeps", "[backup]") {
+TEST_CASE("prune --keep-days keeps what started within it; with --keep, either rule keeps", "[backup]") {
   const std::vector<Manifest> ms = {backup_of("app", 10), backup_of("app", 15), backup_of("app", 17, true),
                                     backup_of("app", 20), backup_of("app", 22)};
   RetentionRule days;
