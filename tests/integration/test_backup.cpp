@@ -757,3 +757,37 @@ TEST_CASE("backup: row counts come from pg_dump's snapshot, not from after it", 
   INFO(verified.err);
   CHECK(verified.code == 0);
 }
+
+TEST_CASE("backup restore --schema-only, --table, and options that cannot go together", "[backup]") {
+  it::ScratchDb src("bk_opts");
+  src.exec("create table a as select generate_series(1, 50) as i; create table b as select generate_series(1, 7) as j");
+  TempDir dir;
+  const auto made = src.pgdba({"backup", "create", "--dir", dir.path(), "-o", "json"});
+  REQUIRE(made.code == 0);
+  const std::string file = it::parse_json(made.out)[0]["file"];
+
+  DropDb schema{it::unique("bk_opts_schema")};
+  REQUIRE(it::pgdba({"backup", "restore", file, "--db", schema.name, "--create", "--schema-only"}).code == 0);
+  CHECK(it::query_value("select count(*) from a", schema.name) == "0");
+  CHECK(it::query_value("select count(*) from b", schema.name) == "0");
+
+  DropDb one{it::unique("bk_opts_one")};
+  REQUIRE(it::pgdba({"backup", "restore", file, "--db", one.name, "--create", "--table", "b"}).code == 0);
+  CHECK(it::query_value("select count(*) from b", one.name) == "7");
+  CHECK(it::query_value("select to_regclass('public.a') is null", one.name) == "t");
+
+  CHECK(it::pgdba({"backup", "restore", file, "--db", one.name, "--schema-only", "--data-only"}).code == 2);
+  CHECK(it::pgdba({"backup", "restore", file, "--db", one.name, "--create", "--clean"}).code == 2);
+  const auto exists = it::pgdba({"backup", "restore", file, "--db", one.name, "--create"});
+  CHECK(exists.code == 1);
+  CHECK_THAT(exists.err, Catch::Contains("already exists"));
+  const auto missing = it::pgdba({"backup", "restore", file, "--db", it::unique("bk_opts_nowhere")});
+  CHECK(missing.code == 1);
+  CHECK_THAT(missing.err, Catch::Contains("does not exist"));
+  CHECK(it::pgdba({"backup", "verify"}).code == 2);  // PATH or --latest
+  CHECK(it::pgdba({"backup", "create", "--dir", dir.path(), "--format", "plain", "--compress", "5"}).code == 2);
+  // -W: the prompted password would stay inside pgdba; refused with a hint.
+  const auto prompted = src.pgdba({"-W", "backup", "create", "--dir", dir.path()}, "secret\n");
+  CHECK(prompted.code == 2);
+  CHECK(final_backups(dir.path()).size() == 1);
+}
