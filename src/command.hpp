@@ -239,6 +239,7 @@ void register_locks(CommandTable& t);
 void register_signal(CommandTable& t);
 void register_stats(CommandTable& t);
 void register_maintenance(CommandTable& t);
+void register_role(CommandTable& t);
 void register_backup(CommandTable& t);
 void register_completion(CommandTable& t);
 void register_all(CommandTable& t);

@@ -154,7 +154,7 @@ Rows Context::mutate(Session& session, const std::string& sql, const std::string
   if (opts_.dry_run) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      planned_.push_back(shown);
+      planned_.push_back(redact_secrets(shown));  // a password verifier is a secret too
     }
     audit(session, shown, "dry-run");
     return {};

@@ -285,6 +285,15 @@ Rows Session::exec_prepared(const std::string& name, const Params& params, const
              [&] { return Rows(d_->work().exec_prepared(name, pqxx::prepare::make_dynamic_params(params))); });
 }
 
+std::string Session::encrypt_password(const std::string& role, const std::string& clear) {
+  PGconn* conn = raw_connection(*d_->conn);
+  char* verifier = PQencryptPasswordConn(conn, clear.c_str(), role.c_str(), nullptr);
+  if (verifier == nullptr) throw failure(std::string("could not encrypt the password: ") + PQerrorMessage(conn));
+  std::string out(verifier);
+  PQfreemem(verifier);
+  return out;
+}
+
 std::uint64_t Session::copy_in(const std::string& sql, const std::function<bool(std::string_view& chunk)>& next,
                                const std::string& what) {
   std::uint64_t rows = 0;

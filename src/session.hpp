@@ -67,6 +67,11 @@ class Session {
   // on server versions older than PostgreSQL 13.
   void require_version(int min_version, const std::string& option) const;
   // "user@host:port/dbname", no password.
+  // A password verifier for `role`, made here on the client in the
+  // server's password_encryption (SCRAM-SHA-256 or md5) through libpq's
+  // PQencryptPasswordConn, as createuser does: the clear text never
+  // leaves this process.
+  std::string encrypt_password(const std::string& role, const std::string& clear);
   std::string describe();
   std::string user();
   std::string dbname();
