@@ -161,6 +161,10 @@ void Child::kill_now() noexcept {
   out_fd_ = err_fd_ = -1;
 }
 
+void Child::signal_group(int sig) noexcept {
+  if (!done_ && pid_ > 0) kill(-pid_, sig);
+}
+
 ChildResult Child::wait() {
   ChildResult r;
   using clock = std::chrono::steady_clock;

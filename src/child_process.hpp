@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <string>
@@ -55,12 +56,15 @@ class Child {
   ChildResult wait();
   // Kills the process group now (SIGKILL) and reaps it.
   void kill_now() noexcept;
+  // Sends `sig` to the process group unless the child was reaped; safe
+  // while another thread is in wait() (which then reaps it).
+  void signal_group(int sig) noexcept;
 
  private:
   pid_t pid_ = -1;
   int out_fd_ = -1;
   int err_fd_ = -1;
-  bool done_ = false;
+  std::atomic<bool> done_{false};
   std::string program_;
   std::function<void()> tick_;
 };

@@ -5,6 +5,7 @@
 // by pgdba's session and handed over with --snapshot), so the manifest says
 // exactly what a restore must give back.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,7 +15,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <exception>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -165,21 +165,19 @@ void sum_files(const std::string& name, const std::string& path, bool directory,
   fsync_tree(path);
 }
 
-// Exact row counts in pg_dump's snapshot, on a session of its own while
-// pg_dump runs. pg_dump holds ACCESS SHARE locks on every table, so a count
-// waits only behind an exclusive lock someone queued: it gives up waiting
-// after 1 s, and tries again unless `give_up` says pg_dump is over.
-void count_rows(Session& s, const std::string& snapshot, Manifest& m, const std::atomic<bool>& give_up) {
-  Transaction tx(s, "starting the counting transaction");
-  s.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", "starting the counting transaction");
-  s.exec("SET TRANSACTION SNAPSHOT " + quote_literal(snapshot), "importing pg_dump's snapshot");
+// Exact row counts in pg_dump's snapshot, counted in the transaction that
+// exported it while pg_dump runs. pg_dump holds ACCESS SHARE locks on every
+// table, so a count waits only behind an exclusive lock someone queued: it
+// gives up waiting after 1 s and tries again, unless `dump_failed` says
+// there is no backup to count for any more.
+void count_rows(Session& s, Manifest& m, const std::atomic<bool>& dump_failed) {
   s.exec("SET LOCAL lock_timeout = '1s'", "setting the lock timeout");
   const Rows tables = s.exec(sql_text("backup/list_tables", s.server_version()), "listing tables");
   m.tables = static_cast<long long>(tables.size());
   for (const auto& t : tables) {
     TableCount c{t["schema"].str(), t["table"].str(), 0};
     while (!m.schema_only) {
-      if (give_up) throw failure("counting rows stopped: pg_dump is over");
+      if (dump_failed) throw failure("counting rows stopped: pg_dump failed");
       try {
         Savepoint sp(s, "pgdba_count");
         const Rows n =
@@ -200,16 +198,17 @@ void count_rows(Session& s, const std::string& snapshot, Manifest& m, const std:
     m.large_objects =
         s.exec(sql_text("backup/large_objects", s.server_version()), "counting large objects")[0][0].as<long long>();
   }
-  tx.rollback();
 }
 
-// Joins a thread however the scope ends, telling it to stop first.
-struct Joiner {
-  std::thread& t;
-  std::atomic<bool>& stop;
-  ~Joiner() {
-    stop = true;
-    if (t.joinable()) t.join();
+// Joins a thread however the scope ends; on an early end (an exception)
+// first kills the child it waits for.
+struct WaiterGuard {
+  Child& child;
+  std::thread& waiter;
+  ~WaiterGuard() {
+    if (!waiter.joinable()) return;
+    child.signal_group(SIGKILL);
+    waiter.join();
   }
 };
 
@@ -379,49 +378,47 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
     Progress progress(p.progress, job.globals ? "globals" : "database \"" + job.database + "\"", tmp);
     if (p.progress) spec.tick = [&progress] { progress.tick(); };
 
-    // The counts run while pg_dump does, in its snapshot. Which tables an
-    // --exclude-table pattern dropped is pg_dump's business: then the total
-    // is not recorded, only each table's rows.
+    // pg_dump runs (a thread waits for it) while this session counts the
+    // rows in the snapshot it exported. Which tables an --exclude-table
+    // pattern dropped is pg_dump's business: then the total is not
+    // recorded, only each table's rows.
+    const std::string what = job.globals ? "dumping the globals" : "dumping database \"" + job.database + "\"";
+    Child child(spec);
+    ChildResult r;
+    std::atomic<bool> dump_failed{false};
+    std::thread waiter([&] {
+      r = child.wait();
+      dump_failed = r.interrupted || r.exit_code != 0;
+    });
+    WaiterGuard guard{child, waiter};
     Manifest counted;
     counted.schema_only = m.schema_only;
-    std::exception_ptr count_error;
-    std::atomic<bool> dump_over{false};
-    std::thread counter;
-    Joiner join_counter{counter, dump_over};
+    std::optional<Error> count_failure;
+    bool stopped = false;  // pgdba killed pg_dump because the counts failed
     if (!job.globals) {
-      counter = std::thread([&] {
-        try {
-          const auto cs = ctx.open_session(job.target, SessionKind::Catalog, job.database);
-          count_rows(*cs, snapshot, counted, dump_over);
-        } catch (...) {
-          count_error = std::current_exception();
+      try {
+        count_rows(s, counted, dump_failed);
+      } catch (const Error& e) {
+        count_failure = e;
+        // A lost server ends pg_dump too, in its own words; any other
+        // failure makes the dump worthless: stop it.
+        if (!dump_failed && e.kind != ErrorKind::Connect) {
+          child.signal_group(SIGKILL);
+          stopped = true;
         }
-      });
+      }
     }
-    const ChildResult r = run_child(spec);
+    waiter.join();
     progress.done();
-    if (r.interrupted || r.exit_code != 0) {
-      throw child_failure(program, job.globals ? "dumping the globals" : "dumping database \"" + job.database + "\"",
-                          r);
+    if (interrupt_requested()) {
+      r.interrupted = true;
+      throw child_failure(program, what, r);
     }
-    // Checksums and fsync while the counts finish.
+    if (dump_failed && !stopped) throw child_failure(program, what, r);
+    if (count_failure) throw *count_failure;
     std::vector<FileSum> sums;
     long long size = 0;
-    std::exception_ptr sum_error;
-    {
-      std::atomic<bool> unused{false};
-      std::thread summer([&] {
-        try {
-          sum_files(m.name, tmp, directory, sums, size);
-        } catch (...) {
-          sum_error = std::current_exception();
-        }
-      });
-      Joiner join_summer{summer, unused};
-    }
-    if (counter.joinable()) counter.join();
-    if (count_error) std::rethrow_exception(count_error);
-    if (sum_error) std::rethrow_exception(sum_error);
+    sum_files(m.name, tmp, directory, sums, size);
     if (tx) tx->rollback();
     m.tables = !job.globals && m.exclude_tables.empty() ? counted.tables : std::nullopt;
     m.row_counts = std::move(counted.row_counts);
