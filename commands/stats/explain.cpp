@@ -3,8 +3,15 @@
 // 10x or more flagged, each node's own time, and a summary. With --analyze
 // the statement runs inside a transaction that is rolled back, so one that
 // writes changes nothing.
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,12 +27,31 @@ namespace pgdba {
 namespace {
 
 struct ExplainOptions {
-  std::string command;
+  std::string command, file;
   std::vector<std::string> params;
-  bool analyze = false;
-  bool buffers = false;
+  bool analyze = false, buffers = false, wal = false, settings = false;
+  // The statement, read once before connecting (a fleet run explains the
+  // same text on every target, standard input included).
+  mutable std::string statement;
   void validate() const {
-    if (command.empty()) throw usage_error("explain needs the statement: -c SQL");
+    if (command.empty() == file.empty()) throw usage_error("explain needs the statement: -c SQL or -f FILE");
+    if (wal && !analyze) throw usage_error("--wal needs --analyze");
+    statement = command;
+    if (file == "-") {
+      statement.assign(std::istreambuf_iterator<char>(std::cin), {});
+    } else if (!file.empty()) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) throw usage_error("cannot open \"" + file + "\": " + std::strerror(errno));
+      std::ostringstream s;
+      s << in.rdbuf();
+      statement = s.str();
+    }
+    // One statement: a script's closing ';' would end EXPLAIN's.
+    while (!statement.empty() &&
+           (std::isspace(static_cast<unsigned char>(statement.back())) != 0 || statement.back() == ';'))
+      statement.pop_back();
+    if (statement.find_first_not_of(" \t\r\n") == std::string::npos)
+      throw usage_error("explain: the statement is empty");
   }
 };
 
@@ -71,6 +97,10 @@ Table plan_table(const Plan& p, const ExplainOptions& o) {
     for (const char* c : {"shared_hit", "shared_read"})
       cols.push_back({c, Kind::Integer, Kind::Text});
   }
+  if (o.wal) {
+    cols.push_back({"wal_records", Kind::Integer, Kind::Text});
+    cols.push_back({"wal_bytes", Kind::Bytes, Kind::Text});
+  }
   Table t("plan", cols);
   for (const auto& n : p.nodes) {
     std::vector<Cell> row{
@@ -93,31 +123,41 @@ Table plan_table(const Plan& p, const ExplainOptions& o) {
       row.push_back(count(n.shared_hit));
       row.push_back(count(n.shared_read));
     }
+    if (o.wal) {
+      row.push_back(count(n.wal_records));
+      row.push_back(count(n.wal_bytes));
+    }
     t.add_row(std::move(row));
   }
   return t;
 }
 
-Table summary_table(const Plan& p, bool analyzed) {
-  Table t("summary", {{"planning_time", Kind::Seconds, Kind::Text},
-                      {"execution_time", Kind::Seconds, Kind::Text},
-                      {"total_cost", Kind::Float, Kind::Text},
-                      {"writes", Kind::Boolean, Kind::Text},
-                      {"rolled_back", Kind::Boolean, Kind::Text},
-                      {"slowest_node", Kind::Text, Kind::Text},
-                      {"slowest_self_time", Kind::Seconds, Kind::Text},
-                      {"misestimates", Kind::Integer, Kind::Text},
-                      {"worst_misestimate", Kind::Text, Kind::Text},
-                      {"worst_factor", Kind::Float, Kind::Text}});
+Table summary_table(const Plan& p, const ExplainOptions& o) {
+  std::vector<Column> cols{
+      {"planning_time", Kind::Seconds, Kind::Text},     {"execution_time", Kind::Seconds, Kind::Text},
+      {"total_cost", Kind::Float, Kind::Text},          {"writes", Kind::Boolean, Kind::Text},
+      {"rolled_back", Kind::Boolean, Kind::Text},       {"slowest_node", Kind::Text, Kind::Text},
+      {"slowest_self_time", Kind::Seconds, Kind::Text}, {"misestimates", Kind::Integer, Kind::Text},
+      {"worst_misestimate", Kind::Text, Kind::Text},    {"worst_factor", Kind::Float, Kind::Text}};
+  if (o.settings) cols.push_back({"settings", Kind::Json, Kind::Text});
+  Table t("summary", cols);
   const PlanNode* slow = slowest_node(p);
   const PlanNode* worst = worst_misestimate(p);
   int flagged = 0;
   for (const auto& n : p.nodes)
     flagged += n.flag.empty() ? 0 : 1;
-  t.add_row({seconds(p.planning_ms), seconds(p.execution_ms), num(p.nodes.empty() ? 0 : p.nodes[0].total_cost, "%.2f"),
-             Cell(p.writes ? "t" : "f"), Cell(analyzed ? "t" : "f"), slow ? Cell(describe(*slow)) : std::nullopt,
-             slow ? seconds(slow->self_time_ms) : std::nullopt, analyzed ? Cell(std::to_string(flagged)) : std::nullopt,
-             worst ? Cell(describe(*worst)) : std::nullopt, worst ? num(worst->misestimate, "%.1f") : std::nullopt});
+  std::vector<Cell> row{seconds(p.planning_ms),
+                        seconds(p.execution_ms),
+                        num(p.nodes.empty() ? 0 : p.nodes[0].total_cost, "%.2f"),
+                        Cell(p.writes ? "t" : "f"),
+                        Cell(o.analyze ? "t" : "f"),
+                        slow ? Cell(describe(*slow)) : std::nullopt,
+                        slow ? seconds(slow->self_time_ms) : std::nullopt,
+                        o.analyze ? Cell(std::to_string(flagged)) : std::nullopt,
+                        worst ? Cell(describe(*worst)) : std::nullopt,
+                        worst ? num(worst->misestimate, "%.1f") : std::nullopt};
+  if (o.settings) row.push_back(Cell(p.settings.empty() ? "{}" : p.settings));
+  t.add_row(std::move(row));
   return t;
 }
 
@@ -127,7 +167,9 @@ Result explain(Session& s, const ExplainOptions& o) {
   std::string sql = "EXPLAIN (FORMAT JSON";
   if (o.analyze) sql += ", ANALYZE";
   if (o.buffers) sql += ", BUFFERS";
-  sql += ") " + o.command;
+  if (o.wal) sql += ", WAL";
+  if (o.settings) sql += ", SETTINGS";
+  sql += ") " + o.statement;
   Params params;
   for (const auto& v : o.params)
     params.push_back(v.c_str());
@@ -147,7 +189,7 @@ Result explain(Session& s, const ExplainOptions& o) {
   }
   if (o.analyze && p.writes)
     log::warn("the statement writes: EXPLAIN ANALYZE ran it in a transaction that was rolled back");
-  return {plan_table(p, o), summary_table(p, o.analyze)};
+  return {plan_table(p, o), summary_table(p, o)};
 }
 
 }  // namespace
@@ -161,10 +203,13 @@ void add_explain_command(CommandTable& table) {
           "slowest node and the worst misestimate (a statement that writes is rolled back)",
           {Need::User, Effect::Read})
       .option("-c,--command", &ExplainOptions::command, "the statement to explain")
+      .option("-f,--file", &ExplainOptions::file, "read the statement from this file (- for standard input)")
       .option("--param", &ExplainOptions::params, "value bound to $1, $2, ... in order (repeat the option)")
       .flag("--analyze", &ExplainOptions::analyze,
             "run the statement (inside a transaction that is rolled back) and report what happened")
       .flag("--buffers", &ExplainOptions::buffers, "shared buffers hit and read per node")
+      .flag("--wal", &ExplainOptions::wal, "WAL records and bytes each node wrote (with --analyze)")
+      .flag("--settings", &ExplainOptions::settings, "the planner settings changed from their defaults, in the summary")
       .run([](Unit& u, const ExplainOptions& o) { return explain(u.session(), o); });
 }
 

@@ -68,7 +68,7 @@ void walk(const json& n, int parent, int depth, Plan& p) {
     if (node.actual_rows) {
       const double a = *node.actual_rows;
       const double e = node.plan_rows;
-      node.misestimate = std::max(a, e) / std::max(std::min(a, e), 1.0);
+      node.misestimate = std::max(std::max(a, e), 1.0) / std::max(std::min(a, e), 1.0);
       if (*node.misestimate >= kMisestimateFactor) node.flag = a > e ? "under-estimated" : "over-estimated";
     }
   } else if (loops) {
@@ -76,6 +76,8 @@ void walk(const json& n, int parent, int depth, Plan& p) {
   }
   if (const auto h = number(n, "Shared Hit Blocks")) node.shared_hit = static_cast<long long>(*h);
   if (const auto r = number(n, "Shared Read Blocks")) node.shared_read = static_cast<long long>(*r);
+  if (const auto w = number(n, "WAL Records")) node.wal_records = static_cast<long long>(*w);
+  if (const auto w = number(n, "WAL Bytes")) node.wal_bytes = static_cast<long long>(*w);
   const std::size_t at = p.nodes.size();
   p.nodes.push_back(node);
   double children_ms = 0;
@@ -100,6 +102,8 @@ Plan parse_plan(const std::string& explain_json) {
   walk(top["Plan"], 0, 0, p);
   p.planning_ms = number(top, "Planning Time");
   p.execution_ms = number(top, "Execution Time");
+  if (const auto settings = top.find("Settings"); settings != top.end() && settings->is_object())
+    p.settings = settings->dump();
   return p;
 }
 

@@ -27,12 +27,14 @@ struct PlanNode {
   std::optional<double> misestimate;                 // >= 1: how many times the estimate was off
   std::string flag;                                  // "under-estimated", "over-estimated" or ""
   std::optional<long long> shared_hit, shared_read;  // blocks, under BUFFERS
+  std::optional<long long> wal_records, wal_bytes;   // under WAL
 };
 
 struct Plan {
   std::vector<PlanNode> nodes;
   std::optional<double> planning_ms, execution_ms;
-  bool writes = false;  // a ModifyTable node: INSERT, UPDATE, DELETE, MERGE
+  bool writes = false;   // a ModifyTable node: INSERT, UPDATE, DELETE, MERGE
+  std::string settings;  // under SETTINGS: the changed planner settings as a JSON object, "" if none
 };
 
 // Parses the single value EXPLAIN (FORMAT JSON) returned. Throws

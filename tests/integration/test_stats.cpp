@@ -581,6 +581,25 @@ TEST_CASE("explain: a misestimated plan flagged, parameters bound, writes rolled
   REQUIRE(text.code == 0);
   CHECK_THAT(text.out, Catch::Contains("  -> "));
 
+  // -f FILE (a script's closing ';' is fine), --settings, --wal.
+  const std::string file = it::temp_file("SELECT count(*)\n  FROM t WHERE a = 3;\n\n", ".sql");
+  const auto from_file =
+      db.pgdba({"-o", "json", "explain", "-f", file, "--settings"}, "", {{"PGOPTIONS", "-c work_mem=1234kB"}});
+  INFO(from_file.err);
+  REQUIRE(from_file.code == 0);
+  const auto file_out = it::parse_json(from_file.out);
+  CHECK(file_out["plan"][0]["node"] == "Aggregate");
+  CHECK(file_out["summary"][0]["settings"]["work_mem"] == "1234kB");
+  const auto wal = db.pgdba({"-o", "json", "explain", "--analyze", "--wal", "-c", "INSERT INTO t VALUES (0, 0, 0)"});
+  INFO(wal.err);
+  REQUIRE(wal.code == 0);
+  const auto wal_out = it::parse_json(wal.out);
+  CHECK(wal_out["plan"][0]["wal_records"].get<long>() >= 1);
+  CHECK(wal_out["plan"][0]["wal_bytes"].get<long>() > 0);
+  CHECK(db.value("select count(*) from t") == "10000");
+  CHECK(db.pgdba({"explain", "--wal", "-c", "SELECT 1"}).code == 2);  // --wal needs --analyze
+  CHECK(db.pgdba({"explain", "-c", "SELECT 1", "-f", file}).code == 2);
+
   CHECK(db.pgdba({"explain"}).code == 2);  // no statement
   const auto bad = db.pgdba({"explain", "-c", "SELECT * FROM no_such_table"});
   CHECK(bad.code == 1);

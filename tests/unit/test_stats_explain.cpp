@@ -80,6 +80,20 @@ TEST_CASE("explain: a plan without ANALYZE, a write, and what is not a plan", "[
   CHECK_FALSE(p.planning_ms);
   CHECK(slowest_node(p) == nullptr);
   CHECK(worst_misestimate(p) == nullptr);
+  CHECK(p.settings.empty());
   CHECK_THROWS_AS(parse_plan("not json"), std::runtime_error);
   CHECK_THROWS_AS(parse_plan("[{\"no\": 1}]"), std::runtime_error);
+}
+
+TEST_CASE("explain: nothing expected and nothing found is exact; WAL and settings are read", "[unit][explain]") {
+  const Plan p = parse_plan(R"([{"Plan": {"Node Type": "ModifyTable", "Operation": "Insert", "Relation Name": "t",
+    "Startup Cost": 0, "Total Cost": 0.1, "Plan Rows": 0, "Actual Rows": 0, "Actual Loops": 1,
+    "Actual Total Time": 0.5, "WAL Records": 20, "WAL Bytes": 5712},
+    "Settings": {"work_mem": "1234kB"}, "Planning Time": 0.1, "Execution Time": 0.6}])");
+  REQUIRE(p.nodes.size() == 1);
+  CHECK(*p.nodes[0].misestimate == Approx(1));
+  CHECK(p.nodes[0].flag.empty());
+  CHECK(*p.nodes[0].wal_records == 20);
+  CHECK(*p.nodes[0].wal_bytes == 5712);
+  CHECK(p.settings == R"({"work_mem":"1234kB"})");
 }
