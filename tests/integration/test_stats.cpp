@@ -605,3 +605,44 @@ TEST_CASE("explain: a misestimated plan flagged, parameters bound, writes rolled
   CHECK(bad.code == 1);
   CHECK_THAT(bad.err, Catch::Contains("no_such_table"));
 }
+
+TEST_CASE("stats across targets: overview per server, tables per target and database, one target down",
+          "[stats][fleet][matrix]") {
+  const auto& main = it::cluster();
+  const std::string server = "host=" + main.at("PGHOST") + "\nport=" + main.at("PGPORT") + "\nuser=postgres\n";
+  const std::string services = it::temp_file("[one]\n" + server + "dbname=postgres\n\n[two]\n" + server +
+                                                 "dbname=postgres\n\n[down]\nhost=/tmp/pgdba-no-server-here\nport=1\n",
+                                             ".conf");
+  const it::Env env{{"PGSERVICEFILE", services}, {"PGSYSCONFDIR", "/nonexistent"}};
+  it::ScratchDb db("st_fleet");
+  db.exec("CREATE TABLE fleet_table (id int)");
+
+  const auto r = it::pgdba({"-o", "json", "--target", "one,two,down", "stats", "overview"}, "", env);
+  CHECK(r.code == 4);
+  const auto out = it::parse_json(r.out);
+  std::vector<std::string> targets;
+  for (const auto& row : out["server"]) {
+    targets.push_back(row["target"]);
+    if (row["target"] == "down") {
+      CHECK_THAT(row["error"].get<std::string>(), Catch::Contains("could not connect"));
+    } else {
+      CHECK(row["role"] == "primary");
+    }
+  }
+  std::sort(targets.begin(), targets.end());
+  CHECK(targets == std::vector<std::string>{"down", "one", "two"});
+  CHECK(out["checkpoints"].size() == 2);
+
+  const auto t = it::pgdba(
+      {"-o", "json", "--target", "one,two", "stats", "tables", "--all-databases", "--exclude-database", "template*"},
+      "", env);
+  INFO(t.err);
+  REQUIRE(t.code == 0);
+  int seen = 0;
+  for (const auto& row : it::parse_json(t.out)) {
+    if (row["table"] != "fleet_table") continue;
+    CHECK(row["database"] == db.name());
+    ++seen;
+  }
+  CHECK(seen == 2);  // once per target
+}
