@@ -172,6 +172,9 @@ void sum_files(const std::string& name, const std::string& path, bool directory,
 // there is no backup to count for any more.
 void count_rows(Session& s, Manifest& m, const std::atomic<bool>& dump_failed) {
   s.exec("SET LOCAL lock_timeout = '1s'", "setting the lock timeout");
+  // No parallel workers: they are the server's to give to its users, and
+  // beside pg_dump on a busy machine a serial count is faster anyway.
+  s.exec("SET LOCAL max_parallel_workers_per_gather = 0", "turning parallel query off");
   const Rows tables = s.exec(sql_text("backup/list_tables", s.server_version()), "listing tables");
   m.tables = static_cast<long long>(tables.size());
   for (const auto& t : tables) {
