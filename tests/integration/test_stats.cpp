@@ -153,6 +153,20 @@ TEST_CASE("stats databases: each database with its size, transactions, temp file
                                                             "where datname = current_database()")));
   CHECK((*row)["cache_hit_percent"].is_number());
   CHECK(find_row(rows, "database", "template0") != nullptr);
+
+  // A database the role may not connect to: its size is unknown, not an error.
+  const std::string role = it::unique("nodbsize");
+  it::query_value("CREATE ROLE " + role + " LOGIN");
+  db.exec("REVOKE CONNECT ON DATABASE " + db.name() + " FROM PUBLIC");
+  const auto limited = it::pgdba({"-U", role, "-o", "json", "stats", "databases"});
+  it::query_value("DROP ROLE " + role);
+  INFO(limited.err);
+  REQUIRE(limited.code == 0);
+  const auto limited_rows = it::parse_json(limited.out);
+  const auto* hidden = find_row(limited_rows, "database", db.name());
+  REQUIRE(hidden != nullptr);
+  CHECK((*hidden)["size"].is_null());
+  CHECK((*hidden)["xid_age"].is_number_integer());
 }
 
 TEST_CASE("stats tables: dead rows, order, schema filter and --top", "[stats][matrix]") {
@@ -467,6 +481,19 @@ TEST_CASE("stats bloat: the estimate and pgstattuple side by side, blind spots f
   CHECK(has_flag(row("fresh", ""), "no-stats"));
   CHECK(has_flag(row("toasted", ""), "toast"));
   CHECK_FALSE(has_flag(ok, "toast"));
+
+  // A role that may not run pgstattuple (pg_stat_scan_tables): a warning, empty exact columns.
+  const std::string role = it::unique("nobloat");
+  db.exec("CREATE ROLE " + role + " LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
+  const auto denied = db.pgdba({"-U", role, "-o", "json", "stats", "bloat", "--exact"});
+  db.exec("DROP OWNED BY " + role + "; DROP ROLE " + role);
+  INFO(denied.err);
+  REQUIRE(denied.code == 0);
+  CHECK_THAT(denied.err, Catch::Contains("measuring bloat with pgstattuple") && Catch::Contains("42501"));
+  const auto denied_rows = it::parse_json(denied.out);
+  CHECK(!denied_rows.empty());
+  for (const auto& x : denied_rows)
+    CHECK(x["exact_bloat"].is_null());
 
   // Without --exact, no exact columns; without pgstattuple, a warning and empty ones.
   const auto plain = db.pgdba({"-o", "json", "stats", "bloat"});
