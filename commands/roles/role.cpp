@@ -7,11 +7,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "commands/roles/roles.hpp"
 #include "src/command.hpp"
 #include "src/conninfo.hpp"
 #include "src/context.hpp"
-#include "src/log.hpp"
 #include "src/errors.hpp"
+#include "src/log.hpp"
 #include "src/quote.hpp"
 #include "src/runner.hpp"
 #include "src/session.hpp"
@@ -28,9 +29,9 @@ struct RoleListOptions {
 // The attributes create and alter share; a pair of flags per attribute so
 // alter can switch each on or off and leave the rest alone.
 struct RoleAttrs {
-  bool login = false, no_login = false, superuser = false, no_superuser = false, createdb = false,
-       no_createdb = false, createrole = false, no_createrole = false, replication = false, no_replication = false,
-       bypassrls = false, no_bypassrls = false, inherit = false, no_inherit = false;
+  bool login = false, no_login = false, superuser = false, no_superuser = false, createdb = false, no_createdb = false,
+       createrole = false, no_createrole = false, replication = false, no_replication = false, bypassrls = false,
+       no_bypassrls = false, inherit = false, no_inherit = false;
   int connection_limit = -2;  // -2: not given (-1 is "no limit")
   std::string valid_until, password_file;
   bool password_prompt = false;
@@ -170,7 +171,8 @@ Result drop_role(Unit& u, const RoleDropOptions& o) {
   const std::string role = quote_ident(o.name);
   if (!o.reassign_to.empty()) {
     if (!role_exists(s, o.reassign_to)) throw failure("role \"" + o.reassign_to + "\" does not exist");
-    const Rows dbs = s.exec(sql_text("roles/dependent_databases"), {o.name.c_str()}, "finding where the role has objects");
+    const Rows dbs =
+        s.exec(sql_text("roles/dependent_databases"), {o.name.c_str()}, "finding where the role has objects");
     for (const auto& row : dbs) {
       const std::string db = row["database"].str();
       if (!row["allow_connections"].as<bool>())
@@ -227,7 +229,8 @@ void attribute_options(TypedVerb<O>& v) {
 }  // namespace
 
 void register_role(CommandTable& table) {
-  Noun role = table.noun("role", "Roles: list, create, alter, drop (with the hand-over of what they own)");
+  Noun role = table.noun(
+      "role", "Roles: list, create, alter, drop (with the hand-over of what they own), members, per-role settings");
   role.verb<RoleListOptions>("list",
                              "Roles with their attributes, memberships, connection limit, expiry and (for a "
                              "superuser) whether a password is set and its kind",
@@ -261,6 +264,7 @@ void register_role(CommandTable& table) {
       .if_exists(&RoleDropOptions::if_exists, "role")
       .option("--reassign-to", &RoleDropOptions::reassign_to, "the role that takes over its objects")
       .run(drop_role);
+  register_role_membership(role);
 }
 
 }  // namespace pgdba

@@ -91,7 +91,7 @@ TEST_CASE("role alter switches attributes and renames; bad input is refused", "[
       tx.exec_params1("select rolcanlogin, rolreplication from pg_roles where rolname = $1", role + "_new");
   CHECK_FALSE(row[0].as<bool>());
   CHECK(row[1].as<bool>());
-  CHECK(it::pgdba({"role", "alter", role + "_new"}).code == 2);                          // nothing to change
+  CHECK(it::pgdba({"role", "alter", role + "_new"}).code == 2);                           // nothing to change
   CHECK(it::pgdba({"role", "alter", role + "_new", "--login", "--no-login"}).code == 2);  // contradiction
   CHECK(it::pgdba({"role", "alter", "no_such_role_x", "--login"}).code == 1);
   CHECK(it::pgdba({"role", "create", std::string(64, 'r')}).code == 2);  // longer than NAMEDATALEN
@@ -115,8 +115,7 @@ TEST_CASE("role drop --reassign-to hands everything over in every database, then
   }() + "\"";
   one.exec("create role " + q + " login; create role " + heir);
   one.exec("create table owned_t(i serial); alter table owned_t owner to " + q);
-  two.exec("create function owned_f() returns int language sql as 'select 1'; alter function owned_f() owner to " +
-           q);
+  two.exec("create function owned_f() returns int language sql as 'select 1'; alter function owned_f() owner to " + q);
   three.exec("create table granted_t(i int); grant select on granted_t to " + q);
 
   // Without --reassign-to the server refuses and pgdba says what to do.
@@ -145,4 +144,55 @@ TEST_CASE("role drop --reassign-to hands everything over in every database, then
   three.exec("drop owned by " + heir);
   one.exec("drop owned by " + heir + "; drop role " + heir);
   CHECK(it::pgdba({"role", "drop", role, "--if-exists", "--yes"}).code == 0);
+}
+
+TEST_CASE("role members, grant-membership and revoke-membership", "[role][matrix]") {
+  const std::string group = it::unique("r_group");
+  const std::string member = hostile_role("r_member");
+  auto c = it::connect("postgres");
+  pqxx::nontransaction tx(c);
+  tx.exec("create role " + group + "; create role " + c.quote_name(member));
+  auto r = it::pgdba({"role", "grant-membership", group, member, "--admin-option"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(tx.exec_params1("select pg_has_role($1, $2, 'MEMBER WITH ADMIN OPTION')", member, group)[0].as<bool>());
+  r = it::pgdba({"role", "members", group, "-o", "json"});
+  REQUIRE(r.code == 0);
+  const auto rows = it::parse_json(r.out);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["member"] == member);
+  CHECK(rows[0]["admin_option"] == true);
+  const int server = std::stoi(tx.exec1("show server_version_num")[0].as<std::string>());
+  const auto no_inherit = it::pgdba({"role", "grant-membership", group, "postgres", "--no-inherit"});
+  CHECK(no_inherit.code == (server >= 160000 ? 0 : 1));
+  r = it::pgdba({"role", "revoke-membership", group, member});
+  REQUIRE(r.code == 0);
+  CHECK_FALSE(tx.exec_params1("select pg_has_role($1, $2, 'MEMBER')", member, group)[0].as<bool>());
+  CHECK(it::pgdba({"role", "members", "no_such_role_y"}).code == 1);
+  tx.exec("drop role " + group + "; drop role " + c.quote_name(member));
+}
+
+TEST_CASE("role set and settings: per role, per database, and reset", "[role][matrix]") {
+  const std::string role = it::unique("r_set");
+  it::ScratchDb db("rset");
+  db.exec("create role " + role);
+  auto r = it::pgdba({"role", "set", role, "work_mem", "64MB"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  r = it::pgdba({"role", "set", role, "search_path", "app, public", "--database", db.name()});
+  REQUIRE(r.code == 0);
+  r = it::pgdba({"role", "settings", role, "-o", "json"});
+  REQUIRE(r.code == 0);
+  const auto rows = it::parse_json(r.out);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0]["database"].is_null());
+  CHECK(rows[0]["name"] == "work_mem");
+  CHECK(rows[0]["value"] == "64MB");
+  CHECK(rows[1]["database"] == db.name());
+  CHECK(rows[1]["value"] == "app, public");  // two schemas, not one named "app, public"
+  CHECK(it::pgdba({"role", "set", role, "work_mem", "--reset"}).code == 0);
+  CHECK(it::parse_json(it::pgdba({"role", "settings", role, "-o", "json"}).out).size() == 1);
+  CHECK(it::pgdba({"role", "set", role, "work_mem"}).code == 2);  // neither a value nor --reset
+  CHECK(it::pgdba({"role", "set", role, "no_such_parameter", "1"}).code == 1);
+  db.exec("drop role " + role);
 }
