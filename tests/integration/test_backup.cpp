@@ -128,8 +128,21 @@ std::map<std::string, std::string> content(pqxx::connection& c) {
   return out;
 }
 
+// A connection to any database, whatever its name holds (it::connect
+// pastes the name into the conninfo as it is).
+pqxx::connection connect_to(const std::string& db) {
+  std::string quoted;
+  for (char ch : db) {
+    if (ch == '\'' || ch == '\\') quoted += '\\';
+    quoted += ch;
+  }
+  const it::Env& e = it::cluster();
+  return pqxx::connection("host=" + e.at("PGHOST") + " port=" + e.at("PGPORT") + " user=postgres dbname='" + quoted +
+                          "'");
+}
+
 std::map<std::string, std::string> content_of(const std::string& db) {
-  auto c = it::connect(db);
+  auto c = connect_to(db);
   return content(c);
 }
 
@@ -790,4 +803,35 @@ TEST_CASE("backup restore --schema-only, --table, and options that cannot go tog
   const auto prompted = src.pgdba({"-W", "backup", "create", "--dir", dir.path()}, "secret\n");
   CHECK(prompted.code == 2);
   CHECK(final_backups(dir.path()).size() == 1);
+}
+
+TEST_CASE("backup and restore databases with hostile names", "[backup]") {
+  const std::string name = it::unique("we'ird \"db\"/x ü");
+  DropDb src{name};
+  {
+    auto c = it::connect();
+    pqxx::nontransaction tx(c);
+    tx.exec("create database " + tx.quote_name(name));
+  }
+  REQUIRE(it::database_exists(name));
+  {
+    auto c = connect_to(name);
+    pqxx::nontransaction tx(c);
+    tx.exec("create table \"T\"(i int); insert into \"T\" values (1), (2)");
+  }
+  TempDir dir;
+  const auto made = it::pgdba({"-d", name, "backup", "create", "--dir", dir.path(), "-o", "json"});
+  INFO(made.err);
+  REQUIRE(made.code == 0);
+  const std::string file = it::parse_json(made.out)[0]["file"];
+  // One directory level per database, whatever its name holds.
+  CHECK(fs::path(file).parent_path().parent_path().parent_path() == dir.path());
+  CHECK(fs::path(file).parent_path().filename().string().find('/') == std::string::npos);
+  CHECK(manifest_of(file)["database"] == name);
+  DropDb copy{it::unique("copy 'of' \"it\"")};
+  const auto restored = it::pgdba({"backup", "restore", file, "--db", copy.name, "--create"});
+  INFO(restored.err);
+  REQUIRE(restored.code == 0);
+  CHECK(content_of(copy.name) == content_of(name));
+  CHECK(it::pgdba({"backup", "verify", "--latest", "--dir", dir.path(), "--restore-test"}).code == 0);
 }
