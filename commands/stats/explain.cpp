@@ -161,7 +161,13 @@ Table summary_table(const Plan& p, const ExplainOptions& o) {
   return t;
 }
 
-Result explain(Session& s, const ExplainOptions& o) {
+// Machines get PostgreSQL's own plan too, whole, beside pgdba's rows; in a
+// table or CSV a document that size would only bury them.
+bool wants_postgres_plan(const std::string& output) {
+  return output == "json" || output == "jsonl";
+}
+
+Result explain(Session& s, const ExplainOptions& o, bool postgres_plan) {
   // The user's statement is the point of this command: it runs as they
   // wrote it, after the EXPLAIN options, with their values bound.
   std::string sql = "EXPLAIN (FORMAT JSON";
@@ -189,7 +195,13 @@ Result explain(Session& s, const ExplainOptions& o) {
   }
   if (o.analyze && p.writes)
     log::warn("the statement writes: EXPLAIN ANALYZE ran it in a transaction that was rolled back");
-  return {plan_table(p, o), summary_table(p, o)};
+  Result out{plan_table(p, o), summary_table(p, o)};
+  if (postgres_plan) {
+    Table raw("postgres_plan", {{"plan", Kind::Json, Kind::Text}});
+    raw.add_row({plan_json});
+    out.push_back(std::move(raw));
+  }
+  return out;
 }
 
 }  // namespace
@@ -200,7 +212,8 @@ void add_explain_command(CommandTable& table) {
           "explain",
           "The plan of a statement as a tree of nodes with costs and estimated rows; with --analyze actual rows, "
           "loops, each node's time and its own, estimates off by 10x or more flagged, and a summary of the "
-          "slowest node and the worst misestimate (a statement that writes is rolled back)",
+          "slowest node and the worst misestimate (a statement that writes is rolled back); -o json/jsonl also "
+          "carry PostgreSQL's own JSON plan (postgres_plan)",
           {Need::User, Effect::Read})
       .option("-c,--command", &ExplainOptions::command, "the statement to explain")
       .option("-f,--file", &ExplainOptions::file, "read the statement from this file (- for standard input)")
@@ -210,7 +223,9 @@ void add_explain_command(CommandTable& table) {
       .flag("--buffers", &ExplainOptions::buffers, "shared buffers hit and read per node")
       .flag("--wal", &ExplainOptions::wal, "WAL records and bytes each node wrote (with --analyze)")
       .flag("--settings", &ExplainOptions::settings, "the planner settings changed from their defaults, in the summary")
-      .run([](Unit& u, const ExplainOptions& o) { return explain(u.session(), o); });
+      .run([](Unit& u, const ExplainOptions& o) {
+        return explain(u.session(), o, wants_postgres_plan(u.ctx().options().output));
+      });
 }
 
 }  // namespace pgdba

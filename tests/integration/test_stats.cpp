@@ -584,6 +584,11 @@ TEST_CASE("explain: a misestimated plan flagged, parameters bound, writes rolled
   CHECK(summary["execution_time"].get<double>() > 0);
   CHECK(summary["writes"] == false);
   CHECK_THAT(summary["worst_misestimate"].get<std::string>(), Catch::Contains("Seq Scan on t"));
+  // PostgreSQL's own plan, whole, for machines.
+  const auto& own = out["postgres_plan"][0]["plan"];
+  REQUIRE(own.is_array());
+  CHECK(own[0]["Plan"].contains("Node Type"));
+  CHECK(own[0]["Execution Time"].is_number());
 
   // --analyze of a DELETE runs it, says so, and leaves the rows.
   const auto del = db.pgdba({"-o", "json", "explain", "--analyze", "-c", "DELETE FROM t WHERE a < 50"});
@@ -607,6 +612,7 @@ TEST_CASE("explain: a misestimated plan flagged, parameters bound, writes rolled
   const auto text = db.pgdba({"explain", "-c", "SELECT * FROM t t1 JOIN t t2 USING (id)"});
   REQUIRE(text.code == 0);
   CHECK_THAT(text.out, Catch::Contains("  -> "));
+  CHECK_THAT(text.out, !Catch::Contains("postgres_plan"));
 
   // -f FILE (a script's closing ';' is fine), --settings, --wal.
   const std::string file = it::temp_file("SELECT count(*)\n  FROM t WHERE a = 3;\n\n", ".sql");
