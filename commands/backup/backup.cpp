@@ -48,7 +48,8 @@ void register_backup(CommandTable& table) {
     auto o = std::make_shared<CreateOptions>();
     Verb v = noun.raw("create",
                       "Dump databases with pg_dump into DIR/<target>/<db>/<UTC time>.<ext> with a manifest "
-                      "(sizes, SHA-256, versions, row counts); atomic: a failed dump leaves no backup behind",
+                      "(sizes, SHA-256, versions, row counts); atomic: a failed dump leaves no backup behind. --jobs N "
+                      "also runs pg_dump --jobs N for the directory format",
                       {Need::Catalog, Effect::Change, 0, true});
     const VerbRecord* rec = &v.record();
     v.option("--db", &o->dbs, "database to dump (repeat; default: the connection's)")

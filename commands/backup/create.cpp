@@ -502,7 +502,12 @@ void run_create(Context& ctx, const VerbRecord& rec, const CreateOptions& o) {
   }
 
   // Directory format parallelises inside pg_dump; the others over databases.
-  const int slots = ctx.dry_run() || (o.format == "directory" && !rec.fan_out.all_databases) ? 1 : p.jobs;
+  // Databases at once: --jobs, by default min(databases, 4) as for every
+  // verb that fans out; a directory-format dump of one database
+  // parallelises inside pg_dump instead (--jobs given only).
+  const int slots = ctx.dry_run() || (o.format == "directory" && !rec.fan_out.all_databases) ? 1
+                    : rec.fan_out.jobs > 0                                                   ? rec.fan_out.jobs
+                                           : std::max(1, std::min<int>(4, static_cast<int>(jobs.size())));
   p.progress = slots == 1 && isatty(STDERR_FILENO) != 0 && !ctx.options().quiet;
   parallel_for(jobs.size(), slots, [&](std::size_t i, SessionCache& cache) {
     Job& j = jobs[i];
