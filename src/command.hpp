@@ -240,6 +240,7 @@ void register_signal(CommandTable& t);
 void register_stats(CommandTable& t);
 void register_maintenance(CommandTable& t);
 void register_role(CommandTable& t);
+void register_grant(CommandTable& t);
 void register_backup(CommandTable& t);
 void register_completion(CommandTable& t);
 void register_all(CommandTable& t);

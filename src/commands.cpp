@@ -9,6 +9,7 @@ void register_all(CommandTable& t) {
   register_schema(t);
   register_sql(t);
   register_role(t);
+  register_grant(t);
   register_activity(t);
   register_locks(t);
   register_signal(t);

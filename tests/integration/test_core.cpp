@@ -92,6 +92,8 @@ TEST_CASE("verb contract: every verb has help and a man entry; read verbs give J
       {"terminate", {"2147483647"}},
       {"sequence reset", {missing + "_seq", "--to", "1"}},
       {"role set", {"1"}},
+      {"grant", {"--table", missing + "_t", "--to", "postgres"}},
+      {"revoke", {"--table", missing + "_t", "--from", "postgres"}},
       {"explain", {"-c", "SELECT 1"}}};
   for (const auto& v : verbs) {
     const std::string path = v["verb"];

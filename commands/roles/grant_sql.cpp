@@ -1,0 +1,78 @@
+#include "commands/roles/grant_sql.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "src/errors.hpp"
+#include "src/text.hpp"
+
+namespace pgdba {
+
+namespace {
+
+std::string upper(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+std::vector<std::string> privileges_of(const std::string& kind) {
+  if (kind == "DATABASE") return {"CREATE", "CONNECT", "TEMPORARY", "ALL"};
+  if (kind == "SCHEMA" || kind == "SCHEMAS") return {"CREATE", "USAGE", "ALL"};
+  if (kind == "SEQUENCE" || kind == "ALL SEQUENCES IN SCHEMA" || kind == "SEQUENCES")
+    return {"USAGE", "SELECT", "UPDATE", "ALL"};
+  if (kind == "FUNCTION" || kind == "ROUTINE" || kind == "ALL FUNCTIONS IN SCHEMA" || kind == "FUNCTIONS")
+    return {"EXECUTE", "ALL"};
+  return {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "ALL"};
+}
+
+std::string grant_statement(const GrantSpec& g) {
+  if (g.privileges.empty()) throw usage_error("name the privileges to " + std::string(g.revoke ? "revoke" : "grant"));
+  const std::vector<std::string> allowed = privileges_of(g.kind);
+  std::string privs;
+  for (const auto& raw : g.privileges) {
+    std::string p = upper(trim(raw));
+    if (p == "TEMP") p = "TEMPORARY";
+    if (p == "ALL PRIVILEGES") p = "ALL";
+    if (!contains(allowed, p)) {
+      std::string list;
+      for (const auto& a : allowed)
+        list += (list.empty() ? "" : ", ") + a;
+      throw usage_error("\"" + raw + "\" is not a privilege on " + (g.kind.empty() ? "this" : g.kind) + " (" + list +
+                        ")");
+    }
+    if (!g.columns.empty() && !contains({"SELECT", "INSERT", "UPDATE", "REFERENCES", "ALL"}, p))
+      throw usage_error(p + " cannot be granted on columns (SELECT, INSERT, UPDATE, REFERENCES)");
+    if (p == "ALL" && g.privileges.size() > 1) throw usage_error("ALL includes every privilege: give it alone");
+    privs += (privs.empty() ? "" : ", ") + (p == "ALL" ? std::string("ALL PRIVILEGES") : p);
+    if (!g.columns.empty()) {
+      privs += " (";
+      for (std::size_t i = 0; i < g.columns.size(); ++i)
+        privs += (i == 0 ? "" : ", ") + g.columns[i];
+      privs += ")";
+    }
+  }
+  if (!g.columns.empty() && g.kind != "TABLE") throw usage_error("--columns goes with --table");
+  std::string sql;
+  if (!g.default_for_role.empty()) {
+    sql = "ALTER DEFAULT PRIVILEGES FOR ROLE " + g.default_for_role;
+    if (!g.default_in_schema.empty()) sql += " IN SCHEMA " + g.default_in_schema;
+    sql += " ";
+  }
+  const std::string target = g.object.empty() ? g.kind : g.kind + " " + g.object;
+  if (g.revoke) {
+    sql += std::string("REVOKE ") + (g.grant_option ? "GRANT OPTION FOR " : "") + privs + " ON " + target + " FROM " +
+           g.grantee + (g.cascade ? " CASCADE" : "");
+  } else {
+    sql += "GRANT " + privs + " ON " + target + " TO " + g.grantee + (g.grant_option ? " WITH GRANT OPTION" : "");
+  }
+  return sql;
+}
+
+}  // namespace pgdba

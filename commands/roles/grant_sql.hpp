@@ -1,0 +1,34 @@
+// The GRANT and REVOKE statements `grant` and `revoke` send, built from
+// checked options alone (pure, unit-tested): privileges are checked against
+// what the object kind has, names arrive quoted.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pgdba {
+
+struct GrantSpec {
+  bool revoke = false;
+  std::vector<std::string> privileges;  // as typed: "select", "ALL", "temp"
+  // DATABASE, SCHEMA, TABLE, SEQUENCE, FUNCTION, ALL TABLES IN SCHEMA,
+  // ALL SEQUENCES IN SCHEMA, ALL FUNCTIONS IN SCHEMA; or for default
+  // privileges (future objects): TABLES, SEQUENCES, FUNCTIONS, SCHEMAS.
+  std::string kind;
+  std::string object;                // quoted, or "" for default privileges
+  std::vector<std::string> columns;  // quoted; TABLE only
+  std::string grantee;               // quoted, or PUBLIC
+  bool grant_option = false;         // WITH GRANT OPTION / REVOKE GRANT OPTION FOR
+  bool cascade = false;              // revoke only
+  std::string default_for_role;      // quoted: ALTER DEFAULT PRIVILEGES FOR ROLE ...
+  std::string default_in_schema;     // quoted, optional
+};
+
+// The privileges a kind has, upper case (ALL included).
+std::vector<std::string> privileges_of(const std::string& kind);
+
+// The statement; throws a usage error for a privilege the kind does not have,
+// columns on anything but a table, or a privilege columns cannot take.
+std::string grant_statement(const GrantSpec& g);
+
+}  // namespace pgdba
