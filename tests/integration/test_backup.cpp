@@ -217,10 +217,14 @@ struct TableLock {
   TableLock(const std::string& conninfo, const std::string& table) : c(conninfo), tx(c) {
     tx.exec("lock table " + table + " in access exclusive mode");
   }
-  // Whether someone waits for a lock on `table`.
+  // Whether pg_dump waits for its lock on `table` (pgdba's own row count
+  // may wait there too, and earlier).
   static bool waited_on(pqxx::connection& other, const std::string& table) {
     pqxx::nontransaction q(other);
-    return q.exec("select 1 from pg_locks where not granted and relation = '" + table + "'::regclass").size() > 0;
+    return q.exec(
+                "select 1 from pg_locks l join pg_stat_activity a using (pid) where not l.granted and l.relation = '" +
+                table + "'::regclass and a.query like 'LOCK TABLE %'")
+               .size() > 0;
   }
 };
 
