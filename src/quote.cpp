@@ -52,4 +52,8 @@ void check_identifier(std::string_view what, std::string_view name) {
   }
 }
 
+std::string quote_qualified(std::string_view schema, std::string_view name) {
+  return quote_ident(schema) + "." + quote_ident(name);
+}
+
 }  // namespace pgdba

@@ -16,6 +16,8 @@ std::string quote_ident(std::string_view name);
 // Quotes a value as a string literal: 'it''s', or E'a\\b' when it holds a
 // backslash, so the result means the same under any standard_conforming_strings.
 std::string quote_literal(std::string_view value);
+// schema.name, each part quoted.
+std::string quote_qualified(std::string_view schema, std::string_view name);
 // Throws a usage Error if `name` is empty, holds a NUL byte, or is longer
 // than 63 bytes: PostgreSQL would silently truncate it and act on another
 // object than the one asked for. `what` names it in the message ("database").

@@ -46,9 +46,10 @@ struct Item {
   double priority = 0;
 };
 
-std::string statement_for(const std::string& action, const std::string& qualified) {
+std::string statement_for(const std::string& action, const std::string& schema, const std::string& name) {
+  const std::string qualified = quote_qualified(schema, name);
   if (action == "reindex") return reindex_statement("INDEX", qualified, true, "");
-  if (action == "drop-invalid") return "DROP INDEX CONCURRENTLY IF EXISTS " + qualified;
+  if (action == "drop-invalid") return "DROP INDEX CONCURRENTLY IF EXISTS " + quote_qualified(schema, name);
   VacuumFlags f;
   f.analyze_only = action == "analyze";
   f.freeze = action.rfind("freeze", 0) == 0;
@@ -96,7 +97,7 @@ std::vector<Item> plan_unit(Context& ctx, SessionCache& cache, const UnitRef& un
     t.size = row["size"].as<long long>();
     t.reason = i.action + ": " + row["reason"].str();
     const std::string qualified = quote_ident(t.schema) + "." + quote_ident(t.index.empty() ? t.table : t.index);
-    t.statement = statement_for(i.action, qualified);
+    t.statement = statement_for(i.action, t.schema, t.index.empty() ? t.table : t.index);
     i.command = command_for(i, qualified);
     items.push_back(std::move(i));
   }

@@ -185,7 +185,7 @@ Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
       t.reason = "largest first, --max-indexes " + std::to_string(o.max_indexes);
     if (p.bloated_over) t.reason = why->second;
     if (o.drop_invalid) {
-      t.statement = "DROP INDEX CONCURRENTLY IF EXISTS " + qualified;
+      t.statement = "DROP INDEX CONCURRENTLY IF EXISTS " + quote_qualified(t.schema, t.index);
     } else {
       t.statement = reindex_statement("INDEX", qualified, o.concurrently, o.tablespace);
       t.size_sql = sql_text("maintenance/indexes_size", s.server_version());

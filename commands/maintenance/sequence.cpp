@@ -66,9 +66,12 @@ Reset reset_one(Unit& u, Session& s, const RowRef& seq, const SequenceResetOptio
   Reset r;
   r.schema = seq["schema"].str();
   r.name = seq["name"].str();
-  const std::string qualified = seq["qualified"].str();
+  const std::string qualified = quote_qualified(r.schema, r.name);
   const bool owned = !seq["table"].is_null();
-  if (owned) r.owned_by = seq["table"].str() + "." + seq["column"].str();
+  const std::string table_schema = owned ? seq["table_schema"].str() : "";
+  const std::string table = owned ? seq["table"].str() : "";
+  const std::string column = owned ? seq["column"].str() : "";
+  if (owned) r.owned_by = table_schema + "." + table + "." + column;  // for people: unquoted
   const long long inc = as_ll(seq["increment"]);
   const bool up = inc > 0;
 
@@ -76,12 +79,16 @@ Reset reset_one(Unit& u, Session& s, const RowRef& seq, const SequenceResetOptio
   if (owned) {
     // Writers wait (readers do not) until the sequence is set: a row
     // inserted between reading the column and setval would be overtaken.
-    s.exec("LOCK TABLE " + seq["table"].str() + " IN EXCLUSIVE MODE", "locking " + seq["table"].str());
-    const std::string edge = std::string(up ? "max" : "min") + "(" + seq["column"].str() + ")::int8";
-    const Rows m = s.exec("SELECT " + edge + " FROM " + seq["table"].str(), "reading " + r.owned_by);
+    s.exec("LOCK TABLE " + quote_qualified(table_schema, table) + " IN EXCLUSIVE MODE", "locking " + r.owned_by);
+    std::string edge = up ? "SELECT max(" : "SELECT min(";
+    edge += quote_ident(column);
+    edge += ")::int8 FROM ";
+    edge += quote_qualified(table_schema, table);
+    const Rows m = s.exec(edge, "reading " + r.owned_by);
     if (!m[0][0].is_null()) r.column_edge = as_ll(m[0][0]);
   }
-  const Rows cur = s.exec("SELECT last_value::int8, is_called FROM " + qualified, "reading " + qualified);
+  const Rows cur =
+      s.exec("SELECT last_value::int8, is_called FROM " + quote_qualified(r.schema, r.name), "reading " + qualified);
   const long long last = as_ll(cur[0][0]);
   const bool called = cur[0][1].as<bool>();
   // The value the next nextval() hands out.

@@ -47,8 +47,10 @@ void drop_leftovers(Context& ctx, Session& s, const MaintenanceTask& t) {
     const Rows left =
         s.exec(sql_text("maintenance/leftover_concurrent_indexes"), {table.c_str()}, "looking for leftover indexes");
     for (const auto& row : left) {
-      const std::string drop = "DROP INDEX CONCURRENTLY IF EXISTS " + row[0].str();
-      log::warn(t.database + ": dropping " + row[0].str() + ", left invalid by the failed REINDEX CONCURRENTLY");
+      const std::string drop =
+          "DROP INDEX CONCURRENTLY IF EXISTS " + quote_qualified(row["schema"].str(), row["index"].str());
+      log::warn(t.database + ": dropping " + row["schema"].str() + "." + row["index"].str() +
+                ", left invalid by the failed REINDEX CONCURRENTLY");
       ctx.mutate(s, drop, "dropping a leftover index");
     }
   } catch (const Error& e) {

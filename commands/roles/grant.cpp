@@ -33,13 +33,11 @@ std::vector<std::string> split_commas(const std::string& s) {
   }
 }
 
-std::string grantee_sql(const std::string& g) {
+bool is_public(const std::string& g) {
   std::string lower;
   for (char c : g)
     lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "public") return "PUBLIC";
-  check_identifier("role", g);
-  return quote_ident(g);
+  return lower == "public";
 }
 
 Error missing(const std::string& what, const std::string& name, Session& s) {
@@ -54,7 +52,9 @@ GrantSpec spec_for(Unit& u, const GrantOptions& o, bool revoke) {
   g.revoke = revoke;
   g.privileges = split_commas(o.privileges);
   if (o.grantee.empty()) throw usage_error(revoke ? "--from ROLE is required" : "--to ROLE is required");
-  g.grantee = grantee_sql(o.grantee);
+  g.grantee_public = is_public(o.grantee);
+  if (!g.grantee_public) check_identifier("role", o.grantee);
+  g.grantee = o.grantee;
   g.grant_option = o.grant_option;
   g.cascade = o.cascade;
   int targets = 0;
@@ -72,11 +72,11 @@ GrantSpec spec_for(Unit& u, const GrantOptions& o, bool revoke) {
   if (!o.database.empty()) {
     check_identifier("database", o.database);
     g.kind = "DATABASE";
-    g.object = quote_ident(o.database);
+    g.object_name = o.database;
   } else if (!o.schema.empty()) {
     check_identifier("schema", o.schema);
     g.kind = "SCHEMA";
-    g.object = quote_ident(o.schema);
+    g.object_name = o.schema;
   } else if (!o.table.empty() || !o.sequence.empty()) {
     const bool seq = !o.sequence.empty();
     const std::string& name = seq ? o.sequence : o.table;
@@ -85,12 +85,15 @@ GrantSpec spec_for(Unit& u, const GrantOptions& o, bool revoke) {
     if (seq != (r[0]["kind"].str() == "S"))
       throw usage_error("\"" + name + "\" is " + (seq ? "not a sequence: use --table" : "a sequence: use --sequence"));
     g.kind = seq ? "SEQUENCE" : "TABLE";
-    g.object = r[0]["qualified"].str();
+    g.object_schema = r[0]["schema"].str();
+    g.object_name = r[0]["name"].str();
   } else if (!o.function.empty()) {
     const Rows r = user.exec(sql_text("roles/resolve_function"), {o.function.c_str()}, "resolving " + o.function);
     if (r.empty()) throw missing("function", o.function, user);
     g.kind = "ROUTINE";  // a function or a procedure alike
-    g.object = r[0]["qualified"].str();
+    g.object_schema = r[0]["schema"].str();
+    g.object_name = r[0]["name"].str();
+    g.object_args = r[0]["args"].str();
   } else if (!o.on_future.empty()) {
     std::string k;
     for (char c : o.on_future)
@@ -99,11 +102,11 @@ GrantSpec spec_for(Unit& u, const GrantOptions& o, bool revoke) {
       throw usage_error("--on-future takes tables, sequences, functions or schemas");
     g.kind = k;
     check_identifier("role", o.default_for_role);
-    g.default_for_role = quote_ident(o.default_for_role);
+    g.default_for_role = o.default_for_role;
     if (!o.in_schema.empty()) {
       if (k == "SCHEMAS") throw usage_error("--in-schema does not apply to future schemas");
       check_identifier("schema", o.in_schema);
-      g.default_in_schema = quote_ident(o.in_schema);
+      g.default_in_schema = o.in_schema;
     }
   } else {
     const std::string& s = !o.all_tables.empty()      ? o.all_tables
@@ -113,11 +116,11 @@ GrantSpec spec_for(Unit& u, const GrantOptions& o, bool revoke) {
     g.kind = !o.all_tables.empty()      ? "ALL TABLES IN SCHEMA"
              : !o.all_sequences.empty() ? "ALL SEQUENCES IN SCHEMA"
                                         : "ALL FUNCTIONS IN SCHEMA";
-    g.object = quote_ident(s);
+    g.object_name = s;
   }
   for (const auto& c : o.columns) {
     check_identifier("column", c);
-    g.columns.push_back(quote_ident(c));
+    g.columns.push_back(c);
   }
   return g;
 }
@@ -129,7 +132,8 @@ Result run_grant(Unit& u, const GrantOptions& o, bool revoke) {
   u.ctx().mutate(s, sql, revoke ? "revoking" : "granting");
   Table t = action_table();
   const std::string object =
-      g.object.empty() ? "future " + g.kind + " of " + g.default_for_role : g.kind + " " + g.object;
+      g.object_name.empty() ? "future " + g.kind + " of " + g.default_for_role
+                            : g.kind + " " + (g.object_schema.empty() ? "" : g.object_schema + ".") + g.object_name;
   add_action(t, revoke ? "revoke " + o.privileges : "grant " + o.privileges, object,
              u.ctx().dry_run() ? "would run" : (revoke ? "revoked" : "granted"));
   return {t};

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "src/errors.hpp"
+#include "src/quote.hpp"
 #include "src/text.hpp"
 
 namespace pgdba {
@@ -18,6 +19,14 @@ std::string upper(std::string s) {
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string object_sql(const GrantSpec& g) {
+  if (g.object_name.empty()) return "";
+  if (g.object_schema.empty()) return quote_ident(g.object_name);
+  std::string o = quote_qualified(g.object_schema, g.object_name);
+  if (g.kind == "ROUTINE") o += "(" + g.object_args + ")";
+  return o;
 }
 
 }  // namespace
@@ -54,24 +63,29 @@ std::string grant_statement(const GrantSpec& g) {
     if (!g.columns.empty()) {
       privs += " (";
       for (std::size_t i = 0; i < g.columns.size(); ++i)
-        privs += (i == 0 ? "" : ", ") + g.columns[i];
+        privs += (i == 0 ? "" : ", ") + quote_ident(g.columns[i]);
       privs += ")";
     }
   }
   if (!g.columns.empty() && g.kind != "TABLE") throw usage_error("--columns goes with --table");
   std::string sql;
   if (!g.default_for_role.empty()) {
-    sql = "ALTER DEFAULT PRIVILEGES FOR ROLE " + g.default_for_role;
-    if (!g.default_in_schema.empty()) sql += " IN SCHEMA " + g.default_in_schema;
+    sql = "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote_ident(g.default_for_role);
+    if (!g.default_in_schema.empty()) sql += " IN SCHEMA " + quote_ident(g.default_in_schema);
     sql += " ";
   }
-  const std::string target = g.object.empty() ? g.kind : g.kind + " " + g.object;
-  if (g.revoke) {
-    sql += std::string("REVOKE ") + (g.grant_option ? "GRANT OPTION FOR " : "") + privs + " ON " + target + " FROM " +
-           g.grantee + (g.cascade ? " CASCADE" : "");
-  } else {
-    sql += "GRANT " + privs + " ON " + target + " TO " + g.grantee + (g.grant_option ? " WITH GRANT OPTION" : "");
-  }
+  // privs and kind come from the fixed lists above; names are quoted.
+  std::string target = g.kind;
+  if (!g.object_name.empty()) target += " " + object_sql(g);
+  const std::string grantee = g.grantee_public ? std::string("PUBLIC") : quote_ident(g.grantee);
+  sql += g.revoke ? (g.grant_option ? "REVOKE GRANT OPTION FOR " : "REVOKE ") : "GRANT ";
+  sql += privs;
+  sql += " ON ";
+  sql += target;
+  sql += g.revoke ? " FROM " : " TO ";
+  sql += grantee;
+  if (g.revoke && g.cascade) sql += " CASCADE";
+  if (!g.revoke && g.grant_option) sql += " WITH GRANT OPTION";
   return sql;
 }
 

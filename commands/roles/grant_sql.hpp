@@ -1,6 +1,6 @@
 // The GRANT and REVOKE statements `grant` and `revoke` send, built from
 // checked options alone (pure, unit-tested): privileges are checked against
-// what the object kind has, names arrive quoted.
+// what the object kind has; names arrive as they are and are quoted here.
 #pragma once
 
 #include <string>
@@ -15,13 +15,16 @@ struct GrantSpec {
   // ALL SEQUENCES IN SCHEMA, ALL FUNCTIONS IN SCHEMA; or for default
   // privileges (future objects): TABLES, SEQUENCES, FUNCTIONS, SCHEMAS.
   std::string kind;
-  std::string object;                // quoted, or "" for default privileges
-  std::vector<std::string> columns;  // quoted; TABLE only
-  std::string grantee;               // quoted, or PUBLIC
-  bool grant_option = false;         // WITH GRANT OPTION / REVOKE GRANT OPTION FOR
-  bool cascade = false;              // revoke only
-  std::string default_for_role;      // quoted: ALTER DEFAULT PRIVILEGES FOR ROLE ...
-  std::string default_in_schema;     // quoted, optional
+  std::string object_schema;         // TABLE, SEQUENCE, ROUTINE
+  std::string object_name;           // "" for default privileges
+  std::string object_args;           // ROUTINE: the identity arguments as the server formats them
+  std::vector<std::string> columns;  // TABLE only
+  std::string grantee;
+  bool grantee_public = false;    // PUBLIC instead of grantee
+  bool grant_option = false;      // WITH GRANT OPTION / REVOKE GRANT OPTION FOR
+  bool cascade = false;           // revoke only
+  std::string default_for_role;   // ALTER DEFAULT PRIVILEGES FOR ROLE ...
+  std::string default_in_schema;  // optional
 };
 
 // The privileges a kind has, upper case (ALL included).

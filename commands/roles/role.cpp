@@ -168,7 +168,6 @@ Result drop_role(Unit& u, const RoleDropOptions& o) {
     t.add_row({std::nullopt, "drop role", o.name, "absent"});
     return {t};
   }
-  const std::string role = quote_ident(o.name);
   if (!o.reassign_to.empty()) {
     if (!role_exists(s, o.reassign_to)) throw failure("role \"" + o.reassign_to + "\" does not exist");
     const Rows dbs =
@@ -185,9 +184,10 @@ Result drop_role(Unit& u, const RoleDropOptions& o) {
       Session& d = db == s.dbname() ? s : u.session(SessionKind::Ddl, db);
       // One transaction per database: it is moved and cleaned whole, or not at all.
       Transaction tx(d, "starting the hand-over in database \"" + db + "\"");
-      u.ctx().mutate(d, "REASSIGN OWNED BY " + role + " TO " + quote_ident(o.reassign_to),
+      u.ctx().mutate(d, "REASSIGN OWNED BY " + quote_ident(o.name) + " TO " + quote_ident(o.reassign_to),
                      "reassigning what \"" + o.name + "\" owns in \"" + db + "\"");
-      u.ctx().mutate(d, "DROP OWNED BY " + role, "dropping the privileges of \"" + o.name + "\" in \"" + db + "\"");
+      u.ctx().mutate(d, "DROP OWNED BY " + quote_ident(o.name),
+                     "dropping the privileges of \"" + o.name + "\" in \"" + db + "\"");
       tx.commit("committing the hand-over in database \"" + db + "\"");
       const std::string status = u.ctx().dry_run() ? "would run" : "done";
       t.add_row({db, "reassign owned", o.name + " -> " + o.reassign_to, status});
@@ -195,7 +195,7 @@ Result drop_role(Unit& u, const RoleDropOptions& o) {
     }
   }
   try {
-    u.ctx().mutate(s, "DROP ROLE " + role, "dropping role \"" + o.name + "\"");
+    u.ctx().mutate(s, "DROP ROLE " + quote_ident(o.name), "dropping role \"" + o.name + "\"");
   } catch (Error& e) {
     if (e.sqlstate == "2BP01" && o.reassign_to.empty()) e.hint = "--reassign-to ROLE hands what it owns to ROLE first";
     throw;

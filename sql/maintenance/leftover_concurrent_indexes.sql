@@ -3,7 +3,7 @@
 -- old one it had swapped out (<index>_ccold[N]). Both are useless and cost
 -- every write to the table until dropped.
 -- min-server: 130000
-SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS index
+SELECT n.nspname::text AS schema, c.relname::text AS index
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

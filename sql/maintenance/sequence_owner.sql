@@ -1,19 +1,17 @@
 -- sequence reset: sequences with what they need to be set from the column
 -- they feed. $1 oid[] the sequences named (resolved on the user's
 -- search_path), or NULL and $2 text a schema: its sequences owned by a column.
--- table/column are quoted, ready for the statement; NULL for a sequence
--- no column owns.
+-- table_schema/table/column are NULL for a sequence no column owns.
 -- min-server: 130000
 SELECT n.nspname::text AS schema,
        c.relname::text AS name,
-       pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS qualified,
        q.seqincrement::int8 AS increment,
        q.seqmin::int8 AS min,
        q.seqmax::int8 AS max,
        q.seqstart::int8 AS start,
-       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(t.relname) AS "table",
-       pg_catalog.quote_ident(a.attname) AS "column",
-       a.attname::text AS column_name
+       tn.nspname::text AS table_schema,
+       t.relname::text AS "table",
+       a.attname::text AS "column"
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_sequence q ON q.seqrelid = c.oid

@@ -1,8 +1,8 @@
 -- grant/revoke --table/--sequence: a relation named as SQL spells it,
--- resolved on the user's search_path, as a fully qualified quoted name with
--- its kind; no row when there is none.
+-- resolved on the user's search_path: its schema, name and kind; no row when
+-- there is none.
 -- min-server: 130000
-SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS qualified,
+SELECT n.nspname::text AS schema, c.relname::text AS name,
        c.relkind::text AS kind
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

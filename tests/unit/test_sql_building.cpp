@@ -12,7 +12,8 @@
 namespace {
 
 const char* const kAllowed[] = {
-    "quote_ident(", "quote_literal(", "std::to_string(",
+    "quote_",  // quote_ident, quote_literal, quote_qualified: quoted here
+    "std::to_string(",
     "st.text",     // sql: the statement the user asked to run
     "st.sql",      // sql: the same statement as the script wrote it, with its closing ';'
     "statement_",  // sql --batch: the same
