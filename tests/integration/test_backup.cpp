@@ -242,8 +242,9 @@ std::string only(const std::set<std::string>& s) {
 
 }  // namespace
 
-TEST_CASE("backup round trip: every common type, a large object and hostile names come back identical",
-          "[backup][matrix]") {
+// Not in [matrix]: the matrix has servers of other majors but only
+// PostgreSQL 15's client programs, and pg_dump must be as new as the server.
+TEST_CASE("backup round trip: every common type, a large object and hostile names come back identical", "[backup]") {
   it::ScratchDb src("bk_round");
   src.exec(kEveryType);
   TempDir dir;
