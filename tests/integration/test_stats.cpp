@@ -387,7 +387,8 @@ TEST_CASE("stats wraparound: database and table ages, per-table freeze max age",
   REQUIRE(r.code == 0);
   const auto out = it::parse_json(r.out);
   const auto& dbs = out["databases"];
-  CHECK(dbs.size() == std::stoul(it::query_value("select count(*) from pg_database")));
+  // (Other tests create and drop databases meanwhile: no exact count.)
+  CHECK(dbs.size() >= 3);
   const auto* me = find_row(dbs, "database", db.name());
   REQUIRE(me != nullptr);
   CHECK((*me)["freeze_max_age"] == std::stol(it::query_value("select current_setting('autovacuum_freeze_max_age')")));
@@ -397,7 +398,9 @@ TEST_CASE("stats wraparound: database and table ages, per-table freeze max age",
   REQUIRE(aged != nullptr);
   REQUIRE(young != nullptr);
   const long aged_age = (*aged)["xid_age"];
-  CHECK(aged_age >= 60 + (*young)["xid_age"].get<long>());
+  // At least the 60 IDs used since it was created (young's age is not a
+  // baseline: a concurrent test's open snapshot holds VACUUM FREEZE back).
+  CHECK(aged_age >= 60);
   // Its own autovacuum_freeze_max_age (100000), not the server's.
   CHECK((*aged)["xid_percent_of_freeze_max"].get<double>() == Approx(100.0 * aged_age / 100000).margin(0.051));
   // Oldest first.
