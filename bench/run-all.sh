@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every benchmark in turn, keeps the whole output in
-# bench/results-<time>.log and ends with the goal lines of all three.
+# bench/results-<time>.log and ends with the goal lines of them all.
 set -euo pipefail
 cd "$(dirname "$0")"
 log=results-$(date +%Y%m%d-%H%M%S).log
-for b in latency export batch fleet vacuum; do
+for b in latency export batch fleet vacuum stats backup; do
   echo "######## $b.sh"
   ./$b.sh || echo "!!!!!!!! $b.sh FAILED (exit $?)"
   echo
