@@ -1,6 +1,12 @@
 // backup prune: deletes what the retention rules (retention.hpp) let go,
 // manifest first, so a half-deleted backup is never listed as one.
+#include <signal.h>
+
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <regex>
 
 #include "commands/backup/backup.hpp"
 #include "commands/backup/durable.hpp"
@@ -38,16 +44,50 @@ RetentionRule rule_of(const PruneOptions& o) {
   return r;
 }
 
+struct Leftover {
+  std::string path;
+  long long pid = 0;
+};
+
+// What a backup interrupted beyond cleaning up (pgdba killed with SIGKILL,
+// the machine down) left: hidden ".NAME.tmp-PID[-N]" entries whose process
+// is gone and that are more than a day old. A running backup's are never
+// touched, nor anything that is not named like pgdba's temporaries.
+std::vector<Leftover> find_leftovers(const std::string& dir) {
+  namespace fs = std::filesystem;
+  static const std::regex name(R"(^\..+\.tmp-([0-9]+)(-[0-9]+)?$)");
+  std::vector<Leftover> out;
+  std::error_code ec;
+  const auto day_ago = fs::file_time_type::clock::now() - std::chrono::hours(24);
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    std::smatch m;
+    const std::string file = it->path().filename().string();
+    if (!std::regex_match(file, m, name)) continue;
+    if (it->is_directory()) it.disable_recursion_pending();
+    std::error_code tec;
+    if (fs::last_write_time(it->path(), tec) > day_ago || tec) continue;
+    const long long pid = std::atoll(m[1].str().c_str());
+    if (pid <= 0 || pid > 0x3fffffff || kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    out.push_back(Leftover{it->path().string(), pid});
+  }
+  return out;
+}
+
 }  // namespace
 
 void run_prune(Context& ctx, const PruneOptions& o) {
   const RetentionRule rule = rule_of(o);
   const std::vector<Manifest> all = find_manifests(backup_dir(o.dir));
   const std::vector<PruneDecision> plan = plan_prune(all, rule, Clock::now());
+  const std::vector<Leftover> leftovers = find_leftovers(backup_dir(o.dir));
   std::size_t doomed = 0;
   for (const auto& d : plan)
     doomed += d.remove ? 1 : 0;
-  if (doomed > 0 && !ctx.dry_run()) ctx.confirm("delete " + std::to_string(doomed) + " backups");
+  if (doomed + leftovers.size() > 0 && !ctx.dry_run()) {
+    ctx.confirm("delete " + std::to_string(doomed) + " backups and " + std::to_string(leftovers.size()) +
+                " leftovers of interrupted ones");
+  }
 
   Table t("prune", {Column{"target", Kind::Text, Kind::Text}, Column{"database", Kind::Text, Kind::Text},
                     Column{"started_at", Kind::Text, Kind::Text}, Column{"size", Kind::Bytes, Kind::Text},
@@ -73,6 +113,20 @@ void run_prune(Context& ctx, const PruneOptions& o) {
     }
     t.add_row({m.target, m.kind == "globals" ? std::nullopt : std::optional<std::string>(m.database), m.started_at,
                std::to_string(m.size), m.backup_path(), action, reason});
+  }
+  for (const auto& l : leftovers) {
+    std::error_code ec;
+    const long long size = std::filesystem::is_regular_file(l.path, ec)
+                               ? static_cast<long long>(std::filesystem::file_size(l.path, ec))
+                               : 0;
+    std::string action = "would delete";
+    if (!ctx.dry_run()) {
+      std::filesystem::remove_all(l.path, ec);
+      action = ec ? "failed" : "deleted";
+      failed += ec ? 1 : 0;
+    }
+    t.add_row({std::nullopt, std::nullopt, std::nullopt, std::to_string(size), l.path, action,
+               "left by an interrupted backup (process " + std::to_string(l.pid) + " is gone)"});
   }
   ctx.emit({t});
   if (failed > 0) ctx.set_exit_code(static_cast<int>(ErrorKind::Failed));

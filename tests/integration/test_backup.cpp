@@ -489,14 +489,26 @@ TEST_CASE("backup prune keeps exactly what the rules say and the newest verified
   // The second oldest is the only verified one.
   REQUIRE(it::pgdba({"backup", "verify", made[1]}).code == 0);
 
+  // What a SIGKILLed run would leave: a hidden temporary of a process that
+  // is gone, two days old; and one of a live process (this test's).
+  const fs::path db_dir = fs::path(made[0]).parent_path();
+  const std::string dead = (db_dir / ".20260101T000000Z.dump.tmp-2147483-1").string();
+  const std::string live = (db_dir / (".20260101T000000Z.dump.tmp-" + std::to_string(getpid()) + "-1")).string();
+  for (const auto& p : {dead, live}) {
+    std::ofstream(p) << "partial";
+    fs::last_write_time(p, fs::file_time_type::clock::now() - std::chrono::hours(48));
+  }
   const auto dry = it::pgdba({"backup", "prune", "--dir", dir.path(), "--keep", "1", "--dry-run", "-o", "json"});
   INFO(dry.err);
   REQUIRE(dry.code == 0);
   std::map<std::string, std::string> action;
   for (const auto& r : it::parse_json(dry.out))
     action[r["path"]] = r["action"];
-  CHECK(action == std::map<std::string, std::string>{
-                      {made[0], "would delete"}, {made[1], "keep"}, {made[2], "would delete"}, {made[3], "keep"}});
+  CHECK(action == std::map<std::string, std::string>{{made[0], "would delete"},
+                                                     {made[1], "keep"},
+                                                     {made[2], "would delete"},
+                                                     {made[3], "keep"},
+                                                     {dead, "would delete"}});
   CHECK(final_backups(dir.path()).size() == 4);
 
   const auto refused = it::pgdba({"backup", "prune", "--dir", dir.path(), "--keep", "1"});
@@ -512,6 +524,8 @@ TEST_CASE("backup prune keeps exactly what the rules say and the newest verified
   CHECK_FALSE(fs::exists(fs::path(made[0]).replace_extension("").string() + ".manifest.json"));
   CHECK(fs::exists(made[1]));
   CHECK(fs::exists(made[3]));
+  CHECK_FALSE(fs::exists(dead));
+  CHECK(fs::exists(live));
   const auto listed = it::parse_json(it::pgdba({"backup", "list", "--dir", dir.path(), "-o", "json"}).out);
   REQUIRE(listed.size() == 2);
   CHECK(listed[0]["path"] == made[1]);
