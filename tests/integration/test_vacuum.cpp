@@ -120,3 +120,27 @@ TEST_CASE("vacuum --all-databases covers every database and --exclude-database",
   }
   CHECK(saw_one);
 }
+
+TEST_CASE("vacuum: a table dropped while the run waits for it is reported, and the run goes on", "[vacuum]") {
+  it::ScratchDb db("vac_dropped");
+  db.exec("create table doomed(i int); insert into doomed select generate_series(1, 100000); "
+          "create table kept(i int)");
+  auto c = it::connect(db.name());
+  pqxx::work tx(c);
+  tx.exec("lock table doomed in access exclusive mode");
+  // pgdba lists both tables, then waits for doomed's lock (largest first)
+  // while this session drops it.
+  std::thread dropper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    tx.exec("drop table doomed");
+    tx.commit();
+  });
+  const auto r = db.pgdba({"--lock-timeout", "30s", "vacuum", "-n", "public", "-o", "json"});
+  dropper.join();
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto rows = it::parse_json(r.out);
+  CHECK(row_for(rows, "doomed")["status"] == "skipped-dropped");
+  CHECK(row_for(rows, "kept")["status"] == "done");
+  CHECK(r.err.find("was dropped meanwhile") != std::string::npos);
+}
