@@ -61,6 +61,7 @@ Child::Child(const ChildSpec& spec) {
   if (spec.argv.empty()) throw failure("internal error: a child process without a program");
   program_ = spec.argv[0];
   tick_ = spec.tick;
+  on_stderr_ = spec.on_stderr;
   // Everything the child needs is prepared before fork: between fork and
   // exec only async-signal-safe calls are allowed (other threads may hold
   // the allocator's lock).
@@ -191,6 +192,7 @@ ChildResult Child::wait() {
       }
       std::string& into = is_out ? r.out : r.err;
       into.append(buf, static_cast<std::size_t>(got));
+      if (!is_out && on_stderr_) on_stderr_(std::string(buf, static_cast<std::size_t>(got)));
       if (!is_out && into.size() > 2 * kErrKeep) into.erase(0, into.size() - kErrKeep);
     }
     if (interrupt_requested() && !sent_term) {

@@ -28,6 +28,9 @@ struct ChildSpec {
   // Called about every 100 ms while the child runs (progress display); on
   // the waiting thread, so it must be quick and must not throw.
   std::function<void()> tick;
+  // Called with each piece of standard error as it arrives (progress from a
+  // program's --verbose output); same rules as tick.
+  std::function<void(const std::string& chunk)> on_stderr;
 };
 
 struct ChildResult {
@@ -67,6 +70,7 @@ class Child {
   std::atomic<bool> done_{false};
   std::string program_;
   std::function<void()> tick_;
+  std::function<void(const std::string&)> on_stderr_;
 };
 
 // Runs a child to completion (Child(spec).wait()).

@@ -1,5 +1,7 @@
 // backup restore: a backup into a database, never mixed into one that
 // holds objects unless --clean (which asks first).
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 
@@ -104,7 +106,29 @@ void run_restore(Context& ctx, const RestoreOptions& o) {
   ChildSpec spec;
   spec.argv = argv;
   spec.env = conn.env();
+  // Tables done, from pg_restore's --verbose output, on a terminal only.
+  const bool progress = program == "pg_restore" && isatty(STDERR_FILENO) != 0 && !ctx.options().quiet;
+  std::size_t done = 0;
+  std::string partial;
+  bool shown = false;
+  if (progress) {
+    spec.argv.insert(spec.argv.begin() + 1, "--verbose");
+    spec.on_stderr = [&](const std::string& chunk) {
+      partial += chunk;
+      std::size_t nl;
+      while ((nl = partial.find('\n')) != std::string::npos) {
+        if (nl > 38 && partial.compare(0, 38, "pg_restore: processing data for table ") == 0) ++done;
+        partial.erase(0, nl + 1);
+      }
+      std::string line = "\rpgdba: restoring into \"" + db + "\": " + std::to_string(done);
+      if (!m.row_counts.empty()) line += " of " + std::to_string(m.row_counts.size());
+      line += " tables\033[K";
+      shown = std::fwrite(line.data(), 1, line.size(), stderr) > 0 || shown;
+      std::fflush(stderr);
+    };
+  }
   const ChildResult r = run_child(spec);
+  if (shown) std::fputs("\r\033[K", stderr);
   if (r.interrupted || r.exit_code != 0) {
     Error e = restore_failure(program, "restoring \"" + m.backup_path() + "\" into database \"" + db + "\"", r);
     if (o.create) {
