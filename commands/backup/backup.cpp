@@ -90,7 +90,8 @@ void register_backup(CommandTable& table) {
     auto o = std::make_shared<PruneOptions>();
     noun.raw("prune",
              "Delete old backups under DIR, keeping the --keep newest and those within --keep-days of each "
-             "database; never the newest verified one",
+             "database; never the newest verified one. Also removes what interrupted backups left (hidden "
+             ".NAME.tmp-PID files of processes that are gone, over a day old)",
              {Need::None, Effect::Destroy})
         .option("--dir", &o->dir, dir_help)
         .option("--keep", &o->keep, "keep this many newest backups of each database")
