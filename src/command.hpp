@@ -231,6 +231,7 @@ class CommandTable {
 // Each command module registers itself; the list is in commands.cpp.
 void register_db(CommandTable& t);
 void register_schema(CommandTable& t);
+void register_table(CommandTable& t);
 void register_sql(CommandTable& t);
 void register_sandbox(CommandTable& t);
 void register_target(CommandTable& t);

@@ -7,6 +7,7 @@ namespace pgdba {
 void register_all(CommandTable& t) {
   register_db(t);
   register_schema(t);
+  register_table(t);
   register_sql(t);
   register_role(t);
   register_grant(t);

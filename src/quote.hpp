@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pgdba {
 
@@ -16,6 +17,10 @@ std::string quote_ident(std::string_view name);
 // Quotes a value as a string literal: 'it''s', or E'a\\b' when it holds a
 // backslash, so the result means the same under any standard_conforming_strings.
 std::string quote_literal(std::string_view value);
+// A text[] value for a bound parameter: {"a","b \"c\""}, each item quoted
+// as array input wants it (never SQL text).
+std::string text_array_literal(const std::vector<std::string>& items);
+
 // schema.name, each part quoted.
 std::string quote_qualified(std::string_view schema, std::string_view name);
 // Throws a usage Error if `name` is empty, holds a NUL byte, or is longer

@@ -59,8 +59,8 @@ ReindexPlan check_options(const ReindexOptions& o) {
     throw usage_error("--drop-invalid drops indexes: --tablespace makes no sense");
   if (o.max_indexes == 0 || o.max_indexes < -1) throw usage_error("--max-indexes must be at least 1");
   if (!o.tablespace.empty()) check_identifier("tablespace", o.tablespace);
-  if (!o.schemas.empty()) p.schemas = pg_text_array(o.schemas);
-  if (!o.exclude_schemas.empty()) p.exclude_schemas = pg_text_array(o.exclude_schemas);
+  if (!o.schemas.empty()) p.schemas = text_array_literal(o.schemas);
+  if (!o.exclude_schemas.empty()) p.exclude_schemas = text_array_literal(o.exclude_schemas);
   if (!o.min_size.empty()) p.min_size = number_text(parse_size("--min-size", o.min_size));
   if (!o.bloated_over.empty()) {
     if (o.invalid_only) throw usage_error("--bloated-over cannot be combined with --invalid-only");
@@ -105,7 +105,7 @@ std::map<std::string, std::string> bloated_indexes(Session& s, const ReindexPlan
   const Rows ext = s.exec(sql_text("stats/extension_schema"), {"pgstattuple"}, "looking up pgstattuple");
   std::optional<Rows> exact;
   if (!ext.empty()) {
-    const std::string list = pg_text_array(oids);
+    const std::string list = text_array_literal(oids);
     exact =
         s.try_query(with_extension_schema(sql_text("stats/bloat_exact", s.server_version()), ext[0]["schema"].str()),
                     {list.c_str()}, "measuring index bloat with pgstattuple");
@@ -149,7 +149,7 @@ Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
     for (const auto& [oid, why] : bloated)
       oids.push_back(oid);
     if (oids.empty()) return {};
-    if (!indexes) indexes = pg_text_array(oids);
+    if (!indexes) indexes = text_array_literal(oids);
   }
   const std::string invalid = o.invalid_only ? "true" : "false";
   const Rows rows = s.exec(

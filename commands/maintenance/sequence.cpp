@@ -40,7 +40,7 @@ struct SequenceResetOptions {
 Result list_sequences(Unit& u, const SequenceListOptions& o) {
   Session& s = u.session();
   std::optional<std::string> schemas;
-  if (!o.schemas.empty()) schemas = pg_text_array(o.schemas);
+  if (!o.schemas.empty()) schemas = text_array_literal(o.schemas);
   Table t = s.table(s.exec(sql_text("maintenance/sequences", s.server_version()),
                            {schemas ? schemas->c_str() : nullptr}, "listing sequences"),
                     "sequences");
@@ -155,7 +155,7 @@ Result reset_sequences(Unit& u, const SequenceResetOptions& o) {
       }
       ids.push_back(r[0][0].str());
     }
-    oids = pg_text_array(ids);
+    oids = text_array_literal(ids);
   }
   const Rows seqs =
       s.exec(sql_text("maintenance/sequence_owner", s.server_version()),

@@ -78,19 +78,6 @@ bool wait_for_standbys(Session& s, const MaintenanceTask& t, const Guards& g) {
 
 }  // namespace
 
-std::string pg_text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += i == 0 ? "\"" : ",\"";
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 std::string number_text(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.17g", v);
@@ -237,7 +224,7 @@ std::string resolve_relations(Context& ctx, SessionCache& cache, const UnitRef& 
     }
     ids.push_back(r[0][0].str());
   }
-  return pg_text_array(ids);
+  return text_array_literal(ids);
 }
 
 std::vector<MaintenanceTask> plan_and_run(Context& ctx, const std::vector<UnitRef>& units, int jobs,

@@ -99,8 +99,6 @@ struct TaskColumns {
 void emit_tasks(Context& ctx, const std::string& name, const std::vector<MaintenanceTask>& tasks,
                 const TaskColumns& cols);
 
-// A text[] literal for a bound parameter.
-std::string pg_text_array(const std::vector<std::string>& items);
 // A double as a parameter, round-trip exact.
 std::string number_text(double v);
 

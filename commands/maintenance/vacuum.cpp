@@ -58,8 +58,8 @@ Selection check_options(const VacuumOptions& o) {
     throw usage_error("--table cannot be combined with --schema or --exclude-schema");
   if (!o.schemas.empty() && !o.exclude_schemas.empty())
     throw usage_error("--schema cannot be combined with --exclude-schema");
-  if (!o.schemas.empty()) sel.schemas = pg_text_array(o.schemas);
-  if (!o.exclude_schemas.empty()) sel.exclude_schemas = pg_text_array(o.exclude_schemas);
+  if (!o.schemas.empty()) sel.schemas = text_array_literal(o.schemas);
+  if (!o.exclude_schemas.empty()) sel.exclude_schemas = text_array_literal(o.exclude_schemas);
   if (!o.min_size.empty()) sel.min_size = number_text(parse_size("--min-size", o.min_size));
   if (o.min_dead_tuples >= 0) sel.min_dead_tuples = std::to_string(o.min_dead_tuples);
   if (!o.min_dead_ratio.empty()) sel.min_dead_ratio = number_text(parse_ratio("--min-dead-ratio", o.min_dead_ratio));

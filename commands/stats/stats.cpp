@@ -4,21 +4,13 @@
 #include <stdexcept>
 
 #include "src/errors.hpp"
+#include "src/quote.hpp"
 
 namespace pgdba {
 
 std::optional<std::string> array_param(const std::vector<std::string>& items) {
   if (items.empty()) return std::nullopt;
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += i == 0 ? "\"" : ",\"";
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
+  return text_array_literal(items);
 }
 
 void set_kinds(Table& t, std::initializer_list<const char*> columns, Kind kind) {

@@ -129,3 +129,29 @@ TEST_CASE("schema create --owner and the lock timeout", "[schema]") {
   pqxx::nontransaction t2(c);
   t2.exec("drop role " + c.quote_name(role));
 }
+
+TEST_CASE("table size: heap, indexes, TOAST and total, largest first, per schema", "[table][matrix]") {
+  it::ScratchDb db("tsize");
+  db.exec(
+      "create schema \"we'ird\"; create table \"we'ird\".big(i int primary key, t text); "
+      "insert into \"we'ird\".big select g, repeat('x', 3000) from generate_series(1, 2000) g; "
+      "create table public.small(i int)");
+  const auto r = db.pgdba({"table", "size", "-o", "json"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto rows = it::parse_json(r.out);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0]["schema"] == "we'ird");
+  CHECK(rows[0]["table"] == "big");
+  const auto& big = rows[0];
+  CHECK(big["total"].get<long long>() == std::stoll(db.value("select pg_total_relation_size('\"we''ird\".big')")));
+  CHECK(big["indexes"].get<long long>() == std::stoll(db.value("select pg_indexes_size('\"we''ird\".big')")));
+  CHECK(big["toast"].get<long long>() > 0);  // 3000-byte strings compress but stay
+  CHECK(big["heap"].get<long long>() + big["indexes"].get<long long>() + big["toast"].get<long long>() ==
+        big["total"].get<long long>());
+  const auto only = db.pgdba({"table", "size", "-n", "public", "--top", "5", "-o", "json"});
+  REQUIRE(only.code == 0);
+  REQUIRE(it::parse_json(only.out).size() == 1);
+  CHECK(it::parse_json(only.out)[0]["table"] == "small");
+  CHECK(db.pgdba({"table", "size", "--top", "0"}).code == 2);
+}

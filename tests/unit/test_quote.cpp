@@ -78,3 +78,9 @@ TEST_CASE("check_identifier names the object PostgreSQL would really use", "[quo
   // 22 x 日 = 66 bytes: the first 63 bytes are 21 whole characters.
   CHECK_THAT(refusal(repeat("日", 22)), Catch::Contains("\"" + repeat("日", 21) + "\" instead"));
 }
+
+TEST_CASE("text_array_literal and quote_qualified", "[quote]") {
+  CHECK(pgdba::text_array_literal({}) == "{}");
+  CHECK(pgdba::text_array_literal({"a", "b c", "d\"e", "f\\g", "ü,{}"}) == R"({"a","b c","d\"e","f\\g","ü,{}"})");
+  CHECK(pgdba::quote_qualified("we'ird", "T\"1") == R"("we'ird"."T""1")");
+}
