@@ -83,28 +83,3 @@ TEST_CASE("client program versions are read from --version", "[backup]") {
   CHECK(major == 17);
   CHECK_FALSE(parse_program_version("mysqldump  Ver 10.19", v, major));
 }
-
-TEST_CASE("SHA-256: the SHA-NI and the portable code agree on every length", "[backup]") {
-  std::string data;
-  std::uint32_t x = 12345;
-  for (int i = 0; i < 5000; ++i) {
-    x = x * 1103515245u + 12345u;
-    data += static_cast<char>(x >> 24);
-  }
-  const auto of = [&](std::size_t len) {
-    Sha256 h;
-    h.update(data.data(), len / 3);
-    h.update(data.data() + len / 3, len - len / 3);
-    return h.hex();
-  };
-  std::vector<std::string> fast;
-  for (std::size_t len : {0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 4999})
-    fast.push_back(of(len));
-  setenv("PGDBA_SHA256_PORTABLE", "1", 1);
-  std::vector<std::string> portable;
-  for (std::size_t len : {0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 4999})
-    portable.push_back(of(len));
-  unsetenv("PGDBA_SHA256_PORTABLE");
-  CHECK(fast == portable);
-  CHECK(fast[3] != fast[4]);
-}
