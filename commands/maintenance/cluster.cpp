@@ -18,7 +18,7 @@ struct ClusterOptions {
   GuardOptions lock;
 };
 
-Plan plan_cluster(Context& ctx, SessionCache& cache, const UnitRef& unit, const ClusterOptions& o) {
+TaskPlan plan_cluster(Context& ctx, SessionCache& cache, const UnitRef& unit, const ClusterOptions& o) {
   Session& s = cache.get(ctx, unit.target, SessionKind::Ddl, unit.database);
   std::optional<std::string> tables, indexes;
   if (!o.tables.empty()) tables = resolve_relations(ctx, cache, unit, o.tables, "table");
@@ -26,7 +26,7 @@ Plan plan_cluster(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
   const Rows rows =
       s.exec(sql_text("maintenance/cluster_candidates", s.server_version()),
              {tables ? tables->c_str() : nullptr, indexes ? indexes->c_str() : nullptr}, "choosing tables");
-  Plan plan;
+  TaskPlan plan;
   for (const auto& row : rows) {
     MaintenanceTask t;
     t.target = unit.target;

@@ -135,8 +135,8 @@ std::map<std::string, std::string> bloated_indexes(Session& s, const ReindexPlan
 
 // The indexes of one database, grouped by table (REINDEX CONCURRENTLY of
 // two indexes of one table cannot run side by side).
-Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const ReindexOptions& o, const ReindexPlan& p,
-                  std::atomic<long long>& budget, const RebuildHistory& history) {
+TaskPlan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const ReindexOptions& o,
+                      const ReindexPlan& p, std::atomic<long long>& budget, const RebuildHistory& history) {
   Session& s = cache.get(ctx, unit.target, SessionKind::Ddl, unit.database);
   const std::string server = s.exec(sql_text("maintenance/system_identifier"), "identifying the server")[0][0].str();
   std::optional<std::string> tables, indexes;
@@ -156,7 +156,7 @@ Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
       sql_text("maintenance/reindex_candidates", s.server_version()),
       {param(p.schemas), param(p.exclude_schemas), param(tables), param(indexes), invalid.c_str(), param(p.min_size)},
       "choosing indexes");
-  Plan plan;
+  TaskPlan plan;
   std::map<std::string, std::size_t> group_of;
   for (const auto& row : rows) {
     const auto why = bloated.find(row["oid"].str());
@@ -201,10 +201,10 @@ Plan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const 
 
 // reindexdb's default: whole tables (their TOAST indexes too), or the
 // system catalogs.
-Plan plan_tables(Context& ctx, SessionCache& cache, const UnitRef& unit, const ReindexOptions& o,
-                 const ReindexPlan& p) {
+TaskPlan plan_tables(Context& ctx, SessionCache& cache, const UnitRef& unit, const ReindexOptions& o,
+                     const ReindexPlan& p) {
   Session& s = cache.get(ctx, unit.target, SessionKind::Ddl, unit.database);
-  Plan plan;
+  TaskPlan plan;
   if (o.system) {
     MaintenanceTask t = base_task(unit, s);
     t.database_wide = true;

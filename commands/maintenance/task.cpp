@@ -229,7 +229,7 @@ std::string resolve_relations(Context& ctx, SessionCache& cache, const UnitRef& 
 
 std::vector<MaintenanceTask> plan_and_run(Context& ctx, const std::vector<UnitRef>& units, int jobs,
                                           const Planner& planner, const std::string& setup, const Guards& lock) {
-  std::vector<Plan> plans(units.size());
+  std::vector<TaskPlan> plans(units.size());
   std::vector<std::optional<Error>> errors(units.size());
   for (std::size_t i = 0; i < units.size(); ++i)
     errors[i] = units[i].error;
@@ -239,7 +239,7 @@ std::vector<MaintenanceTask> plan_and_run(Context& ctx, const std::vector<UnitRe
         if (errors[i]) return 0;
         try {
           cache.keep_only(units[i].target, units[i].database);
-          Plan& p = plans[i];
+          TaskPlan& p = plans[i];
           p = planner(units[i], cache);
           if (p.groups.empty())
             for (std::size_t k = 0; k < p.tasks.size(); ++k)

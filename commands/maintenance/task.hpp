@@ -77,11 +77,11 @@ std::string resolve_relations(Context& ctx, SessionCache& cache, const UnitRef& 
 // must run one after the other on one slot (e.g. the indexes of one table,
 // which REINDEX CONCURRENTLY cannot rebuild side by side). No groups: each
 // task still "planned" on its own (one the planner already judged is not run).
-struct Plan {
+struct TaskPlan {
   std::vector<MaintenanceTask> tasks;
   std::vector<std::vector<std::size_t>> groups;
 };
-using Planner = std::function<Plan(const UnitRef&, SessionCache&)>;
+using Planner = std::function<TaskPlan(const UnitRef&, SessionCache&)>;
 // Plans each unit and runs its tasks over `jobs` slots (pipeline_for); in a
 // dry run nothing runs. Returns every task in unit order, a unit that could
 // not be planned as one failed task with its error.

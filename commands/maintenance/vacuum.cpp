@@ -164,7 +164,7 @@ void run_vacuum(Context& ctx, const VerbRecord& rec, const VacuumOptions& o) {
   std::vector<MaintenanceTask> tasks = plan_and_run(
       ctx, units, jobs,
       [&](const UnitRef& unit, SessionCache& cache) {
-        return Plan{plan_database(ctx, cache, unit, flags, sel), {}};
+        return TaskPlan{plan_database(ctx, cache, unit, flags, sel), {}};
       },
       stages[0], lock);
 
