@@ -7,6 +7,7 @@ packages=(
   libpqxx-dev libpq-dev libcli11-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev catch2
   postgresql-15 postgresql-client-15 postgresql-contrib
   python3 python3-psycopg2 hyperfine time jq
+  prometheus prometheus-node-exporter check-postgres check-pgactivity
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -169,8 +169,9 @@ void add_global_options(Cli& c) {
   a.add_option("--connect-timeout", g.conn.connect_timeout, "seconds to wait for a connection (default 10)")
       ->group(conn);
   a.add_flag("-W,--password", g.conn.prompt_password, "prompt for a password")->group(conn);
-  a.add_option("-o,--output", g.output, "output format: table, json, jsonl, csv")
-      ->check(CLI::IsMember({"table", "json", "jsonl", "csv"}))
+  a.add_option("-o,--output", g.output, "output format: table, json, jsonl, csv; for check also nagios (its default) "
+               "and prometheus")
+      ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "nagios", "prometheus"}))
       ->group(out);
   a.add_flag("--no-header", g.no_header, "leave out the header line (table, csv)")->group(out);
   a.add_option("--color", g.color, "color in tables: auto, always, never (NO_COLOR honoured)")
@@ -335,6 +336,13 @@ int run_cli(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
       Error err = usage_error(e.what());
       err.hint = "run 'pgdba --help' or 'pgdba COMMAND --help'";
+      // Monitoring checks speak the Nagios plugin rules: a usage error is
+      // UNKNOWN (3), said on stdout where the monitoring system reads.
+      if (c.app.get_subcommand("check")->parsed()) {
+        std::cout << "PGDBA CHECK UNKNOWN - " << e.what() << "\n";
+        report_error(err, json_errors);
+        return finish_stdout(3);
+      }
       report_error(err, json_errors);
       return 2;
     }
@@ -369,7 +377,8 @@ int run_cli(int argc, char** argv) {
     fail_output(e);
     // The signal handler already said what happened, on one line.
     if (cancel::requested()) return cancel::kExitCode;
-    report_error(e, json_errors);
+    // An error without a message was already reported (check's UNKNOWN).
+    if (*e.what() != '\0') report_error(e, json_errors);
     return static_cast<int>(e.kind);
   } catch (const std::exception& e) {
     Error err = failure(std::string("internal error: ") + e.what());

@@ -53,6 +53,9 @@ Format parse_format(const std::string& name) {
   if (name == "json") return Format::Json;
   if (name == "jsonl") return Format::Jsonl;
   if (name == "csv") return Format::Csv;
+  if (name == "nagios" || name == "prometheus") {
+    throw usage_error("-o " + name + " is the output of 'pgdba check'; use table, json, jsonl or csv here");
+  }
   throw usage_error("unknown output format \"" + name + "\"; use table, json, jsonl or csv");
 }
 

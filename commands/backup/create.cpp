@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "commands/backup/backup.hpp"
-#include "commands/backup/durable.hpp"
+#include "src/durable.hpp"
 #include "commands/backup/manifest.hpp"
 #include "commands/backup/naming.hpp"
 #include "commands/backup/pg_tools.hpp"
@@ -124,7 +124,7 @@ ServerInfo server_info(Session& s) {
   i.label = r[0]["label"].str();
   i.database = r[0]["database"].str();
   if (auto id =
-          s.try_query(sql_text("backup/system_identifier", s.server_version()), {}, "reading the system identifier");
+          s.try_query(sql_text("core/system_identifier"), {}, "reading the system identifier");
       id && !id->empty()) {
     i.system_identifier = (*id)[0][0].str();
   }

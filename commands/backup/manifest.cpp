@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "commands/backup/durable.hpp"
+#include "src/durable.hpp"
 #include "commands/backup/naming.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"

@@ -9,7 +9,7 @@
 #include <regex>
 
 #include "commands/backup/backup.hpp"
-#include "commands/backup/durable.hpp"
+#include "src/durable.hpp"
 #include "commands/backup/manifest.hpp"
 #include "commands/backup/retention.hpp"
 #include "src/duration.hpp"

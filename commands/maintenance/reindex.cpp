@@ -138,7 +138,7 @@ std::map<std::string, std::string> bloated_indexes(Session& s, const ReindexPlan
 TaskPlan plan_indexes(Context& ctx, SessionCache& cache, const UnitRef& unit, const ReindexOptions& o,
                       const ReindexPlan& p, std::atomic<long long>& budget, const RebuildHistory& history) {
   Session& s = cache.get(ctx, unit.target, SessionKind::Ddl, unit.database);
-  const std::string server = s.exec(sql_text("maintenance/system_identifier"), "identifying the server")[0][0].str();
+  const std::string server = s.exec(sql_text("core/system_identifier"), "identifying the server")[0][0].str();
   std::optional<std::string> tables, indexes;
   if (!o.tables.empty()) tables = resolve_relations(ctx, cache, unit, o.tables, "table");
   if (!o.indexes.empty()) indexes = resolve_relations(ctx, cache, unit, o.indexes, "index");

@@ -1,4 +1,4 @@
-#include "commands/backup/durable.hpp"
+#include "src/durable.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 
 #include "src/errors.hpp"
 
-namespace pgdba::backup {
+namespace pgdba {
 
 namespace fs = std::filesystem;
 
@@ -101,4 +101,4 @@ void remove_quietly(const std::string& path) noexcept {
   fs::remove_all(path, ec);
 }
 
-}  // namespace pgdba::backup
+}  // namespace pgdba

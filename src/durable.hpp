@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace pgdba::backup {
+namespace pgdba {
 
 // fsync of a file or a directory; throws a failure naming it.
 void fsync_path(const std::string& path);
@@ -25,4 +25,4 @@ bool rename_new_durable(const std::string& from, const std::string& to);
 // Removes a file or a whole directory; never throws (cleanup paths).
 void remove_quietly(const std::string& path) noexcept;
 
-}  // namespace pgdba::backup
+}  // namespace pgdba
