@@ -3,6 +3,7 @@
 # on a free port (never 5432) with its unix socket in that dir.
 #   cluster.sh start ENVFILE   create and start a cluster, write its PG* vars to ENVFILE
 #   cluster.sh stop ENVFILE    stop it and delete its directory
+# PGDBA_CLUSTER_CONF: extra postgresql.conf lines for the new cluster.
 # As root the server runs as the postgres OS user. Reused by every test that
 # needs a server of its own (killing one, a standby later).
 # The server is Debian's PostgreSQL 15 unless PGDBA_PG_BINDIR names another
@@ -70,6 +71,8 @@ shared_preload_libraries = 'pg_stat_statements'
 max_connections = 50
 password_encryption = 'scram-sha-256'
 CONF
+  # Settings a test needs on a cluster of its own (archiving, a standby).
+  [ -z "${PGDBA_CLUSTER_CONF:-}" ] || printf '%s\n' "$PGDBA_CLUSTER_CONF" >>"$dir/data/postgresql.conf"
   # One role must give a password, so -W and PGPASSWORD can be tested.
   { echo "local all pgdba_pw scram-sha-256"; cat "$dir/data/pg_hba.conf"; } >"$dir/pg_hba.tmp"
   mv "$dir/pg_hba.tmp" "$dir/data/pg_hba.conf"

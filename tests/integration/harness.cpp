@@ -127,8 +127,11 @@ Run wait_pgdba(const Background& b) {
   return r;
 }
 
-PrivateCluster::PrivateCluster() : envfile_(temp_file("", ".env")) {
-  if (std::system((std::string(PGDBA_HARNESS) + " start " + envfile_ + " >/dev/null").c_str()) != 0) {
+PrivateCluster::PrivateCluster(const std::string& conf) : envfile_(temp_file("", ".env")) {
+  const std::string conf_file = temp_file(conf, ".conf");
+  const std::string cmd = "PGDBA_CLUSTER_CONF=\"$(cat '" + conf_file + "')\" " + std::string(PGDBA_HARNESS) + " start " +
+                          envfile_ + " >/dev/null";
+  if (std::system(cmd.c_str()) != 0) {
     throw std::runtime_error("tests/harness/cluster.sh could not start a cluster");
   }
   env_ = load_env(envfile_);
@@ -138,6 +141,14 @@ PrivateCluster::~PrivateCluster() {
   if (std::system((std::string(PGDBA_HARNESS) + " stop " + envfile_).c_str()) != 0) {
     // nothing more to do: the directory is in /tmp
   }
+}
+
+bool wait_for(const std::function<bool()>& cond, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 pqxx::connection connect(const std::string& dbname, const std::string& user) {

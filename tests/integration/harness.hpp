@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -43,7 +44,8 @@ Run wait_pgdba(const Background& b);
 // break or reshape a server; stopped and deleted when it goes out of scope.
 class PrivateCluster {
  public:
-  PrivateCluster();
+  // `conf`: extra postgresql.conf lines (archive_mode, ...).
+  explicit PrivateCluster(const std::string& conf = "");
   ~PrivateCluster();
   PrivateCluster(const PrivateCluster&) = delete;
   PrivateCluster& operator=(const PrivateCluster&) = delete;
@@ -54,6 +56,9 @@ class PrivateCluster {
   std::string envfile_;
   Env env_;
 };
+
+// Polls `cond` every 50 ms until it holds (true) or `seconds` pass (false).
+bool wait_for(const std::function<bool()>& cond, int seconds = 30);
 
 // A superuser connection to the test cluster (or as `user`).
 pqxx::connection connect(const std::string& dbname = "postgres", const std::string& user = "postgres");

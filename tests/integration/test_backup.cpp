@@ -182,14 +182,6 @@ insert into parted select g, g::text from generate_series(0, 199) g;
 select lo_from_bytea(0, convert_to('large object ✓', 'UTF8'));
 )SQL";
 
-bool wait_for(const std::function<bool()>& cond, int seconds = 30) {
-  for (int i = 0; i < seconds * 20; ++i) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
 // The pid of a running pg_dump whose command line holds `needle`, or -1.
 int find_pg_dump(const std::string& needle) {
   std::error_code ec;
@@ -588,8 +580,8 @@ TEST_CASE("backup faults: pg_dump killed, and pgdba terminated, leave only the o
     TableLock lock(main_conninfo(src.name()), "t");
     const auto bg = it::start_pgdba({"-d", src.name(), "backup", "create", "--dir", dir.path()});
     int pid = -1;
-    REQUIRE(wait_for([&] { return (pid = find_pg_dump("dbname='" + src.name() + "'")) > 0; }));
-    REQUIRE(wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
+    REQUIRE(it::wait_for([&] { return (pid = find_pg_dump("dbname='" + src.name() + "'")) > 0; }));
+    REQUIRE(it::wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
     CHECK(!temporaries(dir.path()).empty());  // it writes under a hidden name meanwhile
     kill(pid, SIGKILL);
     const auto r = it::wait_pgdba(bg);
@@ -601,13 +593,13 @@ TEST_CASE("backup faults: pg_dump killed, and pgdba terminated, leave only the o
     TableLock lock(main_conninfo(src.name()), "t");
     const auto bg = it::start_pgdba({"-d", src.name(), "backup", "create", "--dir", dir.path()});
     int pid = -1;
-    REQUIRE(wait_for([&] { return (pid = find_pg_dump("dbname='" + src.name() + "'")) > 0; }));
-    REQUIRE(wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
+    REQUIRE(it::wait_for([&] { return (pid = find_pg_dump("dbname='" + src.name() + "'")) > 0; }));
+    REQUIRE(it::wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
     kill(bg.pid, SIGTERM);
     const auto r = it::wait_pgdba(bg);
     CHECK(r.code != 0);
     CHECK_THAT(r.err, Catch::Contains("interrupted"));
-    CHECK(wait_for([&] { return process_gone(pid); }, 10));
+    CHECK(it::wait_for([&] { return process_gone(pid); }, 10));
   }
   CHECK(only(final_backups(dir.path())) == fs::relative(older, dir.path()).string());
   CHECK(temporaries(dir.path()).empty());
@@ -636,7 +628,7 @@ TEST_CASE("backup faults: the server stopped in the middle of a dump", "[backup]
   auto lock = std::make_unique<TableLock>(conninfo_of(pc.env(), "bk_stop"), "t");
   pqxx::connection watcher(conninfo_of(pc.env(), "bk_stop"));
   const auto bg = it::start_pgdba({"-d", "bk_stop", "backup", "create", "--dir", dir.path()}, pc.env());
-  REQUIRE(wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
+  REQUIRE(it::wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
   const std::string pg_ctl = pc.env().at("PGDBA_PG_BINDIR") + "/pg_ctl stop -m fast -w -D " +
                              pc.env().at("PGDBA_CLUSTER_DIR") + "/data >/dev/null";
   REQUIRE(std::system(((geteuid() == 0 ? "runuser -u postgres -- " : "") + pg_ctl).c_str()) == 0);
@@ -713,8 +705,8 @@ TEST_CASE("backup: the password reaches pg_dump through a 0600 passfile, never i
                           " user=pgdba_pw dbname=bk_pw password='S3cr:et \\\\pass'";
   const auto bg = it::start_pgdba({"--dsn", dsn, "backup", "create", "--dir", dir.path(), "-o", "json"}, env);
   int pid = -1;
-  REQUIRE(wait_for([&] { return (pid = find_pg_dump("bk_pw")) > 0; }));
-  REQUIRE(wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
+  REQUIRE(it::wait_for([&] { return (pid = find_pg_dump("bk_pw")) > 0; }));
+  REQUIRE(it::wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
   const std::string cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
   CHECK(cmdline.find("S3cr") == std::string::npos);
   CHECK(cmdline.find("password=") == std::string::npos);
@@ -772,7 +764,7 @@ TEST_CASE("backup: row counts come from pg_dump's snapshot, not from after it", 
   auto watcher = it::connect(src.name());
   auto lock = std::make_unique<TableLock>(main_conninfo(src.name()), "t");
   const auto bg = it::start_pgdba({"-d", src.name(), "backup", "create", "--dir", dir.path(), "-o", "json"});
-  REQUIRE(wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
+  REQUIRE(it::wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
   // Committed after pg_dump took its snapshot: neither the dump nor the
   // counts may see these rows.
   lock->tx.exec("insert into t select generate_series(301, 1000)");

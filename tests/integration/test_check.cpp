@@ -1,0 +1,380 @@
+// pgdba check against real servers: every check runs on each major (the
+// matrix), the Nagios output is parsed by the plugin guidelines' grammar,
+// Prometheus output goes through promtool and a real node_exporter, and the
+// states checks watch for are created for real (a held transaction, a
+// blocked session, a sequence near its end, an inactive slot, a failed
+// concurrent index build, an archive_command that fails).
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "tests/integration/harness.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The first line of plugin output: SERVICE STATUS - message [| perfdata].
+struct Nagios {
+  std::string service, status, message, perfdata;
+};
+
+Nagios parse_nagios(const it::Run& r) {
+  const std::string first = r.out.substr(0, r.out.find('\n'));
+  static const std::regex line(R"(^PGDBA ([A-Z_-]+) (OK|WARNING|CRITICAL|UNKNOWN) - ([^|]*?)(?: \| (.*))?$)");
+  std::smatch m;
+  INFO(r.out << r.err);
+  REQUIRE(std::regex_match(first, m, line));
+  Nagios n{m[1], m[2], m[3], m[4]};
+  // The exit code is the status, as the guidelines say.
+  const std::map<std::string, int> codes{{"OK", 0}, {"WARNING", 1}, {"CRITICAL", 2}, {"UNKNOWN", 3}};
+  CHECK(r.code == codes.at(n.status));
+  // Every perfdata item: 'label'=value[UOM];[warn];[crit];[min];[max]
+  static const std::regex item(R"('(?:[^'=]|'')+'=-?[0-9.]+(?:s|%|B|c)?(?:;[@~:0-9.-]*){0,4})");
+  std::string rest = n.perfdata;
+  while (!rest.empty()) {
+    std::smatch pm;
+    REQUIRE(std::regex_search(rest, pm, item));
+    CHECK(pm.position(0) == 0);
+    rest = pm.suffix().str();
+    if (!rest.empty()) {
+      CHECK(rest[0] == ' ');
+      rest = rest.substr(1);
+    }
+  }
+  return n;
+}
+
+nlohmann::json run_json(const std::vector<std::string>& args, const it::Env& env = {}) {
+  std::vector<std::string> a = args;
+  a.insert(a.end(), {"-o", "json"});
+  const auto r = it::pgdba(a, "", env);
+  INFO(r.err);
+  REQUIRE(r.code >= 0);
+  REQUIRE(r.code <= 3);
+  return it::parse_json(r.out);
+}
+
+// The metric of `check` about `object` (or null).
+nlohmann::json metric(const nlohmann::json& doc, const std::string& object, const std::string& database = "") {
+  for (const auto& m : doc["metrics"]) {
+    const bool obj = object.empty() ? m["object"].is_null() : m["object"] == object;
+    const bool db = database.empty() || m["database"] == database;
+    if (obj && db) return m;
+  }
+  return nullptr;
+}
+
+std::string status_of(const nlohmann::json& doc) { return doc["checks"][0]["status"].get<std::string>(); }
+
+std::string pid_label(pqxx::connection& c) { return "pid " + std::to_string(c.backendpid()); }
+
+std::string run_shell(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+    out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("check: Nagios output per the plugin guidelines, exit code the status, UNKNOWN for bad input and no server",
+          "[check][matrix]") {
+  auto n = parse_nagios(it::pgdba({"check", "connection"}));
+  CHECK(n.service == "CONNECTION");
+  CHECK(n.status == "OK");
+  CHECK(n.perfdata.rfind("'connection'=", 0) == 0);
+  // Every database is more than 1 kB and less than 1 TB.
+  n = parse_nagios(it::pgdba({"check", "database-size", "--warning", "1kB", "--critical", "1TB"}));
+  CHECK(n.status == "WARNING");
+  n = parse_nagios(it::pgdba({"check", "database-size", "--critical", "1kB"}));
+  CHECK(n.status == "CRITICAL");
+  CHECK(n.perfdata.find("'postgres'=") != std::string::npos);
+  // Usage errors and a server that is not there are UNKNOWN, on stdout.
+  n = parse_nagios(it::pgdba({"check", "database-size", "--warning", "lots"}));
+  CHECK(n.status == "UNKNOWN");
+  CHECK(n.message.find("--warning") != std::string::npos);
+  n = parse_nagios(it::pgdba({"check", "backends", "--no-such-option"}));
+  CHECK(n.status == "UNKNOWN");
+  n = parse_nagios(it::pgdba({"check", "connection"}, "", {{"PGPORT", "1"}}));
+  CHECK(n.status == "UNKNOWN");
+  CHECK(n.message.find("connect") != std::string::npos);
+}
+
+TEST_CASE("check all: every check runs on this server version and none is UNKNOWN; exit code the worst",
+          "[check][matrix]") {
+  const std::string state = fs::temp_directory_path() / it::unique("check_state");
+  const auto r = it::pgdba({"check", "all", "-o", "json"}, "", {{"XDG_STATE_HOME", state}});
+  INFO(r.err);
+  const auto doc = it::parse_json(r.out);
+  REQUIRE(doc["checks"].size() >= 50);
+  int worst = 0;
+  const std::map<std::string, int> rank{{"OK", 0}, {"UNKNOWN", 1}, {"WARNING", 2}, {"CRITICAL", 3}};
+  const std::map<int, int> code{{0, 0}, {1, 3}, {2, 1}, {3, 2}};
+  for (const auto& c : doc["checks"]) {
+    INFO(c.dump());
+    CHECK(c["status"] != "UNKNOWN");
+    worst = std::max(worst, rank.at(c["status"].get<std::string>()));
+  }
+  CHECK(r.code == code.at(worst));
+  // The Nagios form of the same run: a summary line, then one line per check.
+  const auto text = it::pgdba({"check", "all"}, "", {{"XDG_STATE_HOME", state}});
+  const auto first = parse_nagios(text);
+  CHECK(first.service == "ALL");
+  CHECK(it::count_lines(text.out) >= doc["checks"].size() + 1);
+}
+
+TEST_CASE("check -o prometheus passes promtool; --textfile is served by a real node_exporter", "[check]") {
+  REQUIRE(fs::exists("/usr/bin/promtool"));
+  const auto r = it::pgdba({"check", "all", "-o", "prometheus"});
+  INFO(r.err);
+  const std::string file = it::temp_file(r.out, ".prom");
+  const auto lint = run_shell("promtool check metrics < " + file + " 2>&1; echo rc=$?");
+  INFO(lint);
+  CHECK(lint.find("rc=0") != std::string::npos);
+  CHECK(r.out.find("# TYPE pgdba_check_status gauge") != std::string::npos);
+  CHECK(r.out.find("pgdba_database_size_bytes{database=\"postgres\"}") != std::string::npos);
+
+  // node_exporter's textfile collector reads what --textfile wrote.
+  REQUIRE(fs::exists("/usr/bin/prometheus-node-exporter"));
+  const fs::path dir = fs::temp_directory_path() / it::unique("textfile");
+  fs::create_directories(dir);
+  const auto w = it::pgdba({"check", "backends", "--textfile", (dir / "pgdba.prom").string()});
+  CHECK(w.code == 0);
+  CHECK(fs::exists(dir / "pgdba.prom"));
+  CHECK_FALSE(fs::exists(dir / "pgdba.prom.tmp"));
+  const int port = 19100 + getpid() % 500;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string listen = "--web.listen-address=127.0.0.1:" + std::to_string(port);
+    const std::string textdir = "--collector.textfile.directory=" + dir.string();
+    freopen("/dev/null", "w", stderr);
+    execl("/usr/bin/prometheus-node-exporter", "prometheus-node-exporter", listen.c_str(), textdir.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string scraped;
+  it::wait_for(
+      [&] {
+        scraped = run_shell("python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:" +
+                            std::to_string(port) + "/metrics').read().decode())\" 2>/dev/null");
+        return scraped.find("pgdba_check_status") != std::string::npos;
+      },
+      20);
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  CHECK(scraped.find("pgdba_check_status{check=\"backends\"} 0") != std::string::npos);
+  CHECK(scraped.find("pgdba_backends_ratio") != std::string::npos);
+  // The collector reports no error reading the file.
+  CHECK(scraped.find("node_textfile_scrape_error 0") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("check idle-in-transaction and long-transactions find a transaction held open, by its age", "[check]") {
+  auto holder = it::connect();
+  pqxx::work tx(holder);
+  tx.exec("select 1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  const std::string pid = pid_label(holder);
+  auto doc = run_json({"check", "idle-in-transaction", "-w", "1s", "-c", "1h"});
+  auto m = metric(doc, pid);
+  REQUIRE(m != nullptr);
+  CHECK(m["status"] == "WARNING");
+  CHECK(m["value"].get<double>() >= 1.0);
+  doc = run_json({"check", "idle-in-transaction", "-w", "1s", "-c", "1s"});
+  CHECK(metric(doc, pid)["status"] == "CRITICAL");
+  CHECK(status_of(doc) == "CRITICAL");
+  doc = run_json({"check", "long-transactions", "-w", "1s", "-c", "1h"});
+  REQUIRE(metric(doc, pid) != nullptr);
+  CHECK(metric(doc, pid)["status"] == "WARNING");
+  tx.commit();
+  doc = run_json({"check", "idle-in-transaction", "-w", "1s", "-c", "1h"});
+  CHECK(metric(doc, pid) == nullptr);
+}
+
+TEST_CASE("check blocked names the session waiting for a lock and who blocks it", "[check]") {
+  it::ScratchDb db("chk_blocked");
+  db.exec("create table t (a int)");
+  auto holder = it::connect(db.name());
+  pqxx::work hold(holder);
+  hold.exec("lock table t in access exclusive mode");
+  auto waiter = it::connect(db.name());
+  const std::string waiter_pid = pid_label(waiter);
+  std::thread blocked([&] {
+    try {
+      pqxx::nontransaction w(waiter);
+      w.exec("select * from t");
+    } catch (const std::exception&) {
+    }
+  });
+  REQUIRE(it::wait_for([&] {
+    return it::query_value("select count(*) from pg_locks where not granted and pid = " +
+                           std::to_string(waiter.backendpid())) == "1";
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  const auto doc = run_json({"check", "blocked", "-w", "1s", "-c", "1h"});
+  const auto m = metric(doc, waiter_pid);
+  REQUIRE(m != nullptr);
+  CHECK(m["status"] == "WARNING");
+  CHECK(m["detail"].get<std::string>().find("blocked by " + std::to_string(holder.backendpid())) == 0);
+  hold.commit();
+  blocked.join();
+  CHECK(metric(run_json({"check", "blocked"}), waiter_pid) == nullptr);
+}
+
+TEST_CASE("check sequence-exhaustion: a sequence and an identity column near their end, in every database",
+          "[check][matrix]") {
+  it::ScratchDb db("chk_seq");
+  db.exec("create sequence \"s;'é\" maxvalue 100");
+  db.exec("create table t (id smallint generated always as identity, a int)");
+  const auto seq = [&](const std::string& db_name) {
+    return run_json({"check", "sequence-exhaustion", "--database", db_name});
+  };
+  db.exec("select setval('\"s;''é\"', 50)");
+  auto doc = seq(db.name());
+  auto m = metric(doc, "public.s;'é", db.name());
+  REQUIRE(m != nullptr);
+  CHECK(m["status"] == "OK");
+  db.exec("select setval('\"s;''é\"', 80)");
+  CHECK(metric(seq(db.name()), "public.s;'é", db.name())["status"] == "WARNING");
+  db.exec("select setval('\"s;''é\"', 95)");
+  doc = seq(db.name());
+  CHECK(metric(doc, "public.s;'é", db.name())["status"] == "CRITICAL");
+  CHECK(status_of(doc) == "CRITICAL");
+  // smallint identity: 32767 values.
+  db.exec("select setval(pg_get_serial_sequence('t', 'id'), 30000)");
+  m = metric(seq(db.name()), "public.t_id_seq", db.name());
+  REQUIRE(m != nullptr);
+  CHECK(m["status"] == "CRITICAL");
+  // Without --database every database is looked at: ours is among them.
+  CHECK(metric(run_json({"check", "sequence-exhaustion"}), "public.t_id_seq", db.name()) != nullptr);
+}
+
+TEST_CASE("check slot-status and replication-slots: an inactive slot keeping WAL", "[check]") {
+  const std::string slot = it::unique("chk_slot");
+  it::query_value("select pg_create_physical_replication_slot('" + slot + "', true)");
+  auto doc = run_json({"check", "slot-status"});
+  auto m = metric(doc, slot);
+  REQUIRE(m != nullptr);
+  CHECK(m["value"] == 1);
+  CHECK(m["status"] == "WARNING");
+  CHECK(m["detail"].get<std::string>().find("inactive") != std::string::npos);
+  doc = run_json({"check", "replication-slots", "-w", "0", "-c", "1TB"});
+  m = metric(doc, slot);
+  REQUIRE(m != nullptr);
+  CHECK(m["status"] == "WARNING");
+  it::query_value("select pg_drop_replication_slot('" + slot + "')");
+  CHECK(metric(run_json({"check", "slot-status"}), slot) == nullptr);
+}
+
+TEST_CASE("check invalid-indexes, duplicate-indexes, unused-indexes and invalid-constraints find what was made",
+          "[check][matrix]") {
+  it::ScratchDb db("chk_idx");
+  db.exec("create table p (id int primary key); create table t (a int, b int, p int)");
+  db.exec("insert into t select g % 10, g, 1 from generate_series(1, 100) g; insert into p values (1)");
+  db.exec("create index t_a on t (a); create index \"t_a; dup\" on t (a)");
+  db.exec("alter table t add constraint t_p_fk foreign key (p) references p not valid");
+  // A concurrent unique build over duplicate keys fails and leaves its
+  // index behind, invalid.
+  auto c = it::connect(db.name());
+  try {
+    pqxx::nontransaction n(c);
+    n.exec("create unique index concurrently t_a_unique on t (a)");
+  } catch (const std::exception&) {
+  }
+  const std::vector<std::string> in_db = {"--database", db.name()};
+  auto doc = run_json({"check", "invalid-indexes", "--database", db.name()});
+  auto m = metric(doc, "public.t_a_unique", db.name());
+  REQUIRE(m != nullptr);
+  CHECK(m["status"] == "WARNING");
+  doc = run_json({"check", "duplicate-indexes", "--database", db.name()});
+  m = metric(doc, "public.\"t_a; dup\"", db.name());
+  REQUIRE(m != nullptr);
+  CHECK(m["status"] == "WARNING");
+  CHECK(m["detail"] == "duplicates public.t_a");
+  doc = run_json({"check", "unused-indexes", "--database", db.name(), "-w", "1"});
+  CHECK(metric(doc, "public.t_a", db.name()) != nullptr);
+  CHECK(metric(doc, "public.p_pkey", db.name()) == nullptr);  // backs a constraint
+  doc = run_json({"check", "invalid-constraints", "--database", db.name()});
+  m = metric(doc, "public.t.t_p_fk", db.name());
+  REQUIRE(m != nullptr);
+  CHECK(m["status"] == "WARNING");
+  // --exclude-database leaves it out.
+  doc = run_json({"check", "invalid-constraints", "--exclude-database", db.name()});
+  CHECK(metric(doc, "public.t.t_p_fk", db.name()) == nullptr);
+}
+
+TEST_CASE("check rates keep a state file: a baseline first, then judged; a corrupted file is discarded", "[check]") {
+  const std::string state = fs::temp_directory_path() / it::unique("check_state");
+  const it::Env env{{"XDG_STATE_HOME", state}};
+  auto doc = run_json({"check", "wal-rate"}, env);
+  CHECK(doc["checks"][0]["message"].get<std::string>().find("first run") == 0);
+  CHECK(doc["metrics"].empty());
+  it::query_value("select pg_switch_wal()");
+  doc = run_json({"check", "wal-rate", "-w", "~:-1"}, env);
+  REQUIRE(doc["metrics"].size() == 1);
+  CHECK(doc["metrics"][0]["value"].get<double>() >= 0);
+  CHECK(doc["metrics"][0]["status"] == "OK");
+  // Garbage in the file: a warning, and the run starts over.
+  for (const auto& e : fs::directory_iterator(fs::path(state) / "pgdba" / "checks")) {
+    if (e.path().extension() == ".json") std::ofstream(e.path()) << "{not json";
+  }
+  const auto r = it::pgdba({"check", "wal-rate", "-o", "json"}, "", env);
+  CHECK(r.err.find("corrupted") != std::string::npos);
+  CHECK(it::parse_json(r.out)["checks"][0]["message"].get<std::string>().find("first run") == 0);
+}
+
+TEST_CASE("check archive and archive-failures: an archive_command that fails", "[check]") {
+  it::PrivateCluster pc("archive_mode = on\narchive_command = 'false'\nwal_level = replica\n");
+  const std::string state = fs::temp_directory_path() / it::unique("check_state");
+  it::Env env = pc.env();
+  env["XDG_STATE_HOME"] = state;
+  const auto psql = [&](const std::string& sql) {
+    pqxx::connection c("host=" + pc.env().at("PGHOST") + " port=" + pc.env().at("PGPORT") + " user=postgres");
+    pqxx::nontransaction n(c);
+    const auto r = n.exec(sql);
+    return r.empty() || r[0][0].is_null() ? std::string() : std::string(r[0][0].c_str());
+  };
+  auto doc = run_json({"check", "archive-failures"}, env);  // the baseline
+  CHECK(doc["checks"][0]["message"].get<std::string>().find("first run") == 0);
+  psql("create table t as select 1 a; select pg_switch_wal()");
+  REQUIRE(it::wait_for([&] { return psql("select failed_count from pg_stat_archiver") != "0"; }));
+  doc = run_json({"check", "archive", "-w", "0"}, env);
+  REQUIRE(doc["metrics"].size() == 1);
+  CHECK(doc["metrics"][0]["value"].get<double>() >= 1);
+  CHECK(doc["checks"][0]["status"] == "WARNING");
+  CHECK(doc["metrics"][0]["detail"].get<std::string>().find("last failure") == 0);
+  doc = run_json({"check", "archive-failures"}, env);
+  REQUIRE(doc["metrics"].size() == 1);
+  CHECK(doc["metrics"][0]["value"].get<double>() >= 1);
+  CHECK(doc["checks"][0]["status"] == "WARNING");
+}
+
+TEST_CASE("check custom: the query's columns are label and value, in every format", "[check][matrix]") {
+  const std::string q = "select 'queue ''a''' as object, 7 as value union all select 'b', 1";
+  auto doc = run_json({"check", "custom", "--name", "queue-depth", "--query", q, "-w", "5", "-c", "10"});
+  CHECK(status_of(doc) == "WARNING");
+  CHECK(metric(doc, "queue 'a'")["value"] == 7);
+  const auto n = parse_nagios(it::pgdba({"check", "custom", "--name", "queue-depth", "--query", q, "-w", "5"}));
+  CHECK(n.service == "QUEUE-DEPTH");
+  CHECK(n.perfdata.find("'queue ''a'''=7;5") == 0);
+  const auto p = it::pgdba({"check", "custom", "--name", "queue-depth", "--query", q, "-o", "prometheus"});
+  CHECK(p.out.find("pgdba_custom_queue_depth{object=\"queue 'a'\"} 7") != std::string::npos);
+  // A query that fails is UNKNOWN with the server's message.
+  const auto bad = parse_nagios(it::pgdba({"check", "custom", "--query", "select nosuch"}));
+  CHECK(bad.status == "UNKNOWN");
+  CHECK(bad.message.find("nosuch") != std::string::npos);
+}
