@@ -134,6 +134,44 @@ class Checker {
     }
   }
 
+  void read_checks(const toml::node& node, std::map<std::string, ConfigCheck>& checks) const {
+    const toml::table* table = node.as_table();
+    if (table == nullptr)
+      throw error(node.source(), "checks must be a table ([checks.NAME]), not " + std::string(type_name(node)));
+    for (auto&& [key, value] : *table) {
+      const std::string check(key.str());
+      const std::string label = "checks." + check;
+      const toml::table* t = value.as_table();
+      if (t == nullptr) throw error(value.source(), label + " must be a table ([" + label + "])");
+      if (check.empty() || check.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+        throw error(key.source(), "a check name is lower-case letters, digits, '-' and '_', not \"" + check + "\"");
+      }
+      only_keys(*t, {"critical", "description", "per_database", "query", "unit", "warning"}, " in [" + label + "]");
+      ConfigCheck c;
+      for (auto&& [k, v] : *t) {
+        const std::string name = label + "." + std::string(k.str());
+        if (k == "warning") {
+          c.warning = string_value(v, name);
+        } else if (k == "critical") {
+          c.critical = string_value(v, name);
+        } else if (k == "query") {
+          c.query = string_value(v, name);
+        } else if (k == "description") {
+          c.description = string_value(v, name);
+        } else if (k == "unit") {
+          c.unit = string_value(v, name);
+          if (c.unit != "count" && c.unit != "bytes" && c.unit != "seconds" && c.unit != "percent") {
+            throw error(v.source(), name + " must be count, bytes, seconds or percent, not \"" + c.unit + "\"");
+          }
+        } else if (k == "per_database") {
+          if (!v.is_boolean()) throw error(v.source(), name + " must be true or false, not " + type_name(v));
+          c.per_database = v.as_boolean()->get();
+        }
+      }
+      checks[check] = std::move(c);
+    }
+  }
+
   void read_groups(const toml::node& node, std::map<std::string, std::vector<std::string>>& groups) const {
     const toml::table* table = node.as_table();
     if (table == nullptr)
@@ -208,9 +246,10 @@ Config read_config(const std::string& path, bool must_exist) {
   std::map<std::string, std::string> hints;
   for (const char* k : {"output", "lock_timeout", "statement_timeout", "connect_timeout", "parallel"})
     hints[k] = "; \"" + std::string(k) + "\" belongs under [defaults]";
-  check.only_keys(root, {"defaults", "groups"}, "", hints);
+  check.only_keys(root, {"checks", "defaults", "groups"}, "", hints);
   if (const toml::node* d = root.get("defaults")) check.read_defaults(*d, cfg.defaults);
   if (const toml::node* g = root.get("groups")) check.read_groups(*g, cfg.groups);
+  if (const toml::node* c = root.get("checks")) check.read_checks(*c, cfg.checks);
   return cfg;
 }
 

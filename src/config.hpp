@@ -20,6 +20,17 @@
 //   prod = ["pg-prod-1", "pg-prod-2"]
 //   staging = ["pg-stage"]
 //
+//   [checks.backends]          # a built-in check's thresholds (pgdba check)
+//   warning = "70"
+//   critical = "85"
+//   [checks.queue-depth]       # a check of your own: `check all` runs it
+//   query = "select 'jobs', count(*) from jobs where not done"
+//   unit = "count"             # count | bytes | seconds | percent
+//   warning = "100"
+//   critical = "1000"
+//   per_database = false       # true: run in every database
+//   description = "Jobs waiting"
+//
 // Whether a group's services exist is checked when the group is used
 // (resolve_targets), so a stale group does not break every command.
 #pragma once
@@ -39,6 +50,16 @@ struct ConfigDefaults {
   std::optional<int> parallel;
 };
 
+// A monitoring check in the config file: [checks.NAME]. For a built-in
+// check only the thresholds; a new check also has its query.
+struct ConfigCheck {
+  std::optional<std::string> warning, critical;
+  std::string query;        // "" for a built-in check's thresholds
+  std::string unit;         // count | bytes | seconds | percent ("" = count)
+  bool per_database = false;
+  std::string description;
+};
+
 struct Config {
   std::string path;    // the file looked at ("" when no path could be made)
   bool found = false;  // whether it existed; when false everything below is empty
@@ -46,6 +67,8 @@ struct Config {
   // Group name -> service names in the file's order (duplicates kept;
   // resolve_targets removes them).
   std::map<std::string, std::vector<std::string>> groups;
+  // Check name -> its settings ([checks.NAME]).
+  std::map<std::string, ConfigCheck> checks;
 };
 
 struct ConfigLocation {

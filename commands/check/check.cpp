@@ -13,6 +13,7 @@
 #include "commands/check/check.hpp"
 #include "commands/check/state.hpp"
 #include "src/command.hpp"
+#include "src/config.hpp"
 #include "src/context.hpp"
 #include "src/durable.hpp"
 #include "src/errors.hpp"
@@ -33,6 +34,9 @@ struct CheckOptions {
   // check custom
   std::string query, measure = "count", name = "custom", what = "rows";
   bool per_database = false;
+  // check all
+  std::vector<std::string> only, skip;
+  std::string config;
 };
 
 double now_seconds() {
@@ -308,6 +312,48 @@ Measure parse_measure(const std::string& m) {
   throw usage_error("--unit takes count, bytes, seconds or percent, not \"" + m + "\"");
 }
 
+CheckDef custom_check(const std::string& name, const std::string& query, Measure measure, bool per_database,
+                      const std::string& help) {
+  CheckDef d;
+  d.name = name;
+  d.help = help.empty() ? "custom check " + name : help;
+  d.measure = measure;
+  d.per_database = per_database;
+  d.what = "rows";
+  std::string metric = "custom_";
+  for (char ch : name)
+    metric += std::isalnum(static_cast<unsigned char>(ch)) != 0 ? ch : '_';
+  const char* suffix[] = {"", "_bytes", "_seconds", "_ratio"};
+  d.metric = metric + suffix[static_cast<int>(measure)];
+  d.probe = [query](Session& s, std::vector<CheckSample>& out) { sql_samples(s, query, "running the custom check", out); };
+  return d;
+}
+
+// The config file's checks: the global one, or --config FILE of check all.
+std::shared_ptr<const Config> checks_config(const Context& ctx, const std::string& file) {
+  if (!file.empty()) return std::make_shared<const Config>(read_config(file, true));
+  if (ctx.options().config) return ctx.options().config;
+  return std::make_shared<const Config>(load_config());
+}
+
+// A built-in check's thresholds: the command line's, else the config
+// file's [checks.NAME], else the check's defaults.
+std::pair<Range, Range> thresholds(const CheckDef& def, const Config& cfg, const std::string& warning,
+                                   const std::string& critical) {
+  std::string w = def.warning, c = def.critical;
+  if (const auto it = cfg.checks.find(def.name); it != cfg.checks.end()) {
+    if (!it->second.query.empty()) {
+      throw usage_error("[checks." + def.name + "] in " + cfg.path + ": " + def.name +
+                        " is a built-in check; only its warning and critical can be set");
+    }
+    w = it->second.warning.value_or(w);
+    c = it->second.critical.value_or(c);
+  }
+  if (!warning.empty()) w = warning;
+  if (!critical.empty()) c = critical;
+  return {parse_range("--warning", w, def.measure), parse_range("--critical", c, def.measure)};
+}
+
 }  // namespace
 
 void register_check(CommandTable& table) {
@@ -326,9 +372,8 @@ void register_check(CommandTable& table) {
       const std::string service = service_name(def.name);
       try {
         output_format(ctx);
-        const Range w = parse_range("--warning", o.warning.empty() ? def.warning : o.warning, def.measure);
-        const Range c = parse_range("--critical", o.critical.empty() ? def.critical : o.critical, def.measure);
-        finish(ctx, run_checks(ctx, *rec, {&def}, {{w, c}}, o), service, o);
+        const auto cfg = checks_config(ctx, "");
+        finish(ctx, run_checks(ctx, *rec, {&def}, {thresholds(def, *cfg, o.warning, o.critical)}, o), service, o);
       } catch (const Error& e) {
         if (e.kind == ErrorKind::Connect && std::string(e.what()).empty()) throw;
         unknown(ctx, service, e);
@@ -340,15 +385,45 @@ void register_check(CommandTable& table) {
   Verb va = noun.raw("all", "Every check with its default thresholds, in one process over shared connections; "
                      "one line per check, exit code the worst", {Need::Catalog});
   common_options(va, all, false);
+  va.option("--only", &all.only, "run only this check (repeat; built-in or from the config file)");
+  va.option("--skip", &all.skip, "leave this check out (repeat)");
+  va.option("--config", &all.config,
+            "read thresholds and checks ([checks.NAME]) from this TOML file instead of pgdba's config file");
   const VerbRecord* all_rec = &va.record();
   va.run([&all, all_rec](Context& ctx) {
     try {
       output_format(ctx);
+      const auto cfg = checks_config(ctx, all.config);
+      const auto wanted = [&](const std::string& name) {
+        return (all.only.empty() || std::find(all.only.begin(), all.only.end(), name) != all.only.end()) &&
+               std::find(all.skip.begin(), all.skip.end(), name) == all.skip.end();
+      };
       std::vector<const CheckDef*> defs;
       std::vector<std::pair<Range, Range>> ranges;
       for (const CheckDef& d : check_catalog()) {
+        if (!wanted(d.name)) continue;
         defs.push_back(&d);
-        ranges.emplace_back(parse_range("warning", d.warning, d.measure), parse_range("critical", d.critical, d.measure));
+        ranges.push_back(thresholds(d, *cfg, "", ""));
+      }
+      // The config file's own checks, after the built-in ones.
+      std::deque<CheckDef> own;
+      for (const auto& [name, c] : cfg->checks) {
+        if (find_check(name) != nullptr) continue;
+        if (c.query.empty()) {
+          throw usage_error("[checks." + name + "] in " + cfg->path + ": no built-in check is called \"" + name +
+                            "\" and it has no query");
+        }
+        if (!wanted(name)) continue;
+        const Measure m = parse_measure(c.unit.empty() ? "count" : c.unit);
+        own.push_back(custom_check(name, c.query, m, c.per_database, c.description));
+        defs.push_back(&own.back());
+        ranges.emplace_back(parse_range("warning of [checks." + name + "]", c.warning.value_or(""), m),
+                            parse_range("critical of [checks." + name + "]", c.critical.value_or(""), m));
+      }
+      for (const auto& n : all.only) {
+        if (std::none_of(defs.begin(), defs.end(), [&](const CheckDef* d) { return d->name == n; })) {
+          throw usage_error("--only " + n + ": no such check (pgdba check list; the config file's [checks.NAME])");
+        }
       }
       finish(ctx, run_checks(ctx, *all_rec, defs, ranges, all), "ALL", all);
     } catch (const Error& e) {
@@ -375,20 +450,7 @@ void register_check(CommandTable& table) {
     try {
       output_format(ctx);
       if (custom.query.empty()) throw usage_error("check custom needs --query");
-      custom_def.name = custom.name;
-      custom_def.help = "custom check " + custom.name;
-      custom_def.measure = parse_measure(custom.measure);
-      custom_def.per_database = custom.per_database;
-      custom_def.what = custom.what;
-      std::string metric = "custom_";
-      for (char ch : custom.name)
-        metric += std::isalnum(static_cast<unsigned char>(ch)) != 0 ? ch : '_';
-      const char* suffix[] = {"", "_bytes", "_seconds", "_ratio"};
-      custom_def.metric = metric + suffix[static_cast<int>(custom_def.measure)];
-      const std::string query = custom.query;
-      custom_def.probe = [query](Session& s, std::vector<CheckSample>& out) {
-        sql_samples(s, query, "running the custom check", out);
-      };
+      custom_def = custom_check(custom.name, custom.query, parse_measure(custom.measure), custom.per_database, "");
       const Range w = parse_range("--warning", custom.warning, custom_def.measure);
       const Range c = parse_range("--critical", custom.critical, custom_def.measure);
       finish(ctx, run_checks(ctx, *custom_rec, {&custom_def}, {{w, c}}, custom), service, custom);

@@ -114,7 +114,7 @@ TEST_CASE("check: Nagios output per the plugin guidelines, exit code the status,
   CHECK(n.message.find("connect") != std::string::npos);
 }
 
-TEST_CASE("check all: every check runs on this server version and none is UNKNOWN; exit code the worst",
+TEST_CASE("check all: every check runs on this server version and none is UNKNOWN, exit code the worst",
           "[check][matrix]") {
   const std::string state = fs::temp_directory_path() / it::unique("check_state");
   const auto r = it::pgdba({"check", "all", "-o", "json"}, "", {{"XDG_STATE_HOME", state}});
@@ -137,7 +137,7 @@ TEST_CASE("check all: every check runs on this server version and none is UNKNOW
   CHECK(it::count_lines(text.out) >= doc["checks"].size() + 1);
 }
 
-TEST_CASE("check -o prometheus passes promtool; --textfile is served by a real node_exporter", "[check]") {
+TEST_CASE("check -o prometheus passes promtool, --textfile is served by a real node_exporter", "[check]") {
   REQUIRE(fs::exists("/usr/bin/promtool"));
   const auto r = it::pgdba({"check", "all", "-o", "prometheus"});
   INFO(r.err);
@@ -317,14 +317,14 @@ TEST_CASE("check invalid-indexes, duplicate-indexes, unused-indexes and invalid-
   CHECK(metric(doc, "public.t.t_p_fk", db.name()) == nullptr);
 }
 
-TEST_CASE("check rates keep a state file: a baseline first, then judged; a corrupted file is discarded", "[check]") {
+TEST_CASE("check rates keep a state file: a baseline first, then judged, a corrupted file is discarded", "[check]") {
   const std::string state = fs::temp_directory_path() / it::unique("check_state");
   const it::Env env{{"XDG_STATE_HOME", state}};
   auto doc = run_json({"check", "wal-rate"}, env);
   CHECK(doc["checks"][0]["message"].get<std::string>().find("first run") == 0);
   CHECK(doc["metrics"].empty());
   it::query_value("select pg_switch_wal()");
-  doc = run_json({"check", "wal-rate", "-w", "~:-1"}, env);
+  doc = run_json({"check", "wal-rate", "-w", "1TB"}, env);
   REQUIRE(doc["metrics"].size() == 1);
   CHECK(doc["metrics"][0]["value"].get<double>() >= 0);
   CHECK(doc["metrics"][0]["status"] == "OK");
@@ -377,4 +377,62 @@ TEST_CASE("check custom: the query's columns are label and value, in every forma
   const auto bad = parse_nagios(it::pgdba({"check", "custom", "--query", "select nosuch"}));
   CHECK(bad.status == "UNKNOWN");
   CHECK(bad.message.find("nosuch") != std::string::npos);
+}
+
+TEST_CASE("check all --config: thresholds and checks of one's own from a TOML file, --only and --skip", "[check]") {
+  const std::string cfg = it::temp_file(
+      "[checks.backends]\nwarning = \"0\"\n\n"
+      "[checks.queue-depth]\nquery = \"select 'jobs', 42\"\nunit = \"count\"\nwarning = \"10\"\ncritical = \"100\"\n"
+      "description = \"Jobs waiting\"\n",
+      ".toml");
+  auto doc = run_json({"check", "all", "--config", cfg, "--only", "backends", "--only", "queue-depth"});
+  REQUIRE(doc["checks"].size() == 2);
+  CHECK(doc["checks"][0]["check"] == "backends");
+  CHECK(doc["checks"][0]["status"] == "WARNING");  // at least this connection: above 0%
+  CHECK(doc["checks"][1]["check"] == "queue-depth");
+  CHECK(doc["checks"][1]["status"] == "WARNING");
+  CHECK(metric(doc, "jobs")["value"] == 42);
+  // The same file as pgdba's config file sets a single check's thresholds;
+  // the command line wins over it.
+  const it::Env env{{"PGDBA_CONFIG", cfg}};
+  CHECK(parse_nagios(it::pgdba({"check", "backends"}, "", env)).status == "WARNING");
+  CHECK(parse_nagios(it::pgdba({"check", "backends", "-w", "99"}, "", env)).status == "OK");
+  doc = run_json({"check", "all", "--config", cfg, "--skip", "queue-depth"});
+  for (const auto& c : doc["checks"])
+    CHECK(c["check"] != "queue-depth");
+  // A typo is refused clearly, as UNKNOWN.
+  const std::string bad = it::temp_file("[checks.nosuch]\nwarning = \"1\"\n", ".toml");
+  const auto n = parse_nagios(it::pgdba({"check", "all", "--config", bad}));
+  CHECK(n.status == "UNKNOWN");
+  CHECK(n.message.find("nosuch") != std::string::npos);
+  const auto u = parse_nagios(it::pgdba({"check", "all", "--only", "nosuch"}));
+  CHECK(u.status == "UNKNOWN");
+}
+
+TEST_CASE("check over a fleet: one outcome per target, a target that is down is UNKNOWN, the others judged",
+          "[check]") {
+  const auto& main = it::cluster();
+  const std::string services = it::temp_file("[main]\nhost=" + main.at("PGHOST") + "\nport=" + main.at("PGPORT") +
+                                                 "\nuser=postgres\ndbname=postgres\n\n"
+                                                 "[down]\nhost=/tmp/pgdba-no-server-here\nport=1\nuser=postgres\n",
+                                             ".conf");
+  const it::Env env{{"PGSERVICEFILE", services}, {"PGSYSCONFDIR", "/nonexistent"}};
+  const auto r = it::pgdba({"check", "database-size", "--target", "main,down", "-o", "json"}, "", env);
+  INFO(r.err);
+  CHECK(r.code == 3);
+  const auto doc = it::parse_json(r.out);
+  REQUIRE(doc["checks"].size() == 2);
+  std::map<std::string, std::string> status;
+  for (const auto& c : doc["checks"])
+    status[c["target"].get<std::string>()] = c["status"].get<std::string>();
+  CHECK(status["main"] == "OK");
+  CHECK(status["down"] == "UNKNOWN");
+  for (const auto& m : doc["metrics"])
+    CHECK(m["target"] == "main");
+  // Per-database checks too: the reachable target's databases are checked.
+  const auto per_db = it::pgdba({"check", "last-vacuum", "--target", "main,down"}, "", env);
+  const auto n = parse_nagios(per_db);
+  CHECK(n.status == "UNKNOWN");
+  CHECK(per_db.out.find("OK: main/last-vacuum") != std::string::npos);
+  CHECK(per_db.out.find("UNKNOWN: down/last-vacuum") != std::string::npos);
 }

@@ -46,7 +46,7 @@ std::set<std::string> column(const nlohmann::json& rows, const std::string& key)
 
 }  // namespace
 
-TEST_CASE("fleet: --all-targets answers from every server; one that is down is an error row and exit 4", "[fleet]") {
+TEST_CASE("fleet: --all-targets answers from every server, one that is down is an error row and exit 4", "[fleet]") {
   Fleet f;
   const auto r = f.run({"--all-targets", "-o", "json", "sql", "-c", "select current_setting('port') as port"});
   CHECK(r.code == 4);
@@ -94,7 +94,7 @@ TEST_CASE("fleet: --group runs on the config file's group, --target on named ser
   CHECK(mixed.code == 2);
 }
 
-TEST_CASE("target list shows the inventory; --check connects to each", "[fleet]") {
+TEST_CASE("target list shows the inventory, --check connects to each", "[fleet]") {
   Fleet f;
   const auto l = f.run({"-o", "json", "target", "list"});
   REQUIRE(l.code == 0);

@@ -119,7 +119,7 @@ bool waiting(const std::string& db, int n) {
 
 }  // namespace
 
-TEST_CASE("activity: sessions with their state, durations and query; filters; JSON typed", "[live][matrix]") {
+TEST_CASE("activity: sessions with their state, durations and query, filters, JSON typed", "[live][matrix]") {
   it::ScratchDb db("live_act");
   db.exec("create table t(i int)");
   Backend idle_tx(db.name(), "live_idle_tx");
@@ -183,7 +183,7 @@ TEST_CASE("activity: sessions with their state, durations and query; filters; JS
   CHECK(it::pgdba({"activity", "--state", "sleeping"}).code == 2);
 }
 
-TEST_CASE("locks --tree: a chain of three with a lock queue, plus an independent pair; root blockers exact",
+TEST_CASE("locks --tree: a chain of three with a lock queue, plus an independent pair, root blockers exact",
           "[live][matrix]") {
   it::ScratchDb db("live_tree");
   db.exec("create table t1(i int); create table t2(i int); create table t3(i int)");
@@ -275,7 +275,7 @@ TEST_CASE("locks --tree: a chain of three with a lock queue, plus an independent
   CHECK_THAT(it::pgdba({"-d", db.name(), "locks"}).out, Catch::Contains("public.t1"));
 }
 
-TEST_CASE("terminate --root-blockers hits exactly the roots; the chain moves up", "[live]") {
+TEST_CASE("terminate --root-blockers hits exactly the roots, the chain moves up", "[live]") {
   it::ScratchDb db("live_roots");
   db.exec("create table t1(i int); create table t2(i int)");
   Backend a(db.name(), "live_a");
@@ -311,7 +311,7 @@ TEST_CASE("terminate --root-blockers hits exactly the roots; the chain moves up"
   CHECK((*row_of(tree, c.pid()))["depth"] == 1);
 }
 
-TEST_CASE("terminate --idle-for: exactly the sessions idle in a transaction; --dry-run and refusal kill nothing",
+TEST_CASE("terminate --idle-for: exactly the sessions idle in a transaction, --dry-run and refusal kill nothing",
           "[live]") {
   it::ScratchDb db("live_idle");
   Backend tx1(db.name(), "live_tx1");
@@ -381,7 +381,7 @@ TEST_CASE("terminate --idle-for: exactly the sessions idle in a transaction; --d
   CHECK(ended(other_pgdba.pid()));
 }
 
-TEST_CASE("cancel stops a running query and keeps the session; by pid and by filter", "[live]") {
+TEST_CASE("cancel stops a running query and keeps the session, by pid and by filter", "[live]") {
   it::ScratchDb db("live_cancel");
   Backend sleeper(db.name(), "live_sleeper");
   Backend idle(db.name(), "live_idle");

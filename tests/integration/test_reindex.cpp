@@ -135,7 +135,7 @@ TEST_CASE("reindex --lock-timeout gives up on a locked table after --retries mor
   tx.abort();
 }
 
-TEST_CASE("reindex --max-indexes and --min-size bound the run; bad options are refused", "[reindex]") {
+TEST_CASE("reindex --max-indexes and --min-size bound the run, bad options are refused", "[reindex]") {
   it::ScratchDb db("reidx_bounds");
   db.exec(
       "create table big(i int primary key); insert into big select generate_series(1, 20000); "

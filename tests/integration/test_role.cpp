@@ -79,7 +79,7 @@ TEST_CASE("role create: attributes as given, the password only ever as a SCRAM v
   tx.exec("drop role " + c.quote_name(role));
 }
 
-TEST_CASE("role alter switches attributes and renames; bad input is refused", "[role][matrix]") {
+TEST_CASE("role alter switches attributes and renames, bad input is refused", "[role][matrix]") {
   const std::string role = it::unique("r_alter");
   auto c = it::connect("postgres");
   pqxx::nontransaction tx(c);

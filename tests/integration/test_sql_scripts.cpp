@@ -110,7 +110,7 @@ TEST_CASE("scripts: BEGIN ATOMIC bodies with CASE and rule actions in parenthese
   CHECK_THAT(c.pgdba_state, Catch::Contains("r rr") && Catch::Contains("f f(x integer)"));
 }
 
-TEST_CASE("scripts: COPY FROM stdin data is streamed; a failed COPY never runs its data as SQL", "[sql][psql][copy]") {
+TEST_CASE("scripts: COPY FROM stdin data is streamed, a failed COPY never runs its data as SQL", "[sql][psql][copy]") {
   const auto c = compare(
       "create table t(a int, b text);\n"
       "copy t (a, b) from stdin;\n"
@@ -164,7 +164,7 @@ TEST_CASE("scripts: an unsupported meta-command anywhere is refused before anyth
   }
 }
 
-TEST_CASE("scripts: \\gset and \\g on its own line send the statement, as psql", "[sql][psql]") {
+TEST_CASE("scripts: gset and g meta-commands on their own line send the statement, as psql", "[sql][psql]") {
   const auto c = compare(
       "select 1 as x \\gset\n"
       "BEGIN;\n"
@@ -195,7 +195,7 @@ TEST_CASE("scripts: \\gset and \\g on its own line send the statement, as psql",
   CHECK_THAT(c.pgdba_state, !Catch::Contains("public.u"));
 }
 
-TEST_CASE("scripts: \\; sends statements together; standard_conforming_strings off is read as psql", "[sql][psql]") {
+TEST_CASE("scripts: backslash-semicolon sends statements together, standard_conforming_strings off is read as psql", "[sql][psql]") {
   const auto c = compare(
       "create table a1(x text) \\; create table a2(x text);\n"
       "set standard_conforming_strings = off;\n"
@@ -208,7 +208,7 @@ TEST_CASE("scripts: \\; sends statements together; standard_conforming_strings o
   CHECK(c.pgdba_state == c.psql_state);
 }
 
-TEST_CASE("scripts: errors name the ';' as psql does, ON_ERROR_STOP stops", "[sql][psql]") {
+TEST_CASE("scripts: errors name the semicolon as psql does, ON_ERROR_STOP stops", "[sql][psql]") {
   const auto c = compare(
       "select (1;\n);\ncreate table w(a int);\nselect 1 +;\n\\set ON_ERROR_STOP 1\nselect 1/0;\ncreate table z(a "
       "int);\n");

@@ -44,7 +44,7 @@ TEST_CASE("prune --keep N keeps the N newest of each database, and the newest ve
   CHECK(d[0].reason == "older than the 2 newest");
 }
 
-TEST_CASE("a failed verification does not protect a backup; without any, the newest stays", "[backup]") {
+TEST_CASE("a failed verification does not protect a backup, without any, the newest stays", "[backup]") {
   const std::vector<Manifest> ms = {backup_of("app", 1, true, false), backup_of("app", 2), backup_of("app", 3)};
   RetentionRule r;
   r.keep_seconds = 3600;  // nothing is that young
@@ -53,7 +53,7 @@ TEST_CASE("a failed verification does not protect a backup; without any, the new
   CHECK(d[2].reason == "newest backup (none verified)");
 }
 
-TEST_CASE("prune --keep-days keeps what started within it; with --keep, either rule keeps", "[backup]") {
+TEST_CASE("prune --keep-days keeps what started within it, with --keep, either rule keeps", "[backup]") {
   const std::vector<Manifest> ms = {backup_of("app", 10), backup_of("app", 15), backup_of("app", 17, true),
                                     backup_of("app", 20), backup_of("app", 22)};
   RetentionRule days;

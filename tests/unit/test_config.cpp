@@ -168,9 +168,9 @@ TEST_CASE("read_config: unknown keys are errors naming them", "[config]") {
   CHECK(config_error("[defaults]\nparallel = 2\n  lock_timout = \"5s\"\n") ==
         "F:3:3: unknown key \"lock_timout\" in [defaults] (known: connect_timeout, lock_timeout, output, parallel, "
         "statement_timeout)");
-  CHECK(config_error("[default]\noutput = \"json\"\n") == "F:1:2: unknown key \"default\" (known: defaults, groups)");
+  CHECK(config_error("[default]\noutput = \"json\"\n") == "F:1:2: unknown key \"default\" (known: checks, defaults, groups)");
   CHECK(config_error("output = \"json\"\n") ==
-        "F:1:1: unknown key \"output\" (known: defaults, groups); \"output\" belongs under [defaults]");
+        "F:1:1: unknown key \"output\" (known: checks, defaults, groups); \"output\" belongs under [defaults]");
   CHECK(config_error("[defaults]\n\"it's \\\"odd\\\"\" = 1\n") ==
         "F:2:1: unknown key \"it's \"odd\"\" in [defaults] (known: connect_timeout, lock_timeout, output, parallel, "
         "statement_timeout)");

@@ -84,7 +84,7 @@ TEST_CASE("terminal_text shows control characters instead of sending them", "[fo
   CHECK(terminal_text("données 日本 😀") == "données 日本 😀");
 }
 
-TEST_CASE("terminal_text shows each byte of ill-formed UTF-8 as \\xNN", "[format][terminal]") {
+TEST_CASE("terminal_text shows each byte of ill-formed UTF-8 as a hex escape", "[format][terminal]") {
   CHECK(terminal_text("\xff") == "\\xff");
   CHECK(terminal_text("a\x80z") == "a\\x80z");                         // lone continuation byte
   CHECK(terminal_text("\xe6\x97") == "\\xe6\\x97");                    // truncated at the end

@@ -30,7 +30,7 @@ TEST_CASE("rebuild history: the latest time per key, bad lines skipped, records 
   CHECK(*again.last(k1) == 300);
 }
 
-TEST_CASE("rebuild history: a missing file is empty; the default path follows XDG_STATE_HOME", "[history]") {
+TEST_CASE("rebuild history: a missing file is empty, the default path follows XDG_STATE_HOME", "[history]") {
   TempDir dir;
   const RebuildHistory h(dir.path() + "/none/h.jsonl");
   CHECK_FALSE(h.last("x"));

@@ -217,7 +217,7 @@ TEST_CASE("split_statements follows psql: BEGIN ATOMIC with CASE, rule actions i
   CHECK(lines(v) == std::vector<int>{1, 6, 7, 8, 9, 10});
 }
 
-TEST_CASE("split_statements keeps the closing ';' in what is sent, and the text intact", "[sql_text][psql]") {
+TEST_CASE("split_statements keeps the closing semicolon in what is sent, and the text intact", "[sql_text][psql]") {
   // psql: the open parenthesis swallows every ';' after it
   CHECK(split_statements("select (1;\nselect 2 -- c;\n;\n  select 3").size() == 1);
   const auto w = split_statements("select 1 ;\nselect 2 -- c\n;\nselect 3");
@@ -228,7 +228,7 @@ TEST_CASE("split_statements keeps the closing ';' in what is sent, and the text 
   CHECK(w[2].sql == "select 3");
 }
 
-TEST_CASE("split_statements: E'', U&'', nested comments, \\; and standard_conforming_strings", "[sql_text][psql]") {
+TEST_CASE("split_statements: E'', U&'', nested comments, backslash-semicolon and standard_conforming_strings", "[sql_text][psql]") {
   const auto v = split_statements(
       "select E'a\\';b', U&'d\\0061t;a', /* x /* y; */ z; */ 1;\n"
       "select 1 \\; select 2;\n"
@@ -247,7 +247,7 @@ TEST_CASE("split_statements: E'', U&'', nested comments, \\; and standard_confor
   CHECK(prepare_sql(v[1].sql, true, no_vars) == "select 1 ; select 2;");
 }
 
-TEST_CASE("lex_script: meta-commands anywhere, \\g and \\gset send the statement", "[sql_text][psql]") {
+TEST_CASE("lex_script: meta-commands anywhere, g and gset send the statement", "[sql_text][psql]") {
   const auto items = lex_script(
       "select 1 as x \\gset p_\n"
       "BEGIN;\n"
@@ -274,7 +274,7 @@ TEST_CASE("lex_script: meta-commands anywhere, \\g and \\gset send the statement
   CHECK(items[7].meta.name == "unset");
 }
 
-TEST_CASE("lex_script: COPY FROM STDIN takes the data up to \\.", "[sql_text][psql]") {
+TEST_CASE("lex_script: COPY FROM STDIN takes the data up to the backslash-dot line", "[sql_text][psql]") {
   const std::string script =
       "COPY t (a, b) FROM stdin;\n"
       "1\tit's; \\N\n"

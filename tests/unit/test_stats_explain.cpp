@@ -85,7 +85,7 @@ TEST_CASE("explain: a plan without ANALYZE, a write, and what is not a plan", "[
   CHECK_THROWS_AS(parse_plan("[{\"no\": 1}]"), std::runtime_error);
 }
 
-TEST_CASE("explain: nothing expected and nothing found is exact; WAL and settings are read", "[unit][explain]") {
+TEST_CASE("explain: nothing expected and nothing found is exact, WAL and settings are read", "[unit][explain]") {
   const Plan p = parse_plan(R"([{"Plan": {"Node Type": "ModifyTable", "Operation": "Insert", "Relation Name": "t",
     "Startup Cost": 0, "Total Cost": 0.1, "Plan Rows": 0, "Actual Rows": 0, "Actual Loops": 1,
     "Actual Total Time": 0.5, "WAL Records": 20, "WAL Bytes": 5712},
