@@ -3,6 +3,7 @@
 # on a free port (never 5432) with its unix socket in that dir.
 #   cluster.sh start ENVFILE   create and start a cluster, write its PG* vars to ENVFILE
 #   cluster.sh stop ENVFILE    stop it and delete its directory
+#   cluster.sh standby ENVFILE PRIMARY_ENVFILE   a streaming standby of that cluster
 # PGDBA_CLUSTER_CONF: extra postgresql.conf lines for the new cluster.
 # As root the server runs as the postgres OS user. Reused by every test that
 # needs a server of its own (killing one, a standby later).
@@ -11,8 +12,8 @@
 # also gets PGDBA_PG_MAJOR, the major version of that bindir's postgres.
 set -euo pipefail
 
-cmd=${1:?usage: cluster.sh start|stop ENVFILE}
-envfile=${2:?usage: cluster.sh start|stop ENVFILE}
+cmd=${1:?usage: cluster.sh start|stop|standby ENVFILE}
+envfile=${2:?usage: cluster.sh start|stop|standby ENVFILE}
 default_bindir() {
   if [ -x /usr/lib/postgresql/15/bin/initdb ]; then
     echo /usr/lib/postgresql/15/bin
@@ -89,6 +90,38 @@ PGDBA_PG_BINDIR=$bindir
 PGDBA_PG_MAJOR=$major
 ENV
   echo "cluster.sh: started PostgreSQL $major in $dir/data on port $port"
+  ;;
+standby)
+  # cluster.sh standby ENVFILE PRIMARY_ENVFILE: a streaming standby of the
+  # cluster PRIMARY_ENVFILE describes (pg_basebackup -R over its socket).
+  primary_env=${3:?usage: cluster.sh standby ENVFILE PRIMARY_ENVFILE}
+  phost=$(sed -n 's/^PGHOST=//p' "$primary_env")
+  pport=$(sed -n 's/^PGPORT=//p' "$primary_env")
+  bindir=$(sed -n 's/^PGDBA_PG_BINDIR=//p' "$primary_env")
+  major=$(sed -n 's/^PGDBA_PG_MAJOR=//p' "$primary_env")
+  dir=$(mktemp -d /tmp/pgdba-standby.XXXXXX)
+  chmod 755 "$dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
+  port=$(free_port)
+  as_server "$bindir/pg_basebackup" -h "$phost" -p "$pport" -U postgres -D "$dir/data" -R -X stream \
+    --no-sync >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+  cat >>"$dir/data/postgresql.conf" <<CONF
+port = $port
+unix_socket_directories = '$dir'
+hot_standby = on
+CONF
+  as_server "$bindir/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/startup.log" >/dev/null ||
+    { cat "$dir/startup.log" >&2; exit 1; }
+  cat >"$envfile" <<ENV
+PGHOST=$dir
+PGPORT=$port
+PGUSER=postgres
+PGDATABASE=postgres
+PGDBA_CLUSTER_DIR=$dir
+PGDBA_PG_BINDIR=$bindir
+PGDBA_PG_MAJOR=$major
+ENV
+  echo "cluster.sh: started a standby of port $pport in $dir/data on port $port"
   ;;
 stop)
   [ -f "$envfile" ] || exit 0

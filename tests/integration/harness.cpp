@@ -137,6 +137,17 @@ PrivateCluster::PrivateCluster(const std::string& conf) : envfile_(temp_file("",
   env_ = load_env(envfile_);
 }
 
+PrivateCluster::PrivateCluster(const PrivateCluster& primary, Standby) : envfile_(temp_file("", ".env")) {
+  const std::string cmd = std::string(PGDBA_HARNESS) + " standby " + envfile_ + " " + primary.envfile_ + " >/dev/null";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("tests/harness/cluster.sh could not start a standby");
+  env_ = load_env(envfile_);
+}
+
+pqxx::connection PrivateCluster::connect(const std::string& dbname) const {
+  return pqxx::connection("host=" + env_.at("PGHOST") + " port=" + env_.at("PGPORT") + " user=postgres dbname='" +
+                          dbname + "' application_name=pgdba_tests");
+}
+
 PrivateCluster::~PrivateCluster() {
   if (std::system((std::string(PGDBA_HARNESS) + " stop " + envfile_).c_str()) != 0) {
     // nothing more to do: the directory is in /tmp

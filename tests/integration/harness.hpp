@@ -49,8 +49,13 @@ class PrivateCluster {
   ~PrivateCluster();
   PrivateCluster(const PrivateCluster&) = delete;
   PrivateCluster& operator=(const PrivateCluster&) = delete;
+  // A streaming standby of `primary` (pg_basebackup -R), hot standby on.
+  struct Standby {};
+  PrivateCluster(const PrivateCluster& primary, Standby);
   // PGHOST, PGPORT, PGDBA_CLUSTER_DIR, PGDBA_PG_BINDIR of this cluster.
   const Env& env() const { return env_; }
+  // A superuser connection to this cluster.
+  pqxx::connection connect(const std::string& dbname = "postgres") const;
 
  private:
   std::string envfile_;

@@ -436,3 +436,68 @@ TEST_CASE("check over a fleet: one outcome per target, a target that is down is 
   CHECK(per_db.out.find("OK: main/last-vacuum") != std::string::npos);
   CHECK(per_db.out.find("UNKNOWN: down/last-vacuum") != std::string::npos);
 }
+
+TEST_CASE("replication checks on a real primary and standby, from either node, an idle primary is not a delay",
+          "[check][replication]") {
+  it::PrivateCluster primary;
+  it::PrivateCluster standby(primary, it::PrivateCluster::Standby{});
+  const it::Env on_primary = primary.env();
+  const it::Env on_standby = standby.env();
+  const auto sql = [](const it::PrivateCluster& c, const std::string& q) {
+    auto conn = c.connect();
+    pqxx::nontransaction n(conn);
+    const auto r = n.exec(q);
+    return r.empty() || r[0][0].is_null() ? std::string() : std::string(r[0][0].c_str());
+  };
+  REQUIRE(it::wait_for([&] { return sql(primary, "select count(*) from pg_stat_replication where state = 'streaming'") == "1"; }));
+
+  // The primary sees its standby.
+  auto doc = run_json({"check", "standby-count", "-c", "1:"}, on_primary);
+  CHECK(status_of(doc) == "OK");
+  CHECK(doc["metrics"][0]["value"] == 1);
+  doc = run_json({"check", "replication-lag"}, on_primary);
+  REQUIRE(doc["metrics"].size() == 1);
+  CHECK(status_of(doc) == "OK");
+  // A primary has no WAL receiver and nothing to pause.
+  CHECK(run_json({"check", "wal-receiver"}, on_primary)["metrics"].empty());
+
+  // The standby, from itself alone.
+  doc = run_json({"check", "wal-receiver"}, on_standby);
+  CHECK(status_of(doc) == "OK");
+  CHECK(doc["metrics"][0]["value"] == 1);
+  CHECK(status_of(run_json({"check", "replay-paused"}, on_standby)) == "OK");
+  // Every check runs on a standby without an error.
+  for (const auto& c : run_json({"check", "all"}, on_standby)["checks"]) {
+    INFO(c.dump());
+    CHECK(c["status"] != "UNKNOWN");
+  }
+
+  // Replay paused while the primary writes: the standby falls behind.
+  sql(standby, "select pg_wal_replay_pause()");
+  REQUIRE(it::wait_for([&] { return sql(standby, "select pg_is_wal_replay_paused()") == "t"; }));
+  sql(primary, "create table t as select g from generate_series(1, 10000) g");
+  REQUIRE(it::wait_for([&] {
+    return sql(standby, "select pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()") == "t";
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  doc = run_json({"check", "replay-paused"}, on_standby);
+  CHECK(status_of(doc) == "WARNING");
+  doc = run_json({"check", "replication-lag", "-w", "0"}, on_standby);
+  REQUIRE(doc["metrics"].size() == 1);
+  CHECK(doc["metrics"][0]["value"].get<double>() > 0);
+  CHECK(status_of(doc) == "WARNING");
+  doc = run_json({"check", "replication-delay", "-w", "1s"}, on_standby);
+  CHECK(doc["metrics"][0]["value"].get<double>() >= 1);
+  CHECK(status_of(doc) == "WARNING");
+
+  // Resumed and caught up, then the primary stays idle: no delay, however
+  // old the last commit gets.
+  sql(standby, "select pg_wal_replay_resume()");
+  REQUIRE(it::wait_for([&] { return sql(standby, "select pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()") == "t"; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  doc = run_json({"check", "replication-delay", "-w", "1s"}, on_standby);
+  CHECK(status_of(doc) == "OK");
+  CHECK(doc["metrics"][0]["value"] == 0);
+  CHECK(doc["metrics"][0]["detail"].get<std::string>().find("idle primary") != std::string::npos);
+  CHECK(doc["metrics"][0]["status"] == "OK");
+}
