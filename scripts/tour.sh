@@ -34,6 +34,9 @@ run target list --check
 run --all-targets sql -c "select count(*) as sessions from pg_stat_activity"
 unset PGSERVICEFILE
 rm -f "$services"
+# Monitoring: Nagios output and exit codes (0 OK, 1 WARNING, 2 CRITICAL).
+run check backends
+run check database-size --warning 1GB --critical 10GB -o table
 run db drop tour_demo --dry-run
 printf '\nThe sandbox keeps running: eval "$(%s sandbox env)" to use it, %s sandbox down --destroy to remove it.\n' \
   "$pgdba" "$pgdba"

@@ -501,3 +501,131 @@ TEST_CASE("replication checks on a real primary and standby, from either node, a
   CHECK(doc["metrics"][0]["detail"].get<std::string>().find("idle primary") != std::string::npos);
   CHECK(doc["metrics"][0]["status"] == "OK");
 }
+
+TEST_CASE("check password-expiry, superuser-count, configuration and hba-trust judge what the server has",
+          "[check]") {
+  const std::string soon = it::unique("chk_soon");
+  const std::string gone = it::unique("chk_gone");
+  it::query_value("create role " + soon + " login valid until '" +
+                  it::query_value("select (now() + interval '3 days')::text") + "'");
+  it::query_value("create role " + gone + " login valid until '2001-01-01'");
+  auto doc = run_json({"check", "password-expiry"});
+  CHECK(metric(doc, soon)["status"] == "WARNING");  // inside the default 7 days
+  CHECK(metric(doc, gone)["status"] == "CRITICAL");  // expired: negative
+  CHECK(metric(doc, gone)["value"].get<double>() < 0);
+  it::query_value("drop role " + soon);
+  it::query_value("drop role " + gone);
+  CHECK(metric(run_json({"check", "password-expiry"}), soon) == nullptr);
+
+  // The test cluster runs as postgres, a superuser, with fsync off and
+  // trust on the loopback addresses (initdb --auth=trust).
+  doc = run_json({"check", "superuser-count", "-w", "0"});
+  CHECK(status_of(doc) == "WARNING");
+  CHECK(doc["metrics"][0]["detail"].get<std::string>().find("postgres") != std::string::npos);
+  doc = run_json({"check", "configuration"});
+  CHECK(status_of(doc) == "CRITICAL");
+  CHECK(metric(doc, "fsync")["detail"].get<std::string>().find("crash") != std::string::npos);
+  doc = run_json({"check", "hba-trust"});
+  CHECK(status_of(doc) == "WARNING");  // loopback only: 1
+  for (const auto& m : doc["metrics"])
+    CHECK(m["value"] == 1);
+}
+
+TEST_CASE("check prepared-transactions, oldest-xmin, settings-changed and pending-restart on a cluster of their own",
+          "[check]") {
+  it::PrivateCluster pc("max_prepared_transactions = 5\n");
+  const std::string state = fs::temp_directory_path() / it::unique("check_state");
+  it::Env env = pc.env();
+  env["XDG_STATE_HOME"] = state;
+  auto conn = pc.connect();
+  {
+    pqxx::nontransaction n(conn);
+    n.exec("create table t (a int)");
+  }
+  {
+    pqxx::work w(conn);
+    w.exec("insert into t values (1)");
+    w.exec("prepare transaction 'chk_gid'");
+    w.commit();
+  }
+  // A prepared transaction's xmin holds the horizon, older with every
+  // transaction after it.
+  auto other = pc.connect();
+  for (int i = 0; i < 3; ++i) {
+    pqxx::work w(other);
+    w.exec("select txid_current()");
+    w.commit();
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto doc = run_json({"check", "prepared-transactions", "-w", "1s", "-c", "1h"}, env);
+  CHECK(metric(doc, "chk_gid")["status"] == "WARNING");
+  doc = run_json({"check", "oldest-xmin", "-w", "1", "-c", "1000000"}, env);
+  const auto m = metric(doc, "prepared chk_gid");
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() >= 3);
+  CHECK(m["status"] == "WARNING");
+  {
+    pqxx::nontransaction n(other);
+    n.exec("rollback prepared 'chk_gid'");
+  }
+  CHECK(run_json({"check", "prepared-transactions"}, env)["metrics"].empty());
+
+  // settings-changed: a baseline, then the setting a reload changed.
+  doc = run_json({"check", "settings-changed"}, env);
+  CHECK(doc["checks"][0]["message"].get<std::string>().find("first run") == 0);
+  {
+    pqxx::nontransaction n(other);
+    n.exec("alter system set work_mem = '7MB'");
+    n.exec("alter system set shared_buffers = '64MB'");
+    n.exec("select pg_reload_conf()");
+  }
+  REQUIRE(it::wait_for([&] { return run_json({"check", "pending-restart"}, env)["metrics"].size() == 1; }, 10));
+  doc = run_json({"check", "settings-changed"}, env);
+  CHECK(status_of(doc) == "WARNING");
+  CHECK(metric(doc, "work_mem") != nullptr);
+  CHECK(run_json({"check", "settings-changed"}, env)["metrics"].empty());  // nothing new since
+  doc = run_json({"check", "pending-restart"}, env);
+  CHECK(status_of(doc) == "WARNING");
+  CHECK(metric(doc, "shared_buffers") != nullptr);
+}
+
+TEST_CASE("check deadlocks counts a real deadlock on the next run", "[check]") {
+  it::ScratchDb db("chk_deadlock");
+  db.exec("create table a (x int); create table b (x int); insert into a values (1); insert into b values (1)");
+  const std::string state = fs::temp_directory_path() / it::unique("check_state");
+  const it::Env env{{"XDG_STATE_HOME", state}};
+  run_json({"check", "deadlocks"}, env);  // the baseline
+  auto c1 = it::connect(db.name());
+  auto c2 = it::connect(db.name());
+  pqxx::work t1(c1);
+  pqxx::work t2(c2);
+  t1.exec("update a set x = 2");
+  t2.exec("update b set x = 2");
+  bool failed1 = false;
+  std::thread first([&] {
+    try {
+      t1.exec("update b set x = 3");
+    } catch (const std::exception&) {
+      failed1 = true;
+      t1.abort();  // releases its locks: the other update goes on
+    }
+  });
+  bool failed2 = false;
+  try {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    t2.exec("update a set x = 3");
+  } catch (const std::exception&) {
+    failed2 = true;
+  }
+  if (failed2) t2.abort();
+  first.join();
+  REQUIRE(failed1 != failed2);  // the server broke the deadlock by failing one
+  REQUIRE(it::wait_for([&] {
+    return it::query_value("select deadlocks from pg_stat_database where datname = '" + db.name() + "'") != "0";
+  }, 10));
+  const auto doc = run_json({"check", "deadlocks"}, env);
+  const auto m = metric(doc, "", db.name());
+  REQUIRE(m != nullptr);
+  CHECK(m["value"] == 1);
+  CHECK(m["status"] == "WARNING");
+}
