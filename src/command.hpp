@@ -243,6 +243,7 @@ void register_maintenance(CommandTable& t);
 void register_role(CommandTable& t);
 void register_grant(CommandTable& t);
 void register_config(CommandTable& t);
+void register_job(CommandTable& t);
 void register_backup(CommandTable& t);
 void register_completion(CommandTable& t);
 void register_all(CommandTable& t);

@@ -18,6 +18,7 @@ void register_all(CommandTable& t) {
   register_stats(t);
   register_maintenance(t);
   register_backup(t);
+  register_job(t);
   register_target(t);
   register_sandbox(t);
   register_completion(t);

@@ -119,7 +119,7 @@ TEST_CASE("config show lists pg_settings with readable values, sizes in bytes, a
     CHECK(r["pending_restart"] == true);
 }
 
-TEST_CASE("config get shows one parameter in detail; an unknown name says what was meant", "[config][matrix]") {
+TEST_CASE("config get shows one parameter in detail, and for an unknown name what was meant", "[config][matrix]") {
   const auto r = pgdba({"-o", "json", "config", "get", "Work_Mem"});
   REQUIRE(r.code == 0);
   const auto rows = it::parse_json(r.out);
@@ -229,7 +229,7 @@ TEST_CASE("config set and reset write postgresql.auto.conf and say what the chan
   CHECK(own.run({"config", "reset", "no_such_parameter"}).code == 1);
 }
 
-TEST_CASE("config diff shows the parameters that differ across the fleet; a server that is down is exit 4",
+TEST_CASE("config diff shows the parameters that differ across the fleet, a server that is down is exit 4",
           "[config]") {
   OwnCluster second;
   second.exec("ALTER SYSTEM SET work_mem = '48MB'");
