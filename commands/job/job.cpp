@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <memory>
 
 #include "commands/backup/durable.hpp"
@@ -94,10 +95,36 @@ std::optional<long long> count_rows(const std::string& out, bool jsonl) {
   return n;
 }
 
-StepOutcome run_step(const std::string& exe, const JobStep& step) {
+// What the steps inherit from job run's own options: the connection as
+// libpq variables (never argv, where other users could read it) and the
+// audit log, so every change a step makes is recorded where the DBA asked.
+struct Inherited {
+  std::map<std::string, std::string> env;
+  std::vector<std::string> args;
+};
+
+Inherited inherited(const GlobalOptions& g) {
+  if (!g.conn.dsn.empty() || g.conn.prompt_password)
+    throw usage_error(
+        "job run cannot hand --dsn or -W to its steps: give the connection with -h/-p/-U/-d, the environment "
+        "(PGHOST, PGPASSFILE, PGSERVICE ...), or in each step's command (--target)");
+  if (!g.targets.empty() || !g.groups.empty() || g.all_targets)
+    throw usage_error("job run takes its targets from the plan: give them per step (targets = [...])");
+  Inherited in;
+  const std::pair<const std::string*, const char*> vars[] = {
+      {&g.conn.host, "PGHOST"}, {&g.conn.port, "PGPORT"}, {&g.conn.user, "PGUSER"}, {&g.conn.dbname, "PGDATABASE"}};
+  for (const auto& [value, name] : vars)
+    if (!value->empty()) in.env[name] = *value;
+  if (!g.audit_log.empty()) in.args = {"--audit-log", g.audit_log};
+  return in;
+}
+
+StepOutcome run_step(const std::string& exe, const JobStep& step, const Inherited& in) {
   StepOutcome o;
   ChildSpec spec;
   spec.argv = step_argv(exe, step);
+  spec.argv.insert(spec.argv.begin() + 1, in.args.begin(), in.args.end());
+  spec.env = in.env;
   const auto t0 = Clock::now();
   Child* child = nullptr;
   // Past its timeout a step gets Ctrl-C first (pgdba cancels its statements
@@ -278,6 +305,7 @@ Result report(const JobPlan& plan, const std::vector<StepOutcome>& steps, std::t
 void run_job(Context& ctx, const JobRunOptions& o) {
   if (o.busy_exit < 0 || o.busy_exit > 255) throw usage_error("--busy-exit must be between 0 and 255");
   const JobPlan plan = read_job_plan(o.plan);
+  const Inherited in = inherited(ctx.options());
   const std::string exe = self_exe();
   if (ctx.dry_run()) {
     for (const auto& step : plan.steps)
@@ -306,7 +334,7 @@ void run_job(Context& ctx, const JobRunOptions& o) {
   int succeeded = 0;
   bool stop = false;
   for (std::size_t i = 0; i < plan.steps.size() && !stop; ++i) {
-    steps[i] = run_step(exe, plan.steps[i]);
+    steps[i] = run_step(exe, plan.steps[i], in);
     if (steps[i].status == "ok") {
       ++succeeded;
       continue;
@@ -338,7 +366,8 @@ void register_job(CommandTable& table) {
   Noun job = table.noun("job", "Scheduled maintenance: run a plan of pgdba steps under a lock, with a report");
   Verb run = job.raw("run",
                      "Run a plan (TOML: steps of pgdba command lines, each with a timeout and on_failure "
-                     "stop|continue) under a lock so runs never overlap; report in JSON, metrics for Prometheus",
+                     "stop|continue) under a lock so runs never overlap; report in JSON, metrics for Prometheus. "
+                     "Steps connect as -h/-p/-U/-d, the environment or their own --target say",
                      {Need::None});
   auto o = std::make_shared<JobRunOptions>();
   run.arg("plan", &o->plan, "the plan file (TOML)")

@@ -175,3 +175,19 @@ TEST_CASE("job run: bad plans, a missing plan, --dry-run", "[job]") {
   CHECK(log.never_saw(table));
   CHECK(pgdba({"job", "run", "--help"}).code == 0);
 }
+
+TEST_CASE("job run hands -h, -p and --audit-log to its steps, never --dsn", "[job]") {
+  const Plan plan(
+      "[[step]]\nname = \"port\"\ncommand = [\"sql\", \"-c\", \"select current_setting('port') as port\"]\n");
+  const auto& c = it::cluster();
+  const std::string audit = it::temp_file("", ".jsonl");
+  const it::Env no_env = {{"PGHOST", ""}, {"PGPORT", ""}};
+  const auto r = pgdba({"-h", c.at("PGHOST"), "-p", c.at("PGPORT"), "--audit-log", audit, "-o", "json", "job", "run",
+                        plan.path, "--lock-file", plan.lock},
+                       "", no_env);
+  REQUIRE(r.code == 0);
+  CHECK(step(it::parse_json(r.out)["steps"], "port")["rows"] == 1);
+  const auto dsn = pgdba({"--dsn", "host=" + c.at("PGHOST"), "job", "run", plan.path, "--lock-file", plan.lock});
+  CHECK(dsn.code == 2);
+  CHECK_THAT(dsn.err, Catch::Contains("--dsn"));
+}

@@ -178,7 +178,7 @@ TEST_CASE("unknown names find their near neighbours", "[setting_value]") {
   CHECK(similar_setting_names("zzzzzzzz", names).empty());
 }
 
-TEST_CASE("values become SQL literals; quoted lists one literal per element", "[setting_value]") {
+TEST_CASE("values become SQL literals, quoted lists one literal per element", "[setting_value]") {
   CHECK(setting_value_sql("work_mem", "64MB") == "'64MB'");
   CHECK(setting_value_sql("application_name", "it's") == "'it''s'");
   CHECK(setting_value_sql("log_destination", "stderr,csvlog") == "'stderr,csvlog'");
