@@ -227,6 +227,19 @@ TEST_CASE("config set and reset write postgresql.auto.conf and say what the chan
   }
   CHECK(own.becomes("select current_setting('work_mem')", "4MB"));
   CHECK(own.run({"config", "reset", "no_such_parameter"}).code == 1);
+
+  // A placeholder no module defines: ALTER SYSTEM takes it from 17 on.
+  const auto custom = own.run({"config", "set", "myapp.mode", "fast"});
+  if (std::stoi(own.value("select current_setting('server_version_num')")) >= 170000) {
+    REQUIRE(custom.code == 0);
+    CHECK_THAT(custom.err, Catch::Contains("not known to the server"));
+    CHECK_THAT(own.auto_conf(), Catch::Contains("myapp.mode = 'fast'"));
+    CHECK(own.run({"config", "reset", "myapp.mode"}).code == 0);
+    CHECK(own.auto_conf().find("myapp.mode") == std::string::npos);
+  } else {
+    CHECK(custom.code == 1);
+    CHECK_THAT(custom.err, Catch::Contains("unrecognized configuration parameter \"myapp.mode\""));
+  }
 }
 
 TEST_CASE("config diff shows the parameters that differ across the fleet, a server that is down is exit 4",
