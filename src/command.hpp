@@ -242,6 +242,8 @@ void register_stats(CommandTable& t);
 void register_maintenance(CommandTable& t);
 void register_role(CommandTable& t);
 void register_grant(CommandTable& t);
+void register_config(CommandTable& t);
+void register_job(CommandTable& t);
 void register_backup(CommandTable& t);
 void register_check(CommandTable& t);
 void register_completion(CommandTable& t);

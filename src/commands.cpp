@@ -11,6 +11,7 @@ void register_all(CommandTable& t) {
   register_sql(t);
   register_role(t);
   register_grant(t);
+  register_config(t);
   register_activity(t);
   register_locks(t);
   register_signal(t);
@@ -18,6 +19,7 @@ void register_all(CommandTable& t) {
   register_maintenance(t);
   register_backup(t);
   register_check(t);
+  register_job(t);
   register_target(t);
   register_sandbox(t);
   register_completion(t);

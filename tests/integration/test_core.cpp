@@ -95,7 +95,8 @@ TEST_CASE("verb contract: every verb has help and a man entry, read verbs give J
       {"grant", {"--table", missing + "_t", "--to", "postgres"}},
       {"revoke", {"--table", missing + "_t", "--from", "postgres"}},
       {"explain", {"-c", "SELECT 1"}},
-      {"check custom", {"--query", "SELECT 'x', 1"}}};
+      {"check custom", {"--query", "SELECT 'x', 1"}},
+      {"config diff", {"--with", "dbname=postgres"}}};
   for (const auto& v : verbs) {
     const std::string path = v["verb"];
     INFO("pgdba " << path);
