@@ -17,7 +17,7 @@
 #include <map>
 #include <memory>
 
-#include "commands/backup/durable.hpp"
+#include "src/durable.hpp"
 #include "commands/job/plan.hpp"
 #include "src/child_process.hpp"
 #include "src/command.hpp"
@@ -353,9 +353,9 @@ void run_job(Context& ctx, const JobRunOptions& o) {
   // Written before the output, so a monitoring system sees the run even if
   // stdout is gone (cron closes it).
   const std::string report_path = !o.report.empty() ? o.report : plan.report;
-  if (!report_path.empty()) backup::write_file_atomic(report_path, render_json(result));
+  if (!report_path.empty()) write_file_atomic(report_path, render_json(result));
   const std::string textfile = !o.textfile.empty() ? o.textfile : plan.textfile;
-  if (!textfile.empty()) backup::write_file_atomic(textfile, metrics_text(plan, steps, started, seconds, failed == 0));
+  if (!textfile.empty()) write_file_atomic(textfile, metrics_text(plan, steps, started, seconds, failed == 0));
   ctx.emit(result);
   ctx.set_exit_code(exit_code);
 }
