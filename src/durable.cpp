@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 #include <filesystem>
 
 #include "src/errors.hpp"
@@ -99,6 +100,15 @@ void write_file_atomic(const std::string& path, const std::string& text, bool re
 void remove_quietly(const std::string& path) noexcept {
   std::error_code ec;
   fs::remove_all(path, ec);
+}
+
+std::string state_home() {
+  // The XDG spec ignores a relative XDG_STATE_HOME.
+  if (const char* s = std::getenv("XDG_STATE_HOME"); s != nullptr && *s == '/') return std::string(s) + "/pgdba";
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return std::string(home) + "/.local/state/pgdba";
+  }
+  return "./pgdba";
 }
 
 }  // namespace pgdba

@@ -25,4 +25,8 @@ bool rename_new_durable(const std::string& from, const std::string& to);
 // Removes a file or a whole directory; never throws (cleanup paths).
 void remove_quietly(const std::string& path) noexcept;
 
+// Where pgdba keeps state between runs: $XDG_STATE_HOME/pgdba, else
+// ~/.local/state/pgdba, else ./pgdba (no HOME). Not created here.
+std::string state_home();
+
 }  // namespace pgdba

@@ -17,6 +17,7 @@
 #include "src/context.hpp"
 #include "src/durable.hpp"
 #include "src/errors.hpp"
+#include "src/log.hpp"
 #include "src/rows.hpp"
 #include "src/runner.hpp"
 #include "src/session.hpp"
@@ -91,6 +92,18 @@ struct Job {
   bool per_database = false;
   std::optional<Error> error;  // the target's databases could not be listed
 };
+
+// Whether the job's database is gone (a DROP DATABASE ... WITH (FORCE)
+// ends its sessions): not a failure of the check, as for any other verb.
+bool dropped(Context& ctx, SessionCache& cache, const Job& j) {
+  try {
+    Session& s = cache.get(ctx, j.target, SessionKind::Catalog, "");
+    const Rows r = s.exec(sql_text("db/database_exists"), {j.database.c_str()}, "looking up the database");
+    return !r.empty() && r[0][0].str() == "f";
+  } catch (const Error&) {
+    return false;
+  }
+}
 
 std::string describe_error(const Job& j, const std::string& message) {
   std::string where = j.target;
@@ -197,6 +210,14 @@ std::vector<CheckOutcome> run_checks(Context& ctx, const VerbRecord& rec, const 
         seconds[d] += took;
       }
     } catch (const Error& e) {
+      if (j.per_database && dropped(ctx, cache, j)) {
+        log::info(describe_error(j, "dropped while being checked; skipped"));
+        for (auto& samples : r.samples)
+          samples.clear();
+        for (auto& err : r.errors)
+          err.clear();
+        return;
+      }
       fail_all(e.what());
     } catch (const std::exception& e) {
       fail_all(std::string("internal error: ") + e.what());

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "commands/check/check.hpp"
+#include "src/prometheus.hpp"
 
 namespace pgdba {
 
@@ -69,36 +70,11 @@ std::string upper_name(const std::string& s) {
 
 std::string where(const CheckOutcome& o) { return o.target.empty() ? o.check : o.target + "/" + o.check; }
 
-// Label values escape backslash, double quote and newline.
-std::string prom_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// HELP text escapes backslash and newline.
-std::string help_escape(const std::string& s) {
-  std::string out;
-  for (char c : s)
-    out += c == '\\' ? std::string("\\\\") : c == '\n' ? std::string("\\n") : std::string(1, c);
-  return out;
-}
-
 std::string labels(const std::vector<std::pair<std::string, std::string>>& pairs) {
   std::string out;
   for (const auto& [k, v] : pairs) {
     if (v.empty()) continue;  // an empty label is an absent one
-    out += (out.empty() ? "{" : ",") + k + "=\"" + prom_escape(v) + "\"";
+    out += (out.empty() ? "{" : ",") + k + "=\"" + prometheus_label_value(v) + "\"";
   }
   return out.empty() ? out : out + "}";
 }
@@ -198,7 +174,7 @@ std::string prometheus_text(const std::vector<CheckOutcome>& outcomes) {
   std::string out;
   for (const auto& name : order) {
     const Family& f = families[name];
-    out += "# HELP " + name + " " + help_escape(f.help) + "\n# TYPE " + name + " gauge\n";
+    out += "# HELP " + name + " " + prometheus_help(f.help) + "\n# TYPE " + name + " gauge\n";
     for (const auto& s : f.samples)
       out += s + "\n";
   }

@@ -19,17 +19,6 @@ namespace pgdba {
 
 namespace {
 
-std::string state_dir() {
-  std::string base;
-  if (const char* s = std::getenv("XDG_STATE_HOME"); s != nullptr && *s == '/') {
-    base = s;
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-    base = std::string(home) + "/.local/state";
-  } else {
-    base = ".";
-  }
-  return base + "/pgdba/checks";
-}
 
 // A file name from anything: letters, digits, '-', '.', '_' kept.
 std::string file_part(const std::string& s) {
@@ -42,7 +31,7 @@ std::string file_part(const std::string& s) {
 }  // namespace
 
 CheckState::CheckState(const std::string& server, const std::string& check) {
-  const std::string dir = state_dir();
+  const std::string dir = state_home() + "/checks";
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   path_ = dir + "/" + file_part(server) + "." + file_part(check) + ".json";

@@ -18,7 +18,9 @@
 #include <memory>
 
 #include "src/durable.hpp"
+#include "src/prometheus.hpp"
 #include "commands/job/plan.hpp"
+#include "commands/job/scheduler.hpp"
 #include "src/child_process.hpp"
 #include "src/command.hpp"
 #include "src/context.hpp"
@@ -226,22 +228,6 @@ std::string render_json(const Result& result) {
   return out;
 }
 
-// A Prometheus label value: backslash, quote and newline escaped.
-std::string label(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string number(double v) {
   char buf[40];
@@ -251,7 +237,7 @@ std::string number(double v) {
 
 std::string metrics_text(const JobPlan& plan, const std::vector<StepOutcome>& steps, std::time_t started,
                          double seconds, bool ok) {
-  const std::string p = "plan=\"" + label(plan.name) + "\"";
+  const std::string p = "plan=\"" + prometheus_label_value(plan.name) + "\"";
   std::string out;
   const auto metric = [&](const char* name, const char* help) {
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n";
@@ -264,15 +250,15 @@ std::string metrics_text(const JobPlan& plan, const std::vector<StepOutcome>& st
   out += "pgdba_job_last_run_success{" + p + "} " + std::string(ok ? "1" : "0") + "\n";
   metric("pgdba_job_step_duration_seconds", "How long each step of the last run took.");
   for (std::size_t i = 0; i < steps.size(); ++i)
-    out += "pgdba_job_step_duration_seconds{" + p + ",step=\"" + label(plan.steps[i].name) + "\"} " +
+    out += "pgdba_job_step_duration_seconds{" + p + ",step=\"" + prometheus_label_value(plan.steps[i].name) + "\"} " +
            number(steps[i].seconds) + "\n";
   metric("pgdba_job_step_success", "1 if the step succeeded in the last run, 0 if it failed or was skipped.");
   for (std::size_t i = 0; i < steps.size(); ++i)
-    out += "pgdba_job_step_success{" + p + ",step=\"" + label(plan.steps[i].name) + "\",status=\"" + steps[i].status +
+    out += "pgdba_job_step_success{" + p + ",step=\"" + prometheus_label_value(plan.steps[i].name) + "\",status=\"" + steps[i].status +
            "\"} " + (steps[i].status == "ok" ? "1" : "0") + "\n";
   metric("pgdba_job_step_exit_code", "The exit code of each step of the last run (-1: none, killed or skipped).");
   for (std::size_t i = 0; i < steps.size(); ++i)
-    out += "pgdba_job_step_exit_code{" + p + ",step=\"" + label(plan.steps[i].name) + "\"} " +
+    out += "pgdba_job_step_exit_code{" + p + ",step=\"" + prometheus_label_value(plan.steps[i].name) + "\"} " +
            std::to_string(steps[i].exit_code.value_or(-1)) + "\n";
   return out;
 }
@@ -379,6 +365,7 @@ void register_job(CommandTable& table) {
       .option("--lock-file", &o->lock_file,
               "the lock file (default: the plan's lock_file, else one per plan in $XDG_RUNTIME_DIR or /tmp)")
       .run([o](Context& ctx) { run_job(ctx, *o); });
+  register_job_schedulers(job);
 }
 
 }  // namespace pgdba

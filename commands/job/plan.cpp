@@ -1,4 +1,5 @@
 #include "commands/job/plan.hpp"
+#include "commands/job/schedule.hpp"
 
 #include <cctype>
 #include <cerrno>
@@ -114,7 +115,14 @@ JobPlan parse_job_plan(const std::string& text, const std::string& path) {
   plan.name = stem(path);
   if (const toml::node* v = root.get("name")) plan.name = r.text(*v, "name");
   if (plan.name.empty()) throw usage_error(path + ": the plan's name is empty");
-  if (const toml::node* v = root.get("schedule")) plan.schedule = r.text(*v, "schedule");
+  if (const toml::node* v = root.get("schedule")) {
+    plan.schedule = r.text(*v, "schedule");
+    try {
+      parse_schedule(plan.schedule);  // a typo is found by job run too, not first by cron
+    } catch (const Error& e) {
+      throw usage_error(path + ": " + e.what());
+    }
+  }
   if (const toml::node* v = root.get("lock_file")) plan.lock_file = r.text(*v, "lock_file");
   if (const toml::node* v = root.get("report")) plan.report = r.text(*v, "report");
   if (const toml::node* v = root.get("textfile")) plan.textfile = r.text(*v, "textfile");

@@ -3,7 +3,7 @@
 // policy and optional targets. Pure: reading the file is the only I/O.
 //
 //   name = "nightly"                 # optional; default: the file's name without .toml
-//   schedule = "daily"               # optional; for the scheduler, not used by job run
+//   schedule = "daily 02:30"         # optional; job cron / job systemd (grammar: schedule.hpp)
 //   lock_file = "/run/pgdba/nightly.lock"      # optional (see default_lock_file)
 //   report = "/var/lib/pgdba/nightly.json"     # optional; --report overrides
 //   textfile = "/var/lib/node_exporter/textfile/pgdba_nightly.prom"  # optional; --textfile overrides

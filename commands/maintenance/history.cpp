@@ -6,21 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/durable.hpp"
 #include "src/log.hpp"
 
 namespace pgdba {
 
-std::string RebuildHistory::default_path() {
-  std::string base;
-  if (const char* state = std::getenv("XDG_STATE_HOME"); state != nullptr && *state != '\0') {
-    base = state;
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-    base = std::string(home) + "/.local/state";
-  } else {
-    base = ".";
-  }
-  return base + "/pgdba/reindex-history.jsonl";
-}
+std::string RebuildHistory::default_path() { return state_home() + "/reindex-history.jsonl"; }
 
 RebuildHistory::RebuildHistory(std::string path) : path_(std::move(path)) {
   std::ifstream in(path_);

@@ -46,6 +46,19 @@ free_port() {
   exit 1
 }
 
+# The PG* variables of the cluster in $dir on $port, for tests and scripts.
+write_env() {
+  cat >"$envfile" <<ENV
+PGHOST=$dir
+PGPORT=$port
+PGUSER=postgres
+PGDATABASE=postgres
+PGDBA_CLUSTER_DIR=$dir
+PGDBA_PG_BINDIR=$bindir
+PGDBA_PG_MAJOR=$major
+ENV
+}
+
 case "$cmd" in
 start)
   version=$(as_server "$bindir/postgres" --version) || { echo "cluster.sh: $bindir/postgres does not run" >&2; exit 1; }
@@ -80,15 +93,7 @@ CONF
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir/data/pg_hba.conf"
   as_server "$bindir/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/startup.log" >/dev/null ||
     { cat "$dir/startup.log" >&2; exit 1; }
-  cat >"$envfile" <<ENV
-PGHOST=$dir
-PGPORT=$port
-PGUSER=postgres
-PGDATABASE=postgres
-PGDBA_CLUSTER_DIR=$dir
-PGDBA_PG_BINDIR=$bindir
-PGDBA_PG_MAJOR=$major
-ENV
+  write_env
   echo "cluster.sh: started PostgreSQL $major in $dir/data on port $port"
   ;;
 standby)
@@ -112,15 +117,7 @@ hot_standby = on
 CONF
   as_server "$bindir/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/startup.log" >/dev/null ||
     { cat "$dir/startup.log" >&2; exit 1; }
-  cat >"$envfile" <<ENV
-PGHOST=$dir
-PGPORT=$port
-PGUSER=postgres
-PGDATABASE=postgres
-PGDBA_CLUSTER_DIR=$dir
-PGDBA_PG_BINDIR=$bindir
-PGDBA_PG_MAJOR=$major
-ENV
+  write_env
   echo "cluster.sh: started a standby of port $pport in $dir/data on port $port"
   ;;
 stop)

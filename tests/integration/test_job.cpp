@@ -191,3 +191,77 @@ TEST_CASE("job run hands -h, -p and --audit-log to its steps, never --dsn", "[jo
   CHECK(dsn.code == 2);
   CHECK_THAT(dsn.err, Catch::Contains("--dsn"));
 }
+
+TEST_CASE("job cron and job systemd print the scheduler's lines, systemd-analyze verify accepts the units", "[job]") {
+  const std::string plan = it::temp_file(
+      "name = \"nightly\"\nschedule = \"daily 02:30\"\n[[step]]\nname = \"v\"\ncommand = [\"db\", \"list\"]\n", ".toml");
+  auto r = it::pgdba({"job", "cron", plan});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("\n30 2 * * * ") != std::string::npos);
+  CHECK(r.out.find(" job run " + plan + "\n") != std::string::npos);
+
+  const std::string dir = it::temp_file("", ".d");
+  std::remove(dir.c_str());
+  REQUIRE(std::system(("mkdir -p " + dir).c_str()) == 0);
+  r = it::pgdba({"job", "systemd", plan, "--dir", dir});
+  REQUIRE(r.code == 0);
+  const std::string timer = read_text(dir + "/pgdba-nightly.timer");
+  CHECK(timer.find("OnCalendar=*-*-* 02:30:00\n") != std::string::npos);
+  CHECK(timer.find("Persistent=true\n") != std::string::npos);
+  CHECK(timer.find("RandomizedDelaySec=") != std::string::npos);
+  CHECK(read_text(dir + "/pgdba-nightly.service").find("Type=oneshot\n") != std::string::npos);
+  const std::string verify = "systemd-analyze verify " + dir + "/pgdba-nightly.service " + dir +
+                             "/pgdba-nightly.timer > " + dir + "/verify.log 2>&1";
+  const int rc = std::system(verify.c_str());
+  INFO(read_text(dir + "/verify.log"));
+  CHECK(rc == 0);
+
+  // A plan without a schedule, or with one cron and systemd would read apart.
+  const std::string none = it::temp_file("[[step]]\nname = \"v\"\ncommand = [\"db\", \"list\"]\n", ".toml");
+  r = it::pgdba({"job", "cron", none});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("no schedule") != std::string::npos);
+  const std::string bad = it::temp_file(
+      "schedule = \"0 2 * * *\"\n[[step]]\nname = \"v\"\ncommand = [\"db\", \"list\"]\n", ".toml");
+  r = it::pgdba({"job", "run", bad});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("daily [HH:MM]") != std::string::npos);
+}
+
+TEST_CASE("the example plans in packaging/plans read as plans and their steps are valid pgdba commands", "[job]") {
+  for (const char* name : {"nightly-vacuum", "weekly-reindex", "daily-backup", "check-all"}) {
+    const std::string plan = std::string(PGDBA_SOURCE_DIR) + "/packaging/plans/" + name + ".toml";
+    INFO(plan);
+    const auto dry = it::pgdba({"job", "run", plan, "--dry-run", "-o", "json"});
+    INFO(dry.err);
+    CHECK(dry.code == 0);
+    CHECK(it::pgdba({"job", "systemd", plan}).code == 0);
+    // Each step's options are accepted: run with --dry-run against the test
+    // cluster, paths under /var/lib moved to a directory of the test's own.
+    // A usage error is exit 2 (3, UNKNOWN, for check).
+    const std::string scratch = it::temp_file("", ".d");
+    std::remove(scratch.c_str());
+    REQUIRE(std::system(("mkdir -p " + scratch).c_str()) == 0);
+    std::ifstream in(plan);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("command = [", 0) != 0) continue;
+      std::vector<std::string> args;
+      for (std::size_t b = line.find('"'); b != std::string::npos; b = line.find('"', line.find('"', b + 1) + 1)) {
+        std::string a = line.substr(b + 1, line.find('"', b + 1) - b - 1);
+        if (a.rfind("/var/lib/", 0) == 0) a = scratch + "/" + a.substr(a.rfind('/') + 1);
+        args.push_back(a);
+      }
+      args.push_back("--dry-run");
+      const auto r = it::pgdba(args);
+      INFO(line << "\n" << r.out << r.err);
+      if (args[0] == "check") {
+        CHECK(r.code <= 2);
+      } else {
+        CHECK(r.code != 2);
+        CHECK(r.err.find("rror: --") == std::string::npos);
+      }
+    }
+  }
+}
