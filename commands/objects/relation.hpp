@@ -1,0 +1,39 @@
+// What the table, index and column verbs share: a relation named as SQL
+// spells it, resolved on the user's search_path, and lists of names given
+// on the command line.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/runner.hpp"
+
+namespace pgdba {
+
+struct RelationRef {
+  std::string oid;  // as text, ready to bind
+  std::string schema, name;
+  char kind = 'r';  // pg_class.relkind
+  std::string qualified() const;
+};
+
+// `name` as SQL spells it ("app.Orders" is app.orders, "\"Mixed\"" keeps its
+// case), resolved on the user's session of `u` as psql would; nullopt when
+// there is no such relation.
+std::optional<RelationRef> find_relation(Unit& u, const std::string& name);
+// As find_relation, but a missing relation, or one whose relkind is not in
+// `kinds`, is a failure (42P01) naming `what` ("table") and the database.
+RelationRef require_relation(Unit& u, const std::string& name, const std::string& kinds, const std::string& what);
+
+// Names from options like --columns a,b: split on commas, surrounding spaces
+// trimmed; a name holding a comma or spaces at its ends is written in double
+// quotes ("a,b", with "" for a quote). Names are taken as they are (no case
+// folding) and checked as identifiers; a usage error names `what` when one is
+// empty or too long.
+std::vector<std::string> split_names(const std::vector<std::string>& lists, const std::string& what);
+
+// The kind of relation as psql names it: table, partitioned table, ...
+std::string relkind_name(char kind);
+
+}  // namespace pgdba
