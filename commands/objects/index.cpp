@@ -204,7 +204,7 @@ Result drop_index(Unit& u, const IndexDropOptions& o) {
       return {t};
     }
     Error e = failure("index \"" + o.name + "\" does not exist in database \"" + u.session(SessionKind::User).dbname() +
-                      "\"" + (rel ? " (it is a " + relkind_name(rel->kind) + ")" : ""));
+                      "\"" + (rel ? " (it is " + with_article(relkind_name(rel->kind)) + ")" : ""));
     e.sqlstate = rel ? "42809" : "42704";
     throw e;
   }

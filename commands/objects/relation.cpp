@@ -29,7 +29,7 @@ RelationRef require_relation(Unit& u, const std::string& name, const std::string
   if (!rel || kinds.find(rel->kind) == std::string::npos) {
     std::string db = u.session(SessionKind::User).dbname();
     Error e = failure(what + " \"" + name + "\" does not exist in database \"" + db + "\"" +
-                      (rel ? " (it is a " + relkind_name(rel->kind) + ")" : ""));
+                      (rel ? " (it is " + with_article(relkind_name(rel->kind)) + ")" : ""));
     e.sqlstate = rel ? "42809" : "42P01";
     std::string folded = name;
     for (char& c : folded)
@@ -84,6 +84,11 @@ std::vector<std::string> split_names(const std::vector<std::string>& lists, cons
     }
   }
   return out;
+}
+
+std::string with_article(const std::string& noun) {
+  const bool vowel = !noun.empty() && std::string("aeiou").find(noun[0]) != std::string::npos;
+  return (vowel ? "an " : "a ") + noun;
 }
 
 std::string relkind_name(char kind) {

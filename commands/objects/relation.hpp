@@ -35,5 +35,7 @@ std::vector<std::string> split_names(const std::vector<std::string>& lists, cons
 
 // The kind of relation as psql names it: table, partitioned table, ...
 std::string relkind_name(char kind);
+// "a table", "an index".
+std::string with_article(const std::string& noun);
 
 }  // namespace pgdba
