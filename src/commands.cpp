@@ -9,6 +9,7 @@ void register_all(CommandTable& t) {
   register_schema(t);
   register_table(t);
   register_index(t);
+  register_extension(t);
   register_sql(t);
   register_role(t);
   register_grant(t);
