@@ -86,6 +86,49 @@ std::vector<std::string> split_names(const std::vector<std::string>& lists, cons
   return out;
 }
 
+std::string user_sql(const std::string& text) {
+  return "(" + text + ")";
+}
+std::string user_sql_text(const std::string& text) {
+  return text;
+}
+
+ColumnSpec parse_column_spec(const std::string& spec) {
+  std::size_t i = spec.find_first_not_of(" \t\n");
+  if (i == std::string::npos) throw usage_error("--column is empty: give \"name type [constraints]\"");
+  ColumnSpec c;
+  if (spec[i] == '"') {
+    ++i;
+    bool closed = false;
+    while (i < spec.size()) {
+      if (spec[i] == '"') {
+        if (i + 1 < spec.size() && spec[i + 1] == '"') {
+          c.name += '"';
+          i += 2;
+          continue;
+        }
+        ++i;
+        closed = true;
+        break;
+      }
+      c.name += spec[i++];
+    }
+    if (!closed) throw usage_error("unterminated double quote in --column " + spec);
+  } else {
+    const std::size_t end = spec.find_first_of(" \t\n", i);
+    c.name = spec.substr(i, end == std::string::npos ? std::string::npos : end - i);
+    i = end == std::string::npos ? spec.size() : end;
+  }
+  check_identifier("column", c.name);
+  const std::size_t rest = spec.find_first_not_of(" \t\n", i);
+  if (rest == std::string::npos || rest == i) {
+    if (rest == std::string::npos) throw usage_error("--column \"" + c.name + "\" has no type: give \"name type\"");
+    throw usage_error("expected a space after the column name in --column " + spec);
+  }
+  c.definition = spec.substr(rest);
+  return c;
+}
+
 std::string with_article(const std::string& noun) {
   const bool vowel = !noun.empty() && std::string("aeiou").find(noun[0]) != std::string::npos;
   return (vowel ? "an " : "a ") + noun;

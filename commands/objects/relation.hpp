@@ -33,6 +33,20 @@ RelationRef require_relation(Unit& u, const std::string& name, const std::string
 // empty or too long.
 std::vector<std::string> split_names(const std::vector<std::string>& lists, const std::string& what);
 
+// SQL text the user writes on purpose (an index's --where, a column's type):
+// sent as written. user_sql puts it in parentheses so it stays one
+// expression; user_sql_text leaves it bare (a type, a PARTITION BY spec).
+std::string user_sql(const std::string& text);
+std::string user_sql_text(const std::string& text);
+
+// "name type [constraints]" as --column takes it: the name (in double quotes
+// when it holds spaces or quotes, "" for a quote; taken as written, no case
+// folding) and the rest as SQL text. A usage error when either is missing.
+struct ColumnSpec {
+  std::string name, definition;
+};
+ColumnSpec parse_column_spec(const std::string& spec);
+
 // The kind of relation as psql names it: table, partitioned table, ...
 std::string relkind_name(char kind);
 // "a table", "an index".

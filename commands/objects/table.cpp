@@ -38,6 +38,7 @@ Result table_sizes(Unit& u, const TableSizeOptions& o) {
 void register_table(CommandTable& table) {
   Noun noun = table.noun("table", "Tables: list, describe, create, drop, rename, truncate; where the disk space goes");
   add_table_read_verbs(noun);
+  add_table_ddl_verbs(noun);
   noun.verb<TableSizeOptions>("size",
                               "The largest tables with heap, indexes, TOAST and total size on disk (as psql \\dt+ "
                               "counts them); waits at most --lock-timeout (5s) for a table locked exclusively",

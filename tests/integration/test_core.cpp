@@ -95,7 +95,8 @@ TEST_CASE("verb contract: every verb has help and a man entry; read verbs give J
       {"grant", {"--table", missing + "_t", "--to", "postgres"}},
       {"revoke", {"--table", missing + "_t", "--from", "postgres"}},
       {"explain", {"-c", "SELECT 1"}},
-      {"index create", {"--table", missing + "_t", "--columns", "a"}}};
+      {"index create", {"--table", missing + "_t", "--columns", "a"}},
+      {"table create", {"--column", "id int"}}};
   for (const auto& v : verbs) {
     const std::string path = v["verb"];
     INFO("pgdba " << path);

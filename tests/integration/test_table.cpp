@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -198,4 +199,95 @@ TEST_CASE("table describe of hostile names and a view", "[table]") {
   const auto idx = db.pgdba({"table", "describe", "pg_class_oid_index"});
   CHECK(idx.code == 1);
   CHECK_THAT(idx.err, Catch::Contains("it is an index"));
+}
+
+TEST_CASE("table create, rename, truncate, drop with hostile names and dependents", "[table][matrix]") {
+  it::ScratchDb db("tbl_ddl");
+  it::ServerLog log;
+  const auto c = db.pgdba({"table", "create", "x; \"t\" 日本", "--column", "id bigint generated always as identity",
+                           "--column", "\"my, col\" text not null default 'x'", "--primary-key", "id", "-o", "json"});
+  INFO(c.err);
+  REQUIRE(c.code == 0);
+  CHECK(it::parse_json(c.out)[0]["object"] == "\"public\".\"x; \"\"t\"\" 日本\"");
+  CHECK(
+      db.value("select count(*) from pg_attribute where attrelid = '\"x; \"\"t\"\" 日本\"'::regclass and attnum > 0") ==
+      "2");
+  CHECK(
+      db.value("select pg_get_constraintdef(oid) from pg_constraint where conrelid = '\"x; \"\"t\"\" 日本\"'::regclass "
+               "and contype = 'p'") == "PRIMARY KEY (id)");
+  CHECK(db.pgdba({"table", "create", "x; \"t\" 日本", "--column", "id int"}).code == 1);
+  const auto again =
+      db.pgdba({"table", "create", "x; \"t\" 日本", "--column", "id int", "--if-not-exists", "-o", "json"});
+  CHECK(again.code == 0);
+  CHECK(it::parse_json(again.out)[0]["status"] == "exists");
+  db.exec("create schema s2");
+  REQUIRE(db.pgdba({"table", "create", "parts", "--schema", "s2", "--column", "id int", "--column", "region text",
+                    "--partition-by", "list (region)"})
+              .code == 0);
+  CHECK(db.value("select relkind from pg_class where oid = 's2.parts'::regclass") == "p");
+
+  // Bad input is refused before anything runs.
+  CHECK(db.pgdba({"table", "create", "nocols"}).code == 2);
+  CHECK(db.pgdba({"table", "create", "t2", "--column", "justname"}).code == 2);
+  CHECK(db.pgdba({"table", "create", "t2", "--column", "\"open int"}).code == 2);
+  CHECK(db.pgdba({"table", "create", std::string(64, 'n'), "--column", "a int"}).code == 2);
+
+  // rename keeps the schema.
+  REQUIRE(db.pgdba({"table", "rename", "\"x; \"\"t\"\" 日本\"", "Renamed \"1\""}).code == 0);
+  CHECK(db.value("select count(*) from pg_class where relname = 'Renamed \"1\"'") == "1");
+
+  // truncate: asks first; --cascade empties referencing tables, and says so.
+  db.exec(
+      "insert into \"Renamed \"\"1\"\"\" default values; insert into \"Renamed \"\"1\"\"\" default values; "
+      "create table refs (id bigint references \"Renamed \"\"1\"\"\"); insert into refs values (1)");
+  CHECK(db.pgdba({"table", "truncate", "\"Renamed \"\"1\"\"\""}).code == 2);
+  CHECK(db.pgdba({"table", "truncate", "\"Renamed \"\"1\"\"\"", "--yes"}).code == 1);  // referenced
+  const auto dry = db.pgdba({"table", "truncate", "\"Renamed \"\"1\"\"\"", "--cascade", "--dry-run"});
+  CHECK(dry.code == 0);
+  CHECK_THAT(dry.out, Catch::Contains("empties too: public.refs"));
+  CHECK(db.value("select count(*) from refs") == "1");
+  const auto t = db.pgdba(
+      {"table", "truncate", "\"Renamed \"\"1\"\"\"", "--cascade", "--restart-identity", "--yes", "-o", "json"});
+  INFO(t.err);
+  REQUIRE(t.code == 0);
+  CHECK(row_for(it::parse_json(t.out), "object", "public.refs")["status"] == "truncated");
+  CHECK(db.value("select count(*) from refs") == "0");
+  db.exec("insert into \"Renamed \"\"1\"\"\" default values");
+  CHECK(db.value("select id from \"Renamed \"\"1\"\"\"") == "1");  // identity restarted
+
+  // drop: refuses while a view and a foreign key depend on it, names them.
+  db.exec("create view v1 as select * from \"Renamed \"\"1\"\"\"; create view v2 as select * from v1");
+  const auto refused = db.pgdba({"table", "drop", "\"Renamed \"\"1\"\"\"", "--yes"});
+  CHECK(refused.code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("view public.v1"));
+  CHECK_THAT(refused.err, Catch::Contains("view public.v2"));
+  CHECK_THAT(refused.err, Catch::Contains("refs"));
+  const auto dropped = db.pgdba({"table", "drop", "\"Renamed \"\"1\"\"\"", "--yes", "--cascade", "-o", "json"});
+  INFO(dropped.err);
+  REQUIRE(dropped.code == 0);
+  CHECK(row_for(it::parse_json(dropped.out), "object", "view public.v2")["status"] == "dropped");
+  CHECK(db.value("select count(*) from pg_class where relname in ('Renamed \"1\"', 'v1', 'v2')") == "0");
+  CHECK(db.value("select count(*) from refs") == "0");  // the table stays, its foreign key went
+  CHECK(db.pgdba({"table", "drop", "gone", "--yes"}).code == 1);
+  CHECK(db.pgdba({"table", "drop", "gone", "--yes", "--if-exists"}).code == 0);
+  CHECK(log.saw("CREATE TABLE \"public\".\"x; \"\"t\"\" 日本\""));
+}
+
+TEST_CASE("table truncate of a table another session holds fails within the lock timeout, then succeeds", "[table]") {
+  it::ScratchDb db("tbl_locked");
+  db.exec("create table held (id int); insert into held values (1)");
+  {
+    auto c = it::connect(db.name());
+    pqxx::work tx(c);
+    tx.exec("select * from held");  // ACCESS SHARE: TRUNCATE must wait for it
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = db.pgdba({"--lock-timeout", "300ms", "table", "truncate", "held", "--yes"});
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("lock timeout"));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    CHECK(db.value("select count(*) from held") == "1");
+    tx.abort();
+  }
+  CHECK(db.pgdba({"--lock-timeout", "300ms", "table", "truncate", "held", "--yes"}).code == 0);
+  CHECK(db.value("select count(*) from held") == "0");
 }
