@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "commands/objects/alter.hpp"
 #include "commands/objects/relation.hpp"
 #include "src/command.hpp"
 #include "src/errors.hpp"
-#include "src/format.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
 #include "src/runner.hpp"
@@ -24,110 +24,8 @@ namespace pgdba {
 
 namespace {
 
-enum class Impact { Catalog, Scan, Rewrite };
-
-struct Analysis {
-  Impact impact = Impact::Catalog;
-  int indexes_rebuilt = 0;
-  std::string note;  // why, in a few words
-};
-
-const char* impact_name(Impact i) {
-  switch (i) {
-    case Impact::Rewrite:
-      return "rewrite";
-    case Impact::Scan:
-      return "scan";
-    default:
-      return "catalog-only";
-  }
-}
-
-long long table_bytes(Session& s, const RelationRef& rel) {
-  const Rows r = s.exec(sql_text("column/table_size"), {rel.oid.c_str()}, "measuring " + rel.qualified());
-  return r[0][0].as<long long>();
-}
-
-// name -> filenode of a relation and its indexes.
-std::vector<std::pair<std::string, std::string>> files_of(Session& s, const std::string& oid) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& row : s.exec(sql_text("column/probe_files"), {oid.c_str()}, "reading storage files"))
-    out.emplace_back(row["kind"].str() + ":" + row["name"].str(), row["filenode"].str());
-  return out;
-}
-
-// Runs `clause` (what follows ALTER TABLE name) on an empty temporary copy
-// of `rel` inside a transaction that is rolled back, and tells from the
-// storage files whether it rewrote the copy and rebuilt its indexes. A clause
-// the server refuses fails here, before the real table is touched.
-Analysis probe(Session& s, const RelationRef& rel, const std::string& clause) {
-  Analysis a;
-  Transaction tx(s, "starting the trial on an empty copy");
-  const std::string copy = "pgdba_probe_" + std::to_string(s.backend_pid());
-  s.exec("CREATE TEMP TABLE " + quote_ident(copy) + " (LIKE " + quote_qualified(rel.schema, rel.name) +
-             " INCLUDING ALL) ON COMMIT DROP",
-         "copying the definition of " + rel.qualified());
-  const std::string copy_name = quote_qualified("pg_temp", copy);
-  const Rows r = s.exec(sql_text("objects/resolve_relation"), {copy_name.c_str()}, "finding the copy");
-  const std::string oid = r[0]["oid"].str();
-  const auto before = files_of(s, oid);
-  try {
-    s.exec("ALTER TABLE " + quote_qualified("pg_temp", copy) + " " + clause, "trying the change");
-  } catch (const Error& e) {
-    tx.rollback();
-    throw with_prefix(e, "the change fails on an empty copy of " + rel.qualified() + ", so nothing was changed");
-  }
-  const auto after = files_of(s, oid);
-  for (const auto& [name, node] : before) {
-    for (const auto& [name2, node2] : after) {
-      if (name != name2 || node == node2) continue;
-      if (name.rfind("r:", 0) == 0)
-        a.impact = Impact::Rewrite;
-      else
-        ++a.indexes_rebuilt;
-    }
-  }
-  tx.rollback();
-  return a;
-}
-
-// Says what the change will do, asks first when it rewrites or scans, and
-// records it for --dry-run.
-void announce(Unit& u, Session& s, const RelationRef& rel, const Analysis& a, Table& t, const std::string& object) {
-  std::string what;
-  long long bytes = -1;
-  if (a.impact != Impact::Catalog) {
-    bytes = table_bytes(s, rel);
-    what = std::string(a.impact == Impact::Rewrite ? "rewrites " : "scans ") + rel.qualified() + " (" +
-           format_size(static_cast<double>(bytes)) + ") under an ACCESS EXCLUSIVE lock: reads and writes wait";
-  } else {
-    what = "changes only the catalog of " + rel.qualified() + " (a brief ACCESS EXCLUSIVE lock)";
-  }
-  if (a.indexes_rebuilt > 0) what += "; rebuilds " + std::to_string(a.indexes_rebuilt) + " index(es)";
-  if (!a.note.empty()) what += "; " + a.note;
-  u.ctx().plan("-- " + what);
-  if (a.impact != Impact::Catalog) {
-    log::warn(what);
-    u.ctx().confirm("change " + object + ": " + what);
-  } else {
-    log::info(what);
-  }
-  t.add_row({std::string("analyse"), object, std::string(impact_name(a.impact)),
-             bytes >= 0 ? std::optional<std::string>(std::to_string(bytes)) : std::nullopt, what});
-}
-
-Table column_table() {
-  Table t("result", {{"action", Kind::Text, Kind::Text},
-                     {"object", Kind::Text, Kind::Text},
-                     {"impact", Kind::Text, Kind::Text},
-                     {"table_bytes", Kind::Bytes, Kind::Text},
-                     {"status", Kind::Text, Kind::Text}});
-  return t;
-}
-
-void done(Table& t, const std::string& action, const std::string& object, Impact impact, const std::string& status) {
-  t.add_row({action, object, std::string(impact_name(impact)), std::nullopt, status});
-}
+using Impact = AlterImpact;
+using Analysis = AlterAnalysis;
 
 struct ColumnTarget {
   std::string table, column;
@@ -159,11 +57,11 @@ struct ColumnAddOptions {
 Result add_column(Unit& u, const ColumnAddOptions& o) {
   const RelationRef rel = require_relation(u, o.table, "rp", "table");
   Session& s = u.session();
-  Table t = column_table();
+  Table t = alter_table_result();
   const std::string obj = object_name(rel, o.column);
   if (!column_info(s, rel, o.column, false).empty()) {
     if (o.if_not_exists) {
-      done(t, "add column", obj, Impact::Catalog, "exists");
+      add_alter_row(t, "add column", obj, Impact::Catalog, "exists");
       return {t};
     }
     Error e = failure("column \"" + o.column + "\" of " + rel.qualified() + " already exists");
@@ -173,15 +71,15 @@ Result add_column(Unit& u, const ColumnAddOptions& o) {
   std::string clause = "ADD COLUMN " + quote_ident(o.column) + " " + user_sql_text(o.type);
   if (!o.default_sql.empty()) clause += " DEFAULT " + user_sql(o.default_sql);
   if (o.not_null) clause += " NOT NULL";
-  Analysis a = probe(s, rel, clause);
+  Analysis a = probe_alter(s, rel, clause);
   if (a.impact == Impact::Rewrite) a.note = "the default is volatile: each row gets its own value";
   if (a.impact == Impact::Catalog && o.not_null && o.default_sql.empty()) {
     a.impact = Impact::Scan;
     a.note = "NOT NULL without a default: every existing row must be checked (fails if the table has rows)";
   }
-  announce(u, s, rel, a, t, obj);
+  announce_alter(u, s, rel, a, t, obj);
   u.ctx().mutate(s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " " + clause, "adding column " + obj);
-  done(t, "add column", obj, a.impact, "added");
+  add_alter_row(t, "add column", obj, a.impact, "added");
   return {t};
 }
 
@@ -195,22 +93,22 @@ struct ColumnDropOptions {
 Result drop_column(Unit& u, const ColumnDropOptions& o) {
   const RelationRef rel = require_relation(u, o.table, "rp", "table");
   Session& s = u.session();
-  Table t = column_table();
+  Table t = alter_table_result();
   const std::string obj = object_name(rel, o.column);
   if (column_info(s, rel, o.column, false).empty() && o.if_exists) {
-    done(t, "drop column", obj, Impact::Catalog, "absent");
+    add_alter_row(t, "drop column", obj, Impact::Catalog, "absent");
     return {t};
   }
   column_info(s, rel, o.column);
   Analysis a;
   a.note = "the space is reclaimed only as rows are rewritten (VACUUM FULL, updates)";
   u.ctx().confirm("drop column " + obj + (o.cascade ? " and what depends on it" : ""));
-  announce(u, s, rel, a, t, obj);
+  announce_alter(u, s, rel, a, t, obj);
   u.ctx().mutate(s,
                  "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " DROP COLUMN " + quote_ident(o.column) +
                      (o.cascade ? " CASCADE" : ""),
                  "dropping column " + obj);
-  done(t, "drop column", obj, Impact::Catalog, "dropped");
+  add_alter_row(t, "drop column", obj, Impact::Catalog, "dropped");
   return {t};
 }
 
@@ -222,14 +120,14 @@ Result rename_column(Unit& u, const ColumnRenameOptions& o) {
   const RelationRef rel = require_relation(u, o.table, "rpvmf", "table");
   Session& s = u.session();
   column_info(s, rel, o.column);
-  Table t = column_table();
+  Table t = alter_table_result();
   const std::string obj = object_name(rel, o.column);
-  announce(u, s, rel, Analysis{}, t, obj);
+  announce_alter(u, s, rel, Analysis{}, t, obj);
   u.ctx().mutate(s,
                  "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " RENAME COLUMN " + quote_ident(o.column) +
                      " TO " + quote_ident(o.to),
                  "renaming column " + obj);
-  done(t, "rename column", obj + " -> " + quote_ident(o.to), Impact::Catalog, "renamed");
+  add_alter_row(t, "rename column", obj + " -> " + quote_ident(o.to), Impact::Catalog, "renamed");
   return {t};
 }
 
@@ -241,17 +139,17 @@ Result set_column_type(Unit& u, const ColumnSetTypeOptions& o) {
   const RelationRef rel = require_relation(u, o.table, "rp", "table");
   Session& s = u.session();
   const Rows info = column_info(s, rel, o.column);
-  Table t = column_table();
+  Table t = alter_table_result();
   const std::string obj = object_name(rel, o.column);
   std::string clause = "ALTER COLUMN " + quote_ident(o.column) + " TYPE " + user_sql_text(o.type);
   if (!o.using_sql.empty()) clause += " USING " + user_sql(o.using_sql);
-  Analysis a = probe(s, rel, clause);
+  Analysis a = probe_alter(s, rel, clause);
   a.note = info[0]["type"].str() + " -> " + o.type +
            (a.impact == Impact::Rewrite ? ": not binary-coercible, every row is converted" : ": binary-coercible");
-  announce(u, s, rel, a, t, obj);
+  announce_alter(u, s, rel, a, t, obj);
   u.ctx().mutate(s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " " + clause,
                  "changing the type of " + obj);
-  done(t, "set column type", obj, a.impact, "changed");
+  add_alter_row(t, "set column type", obj, a.impact, "changed");
   return {t};
 }
 
@@ -263,16 +161,16 @@ Result set_column_default(Unit& u, const ColumnDefaultOptions& o, bool drop) {
   const RelationRef rel = require_relation(u, o.table, "rpvf", "table");
   Session& s = u.session();
   column_info(s, rel, o.column);
-  Table t = column_table();
+  Table t = alter_table_result();
   const std::string obj = object_name(rel, o.column);
   Analysis a;
   a.note = "existing rows keep their values; it applies to new rows";
-  announce(u, s, rel, a, t, obj);
+  announce_alter(u, s, rel, a, t, obj);
   const std::string head =
       "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ALTER COLUMN " + quote_ident(o.column);
   u.ctx().mutate(s, drop ? head + " DROP DEFAULT" : head + " SET DEFAULT " + user_sql(o.default_sql),
                  "setting the default of " + obj);
-  done(t, drop ? "drop default" : "set default", obj, Impact::Catalog, drop ? "dropped" : "set");
+  add_alter_row(t, drop ? "drop default" : "set default", obj, Impact::Catalog, drop ? "dropped" : "set");
   return {t};
 }
 
@@ -285,14 +183,14 @@ Result drop_not_null(Unit& u, const ColumnNotNullOptions& o) {
   const RelationRef rel = require_relation(u, o.table, "rp", "table");
   Session& s = u.session();
   column_info(s, rel, o.column);
-  Table t = column_table();
+  Table t = alter_table_result();
   const std::string obj = object_name(rel, o.column);
-  announce(u, s, rel, Analysis{}, t, obj);
+  announce_alter(u, s, rel, Analysis{}, t, obj);
   u.ctx().mutate(s,
                  "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ALTER COLUMN " + quote_ident(o.column) +
                      " DROP NOT NULL",
                  "dropping NOT NULL on " + obj);
-  done(t, "drop not null", obj, Impact::Catalog, "dropped");
+  add_alter_row(t, "drop not null", obj, Impact::Catalog, "dropped");
   return {t};
 }
 
@@ -305,10 +203,10 @@ Result set_not_null(Unit& u, const ColumnNotNullOptions& o) {
   const RelationRef rel = require_relation(u, o.table, "rp", "table");
   Session& s = u.session();
   const Rows info = column_info(s, rel, o.column);
-  Table t = column_table();
+  Table t = alter_table_result();
   const std::string obj = object_name(rel, o.column);
   if (info[0]["not_null"].as<bool>()) {
-    done(t, "set not null", obj, Impact::Catalog, "already not null");
+    add_alter_row(t, "set not null", obj, Impact::Catalog, "already not null");
     return {t};
   }
   const Rows checks =
@@ -323,46 +221,17 @@ Result set_not_null(Unit& u, const ColumnNotNullOptions& o) {
     } else {
       a.note = "the valid constraint " + quote_ident(checks[0][0].str()) + " proves it: no scan";
     }
-    announce(u, s, rel, a, t, obj);
+    announce_alter(u, s, rel, a, t, obj);
     u.ctx().mutate(s, set, "setting NOT NULL on " + obj);
-    done(t, "set not null", obj, a.impact, "set");
+    add_alter_row(t, "set not null", obj, a.impact, "set");
     return {t};
   }
-  std::string check = o.column.substr(0, 40) + "_not_null_pgdba";
   Analysis a;
   a.note = "a CHECK (" + quote_ident(o.column) +
            " IS NOT NULL) is added NOT VALID and validated first: that scan takes only a SHARE UPDATE EXCLUSIVE "
            "lock (reads and writes go on)";
-  announce(u, s, rel, a, t, obj);
-  u.ctx().mutate(s,
-                 "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ADD CONSTRAINT " + quote_ident(check) +
-                     " CHECK (" + quote_ident(o.column) + " IS NOT NULL) NOT VALID",
-                 "adding a NOT VALID check on " + obj);
-  done(t, "add check not valid", quote_ident(check), Impact::Catalog, "added");
-  try {
-    u.ctx().mutate(
-        s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " VALIDATE CONSTRAINT " + quote_ident(check),
-        "validating the check on " + obj);
-  } catch (const Error& e) {
-    // Rows with NULL (or a lock not granted): take the check away again.
-    if (s.is_open()) {
-      try {
-        u.ctx().mutate(
-            s,
-            "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " DROP CONSTRAINT IF EXISTS " + quote_ident(check),
-            "dropping the check again");
-      } catch (const Error& drop) {
-        log::warn("could not drop the NOT VALID check " + quote_ident(check) + ": " + drop.what());
-      }
-    }
-    throw e;
-  }
-  done(t, "validate check", quote_ident(check), Impact::Catalog, "validated (scan without blocking writes)");
-  u.ctx().mutate(s, set, "setting NOT NULL on " + obj);
-  done(t, "set not null", obj, Impact::Catalog, "set (no scan: the check proves it)");
-  u.ctx().mutate(s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " DROP CONSTRAINT " + quote_ident(check),
-                 "dropping the helper check");
-  done(t, "drop check", quote_ident(check), Impact::Catalog, "dropped");
+  announce_alter(u, s, rel, a, t, obj);
+  set_not_null_via_check(u, s, rel, o.column, t);
   return {t};
 }
 
