@@ -9,6 +9,7 @@ void register_all(CommandTable& t) {
   register_schema(t);
   register_table(t);
   register_column(t);
+  register_constraint(t);
   register_index(t);
   register_extension(t);
   register_sql(t);
