@@ -27,10 +27,6 @@ namespace {
 using Impact = AlterImpact;
 using Analysis = AlterAnalysis;
 
-struct ColumnTarget {
-  std::string table, column;
-};
-
 // The column's current state; a missing column is a failure (42703).
 Rows column_info(Session& s, const RelationRef& rel, const std::string& column, bool must_exist = true) {
   const Rows r =
