@@ -232,6 +232,10 @@ class CommandTable {
 void register_db(CommandTable& t);
 void register_schema(CommandTable& t);
 void register_table(CommandTable& t);
+void register_column(CommandTable& t);
+void register_constraint(CommandTable& t);
+void register_index(CommandTable& t);
+void register_extension(CommandTable& t);
 void register_sql(CommandTable& t);
 void register_sandbox(CommandTable& t);
 void register_target(CommandTable& t);

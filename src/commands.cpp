@@ -8,6 +8,10 @@ void register_all(CommandTable& t) {
   register_db(t);
   register_schema(t);
   register_table(t);
+  register_column(t);
+  register_constraint(t);
+  register_index(t);
+  register_extension(t);
   register_sql(t);
   register_role(t);
   register_grant(t);

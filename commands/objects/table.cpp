@@ -1,5 +1,7 @@
-// table size: where a database's disk space goes, table by table (heap,
-// indexes, TOAST, total), on every database with --all-databases.
+// table: the noun's verbs; here table size: where a database's disk space
+// goes, table by table (heap, indexes, TOAST, total), on every database with
+// --all-databases. The others live in table_*.cpp.
+#include "commands/objects/table.hpp"
 #include "src/command.hpp"
 #include "src/errors.hpp"
 #include "src/quote.hpp"
@@ -34,7 +36,9 @@ Result table_sizes(Unit& u, const TableSizeOptions& o) {
 }  // namespace
 
 void register_table(CommandTable& table) {
-  Noun noun = table.noun("table", "Tables: where the disk space goes");
+  Noun noun = table.noun("table", "Tables: list, describe, create, drop, rename, truncate; where the disk space goes");
+  add_table_read_verbs(noun);
+  add_table_ddl_verbs(noun);
   noun.verb<TableSizeOptions>("size",
                               "The largest tables with heap, indexes, TOAST and total size on disk (as psql \\dt+ "
                               "counts them); waits at most --lock-timeout (5s) for a table locked exclusively",

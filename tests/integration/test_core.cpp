@@ -96,7 +96,10 @@ TEST_CASE("verb contract: every verb has help and a man entry, read verbs give J
       {"revoke", {"--table", missing + "_t", "--from", "postgres"}},
       {"explain", {"-c", "SELECT 1"}},
       {"check custom", {"--query", "SELECT 'x', 1"}},
-      {"config diff", {"--with", "dbname=postgres"}}};
+      {"config diff", {"--with", "dbname=postgres"}},
+      {"index create", {"--table", missing + "_t", "--columns", "a"}},
+      {"table create", {"--column", "id int"}},
+      {"constraint add", {"--check", "true"}}};
   for (const auto& v : verbs) {
     const std::string path = v["verb"];
     INFO("pgdba " << path);

@@ -17,6 +17,7 @@ const char* const kAllowed[] = {
     "st.text",     // sql: the statement the user asked to run
     "st.sql",      // sql: the same statement as the script wrote it, with its closing ';'
     "statement_",  // sql --batch: the same
+    "user_sql",    // user_sql(), user_sql_text(): SQL the user writes on purpose (index --where, a column's type)
 };
 
 }  // namespace
