@@ -70,6 +70,28 @@ void bloat_probe(Session& s, std::vector<CheckSample>& out, const std::string& k
   }
 }
 
+// index invalid|unused|duplicate's findings (sql/objects/index_*.sql): the
+// same answer as the index verbs, as a check. `value`: a column, or null
+// for a count of one per index.
+void index_probe(Session& s, std::vector<CheckSample>& out, const std::string& query, const char* value) {
+  const Rows rows = s.exec(sql_text(query, s.server_version()), {nullptr}, "finding indexes");
+  for (const auto& r : rows) {
+    // A concurrent build still running is invalid until it ends, not failed.
+    if (query == "objects/index_invalid" && r["building_now"].str() == "t") continue;
+    CheckSample smp;
+    smp.object = r["schema"].str() + "." + r["index"].str();
+    smp.value = value == nullptr ? 1 : r[value].as<double>();
+    if (query == "objects/index_duplicate") {
+      smp.detail = r["reason"].str() + " as " + r["duplicate_of"].str();
+    } else if (query == "objects/index_unused") {
+      smp.detail = "on " + r["table"].str() + ", no scans in " + r["stats_age_seconds"].str() + "s of statistics";
+    } else {
+      smp.detail = "on " + r["table"].str() + ", " + r["reason"].str();
+    }
+    out.push_back(smp);
+  }
+}
+
 void sequence_probe(Session& s, std::vector<CheckSample>& out) {
   const Rows rows = s.exec(sql_text("maintenance/sequences", s.server_version()), {nullptr}, "reading sequences");
   for (const auto& r : rows) {
@@ -167,12 +189,24 @@ std::vector<CheckDef> build() {
   c.push_back(with_probe(q("sequence-exhaustion", "Share of each sequence's range used (identity and serial "
                            "columns included)", M::Percent, "75", "90", db, "sequence_used_ratio", "sequences"),
                          sequence_probe));
-  c.push_back(q("invalid-indexes", "Indexes left invalid by a failed concurrent build", M::Count, "0", "", db,
-                "invalid_indexes", "invalid indexes"));
-  c.push_back(q("unused-indexes", "Indexes never scanned since the stats reset (constraint indexes excluded), by size",
-                M::Bytes, "100MB", "", db, "unused_index_bytes", "unused indexes"));
-  c.push_back(q("duplicate-indexes", "Indexes another index of the same table makes redundant, by size", M::Bytes, "0",
-                "", db, "duplicate_index_bytes", "duplicate indexes"));
+  c.push_back(with_probe(q("invalid-indexes", "Indexes left invalid by a failed concurrent build (as index invalid; "
+                           "one being built now is left out)", M::Count, "0", "", db, "invalid_indexes",
+                           "invalid indexes"),
+                         [](Session& s, std::vector<CheckSample>& out) {
+                           index_probe(s, out, "objects/index_invalid", nullptr);
+                         }));
+  c.push_back(with_probe(q("unused-indexes", "Indexes never scanned since the stats reset, by size (as index unused: "
+                           "indexes that enforce something are left out)", M::Bytes, "100MB", "", db,
+                           "unused_index_bytes", "unused indexes"),
+                         [](Session& s, std::vector<CheckSample>& out) {
+                           index_probe(s, out, "objects/index_unused", "size_bytes");
+                         }));
+  c.push_back(with_probe(q("duplicate-indexes", "Indexes another index of the same table makes redundant (same keys "
+                           "or a btree prefix, as index duplicate), by size", M::Bytes, "0", "", db,
+                           "duplicate_index_bytes", "duplicate indexes"),
+                         [](Session& s, std::vector<CheckSample>& out) {
+                           index_probe(s, out, "objects/index_duplicate", "size_bytes");
+                         }));
   c.push_back(q("invalid-constraints", "Foreign keys and checks added NOT VALID and never validated", M::Count, "0", "",
                 db, "invalid_constraints", "unvalidated constraints"));
   c.push_back(q("table-size", "The largest tables with indexes and TOAST", M::Bytes, "", "", db, "table_size_bytes",
