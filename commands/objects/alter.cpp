@@ -4,6 +4,10 @@
 #include <utility>
 #include <vector>
 
+#include <chrono>
+#include <thread>
+
+#include "src/duration.hpp"
 #include "src/errors.hpp"
 #include "src/format.hpp"
 #include "src/log.hpp"
@@ -116,26 +120,27 @@ void add_alter_row(Table& t, const std::string& action, const std::string& objec
   t.add_row({action, object, std::string(impact_name(impact)), std::nullopt, status});
 }
 
-void set_not_null_via_check(Unit& u, Session& s, const RelationRef& rel, const std::string& column, Table& t) {
+void set_not_null_via_check(Unit& u, Session& s, const RelationRef& rel, const std::string& column, Table& t,
+                            const LockRetry& retry) {
   const std::string obj = rel.qualified() + "." + quote_ident(column);
   const std::string check = fit_identifier(column.substr(0, 40) + "_not_null_pgdba");
-  u.ctx().mutate(s,
-                 "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ADD CONSTRAINT " + quote_ident(check) +
-                     " CHECK (" + quote_ident(column) + " IS NOT NULL) NOT VALID",
-                 "adding a NOT VALID check on " + obj);
+  mutate_retrying(u, s,
+                  "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ADD CONSTRAINT " + quote_ident(check) +
+                      " CHECK (" + quote_ident(column) + " IS NOT NULL) NOT VALID",
+                  "adding a NOT VALID check on " + obj, retry);
   add_alter_row(t, "add check not valid", quote_ident(check), AlterImpact::Catalog, "added");
   try {
-    u.ctx().mutate(
-        s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " VALIDATE CONSTRAINT " + quote_ident(check),
-        "validating the check on " + obj);
+    mutate_retrying(
+        u, s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " VALIDATE CONSTRAINT " + quote_ident(check),
+        "validating the check on " + obj, retry);
   } catch (const Error& e) {
     // Rows with NULL (or a lock not granted): take the check away again.
     if (s.is_open()) {
       try {
-        u.ctx().mutate(
-            s,
+        mutate_retrying(
+            u, s,
             "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " DROP CONSTRAINT IF EXISTS " + quote_ident(check),
-            "dropping the check again");
+            "dropping the check again", retry);
       } catch (const Error& drop) {
         log::warn("could not drop the NOT VALID check " + quote_ident(check) + ": " + drop.what());
       }
@@ -144,14 +149,34 @@ void set_not_null_via_check(Unit& u, Session& s, const RelationRef& rel, const s
   }
   add_alter_row(t, "validate check", quote_ident(check), AlterImpact::Catalog,
                 "validated (scan without blocking writes)");
-  u.ctx().mutate(
-      s,
+  mutate_retrying(
+      u, s,
       "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ALTER COLUMN " + quote_ident(column) + " SET NOT NULL",
-      "setting NOT NULL on " + obj);
+      "setting NOT NULL on " + obj, retry);
   add_alter_row(t, "set not null", obj, AlterImpact::Catalog, "set (no scan: the check proves it)");
-  u.ctx().mutate(s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " DROP CONSTRAINT " + quote_ident(check),
-                 "dropping the helper check");
+  mutate_retrying(u, s,
+                  "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " DROP CONSTRAINT " + quote_ident(check),
+                  "dropping the helper check", retry);
   add_alter_row(t, "drop check", quote_ident(check), AlterImpact::Catalog, "dropped");
+}
+
+LockRetry lock_retry(int retries, const std::string& pause) {
+  if (retries < 0) throw usage_error("--retries cannot be negative");
+  return {retries, parse_duration("--retry-pause", pause)};
+}
+
+void mutate_retrying(Unit& u, Session& s, const std::string& sql, const std::string& what, const LockRetry& r) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      u.ctx().mutate(s, sql, what);
+      return;
+    } catch (const Error& e) {
+      if (e.sqlstate != "55P03" || attempt >= r.retries || !s.is_open()) throw;
+      log::warn(what + ": lock not granted within the lock timeout, trying again (" + std::to_string(attempt + 1) +
+                " of " + std::to_string(r.retries) + ")");
+      std::this_thread::sleep_for(std::chrono::duration<double>(r.pause));
+    }
+  }
 }
 
 std::string fit_identifier(const std::string& text) {

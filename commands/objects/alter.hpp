@@ -18,6 +18,19 @@ struct AlterAnalysis {
   std::string note;  // why, in a few words
 };
 
+// --retries and --retry-pause of the ALTER verbs: a lock not granted within
+// lock_timeout (55P03) is tried again, `pause` seconds apart, so a change
+// waits for a gap in the traffic without ever queueing behind it.
+struct LockRetry {
+  int retries = 0;
+  double pause = 1;
+};
+// Checked before connecting: a usage error for a negative count or a bad
+// duration.
+LockRetry lock_retry(int retries, const std::string& pause);
+// Context::mutate, tried again while the lock is not granted.
+void mutate_retrying(Unit& u, Session& s, const std::string& sql, const std::string& what, const LockRetry& r);
+
 const char* impact_name(AlterImpact i);
 
 // Runs `clause` (what follows ALTER TABLE name) on an empty temporary copy
@@ -44,7 +57,8 @@ void add_alter_row(Table& t, const std::string& action, const std::string& objec
 // writes go on), SET NOT NULL (which the check proves, 12+), DROP the check.
 // If validation fails (NULLs, a lock not granted) the check is dropped again
 // and the error thrown. Adds a row per step to `t`.
-void set_not_null_via_check(Unit& u, Session& s, const RelationRef& rel, const std::string& column, Table& t);
+void set_not_null_via_check(Unit& u, Session& s, const RelationRef& rel, const std::string& column, Table& t,
+                            const LockRetry& retry = {});
 
 // `text` cut to at most 63 bytes on a UTF-8 character boundary: a name
 // PostgreSQL would otherwise truncate itself.

@@ -46,6 +46,10 @@ std::string object_name(const RelationRef& rel, const std::string& column) {
 // --- add ---------------------------------------------------------------
 
 struct ColumnAddOptions {
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
+  void validate() const { retry(); }
   std::string table, column, type, default_sql;
   bool not_null = false, if_not_exists = false;
 };
@@ -74,7 +78,8 @@ Result add_column(Unit& u, const ColumnAddOptions& o) {
     a.note = "NOT NULL without a default: every existing row must be checked (fails if the table has rows)";
   }
   announce_alter(u, s, rel, a, t, obj);
-  u.ctx().mutate(s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " " + clause, "adding column " + obj);
+  mutate_retrying(u, s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " " + clause, "adding column " + obj,
+                  o.retry());
   add_alter_row(t, "add column", obj, a.impact, "added");
   return {t};
 }
@@ -82,6 +87,10 @@ Result add_column(Unit& u, const ColumnAddOptions& o) {
 // --- drop, rename, defaults, drop-not-null: catalog only -------------------
 
 struct ColumnDropOptions {
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
+  void validate() const { retry(); }
   std::string table, column;
   bool cascade = false, if_exists = false;
 };
@@ -100,15 +109,19 @@ Result drop_column(Unit& u, const ColumnDropOptions& o) {
   a.note = "the space is reclaimed only as rows are rewritten (VACUUM FULL, updates)";
   u.ctx().confirm("drop column " + obj + (o.cascade ? " and what depends on it" : ""));
   announce_alter(u, s, rel, a, t, obj);
-  u.ctx().mutate(s,
-                 "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " DROP COLUMN " + quote_ident(o.column) +
-                     (o.cascade ? " CASCADE" : ""),
-                 "dropping column " + obj);
+  mutate_retrying(u, s,
+                  "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " DROP COLUMN " + quote_ident(o.column) +
+                      (o.cascade ? " CASCADE" : ""),
+                  "dropping column " + obj, o.retry());
   add_alter_row(t, "drop column", obj, Impact::Catalog, "dropped");
   return {t};
 }
 
 struct ColumnRenameOptions {
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
+  void validate() const { retry(); }
   std::string table, column, to;
 };
 
@@ -119,15 +132,19 @@ Result rename_column(Unit& u, const ColumnRenameOptions& o) {
   Table t = alter_table_result();
   const std::string obj = object_name(rel, o.column);
   announce_alter(u, s, rel, Analysis{}, t, obj);
-  u.ctx().mutate(s,
-                 "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " RENAME COLUMN " + quote_ident(o.column) +
-                     " TO " + quote_ident(o.to),
-                 "renaming column " + obj);
+  mutate_retrying(u, s,
+                  "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " RENAME COLUMN " + quote_ident(o.column) +
+                      " TO " + quote_ident(o.to),
+                  "renaming column " + obj, o.retry());
   add_alter_row(t, "rename column", obj + " -> " + quote_ident(o.to), Impact::Catalog, "renamed");
   return {t};
 }
 
 struct ColumnSetTypeOptions {
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
+  void validate() const { retry(); }
   std::string table, column, type, using_sql;
 };
 
@@ -143,13 +160,17 @@ Result set_column_type(Unit& u, const ColumnSetTypeOptions& o) {
   a.note = info[0]["type"].str() + " -> " + o.type +
            (a.impact == Impact::Rewrite ? ": not binary-coercible, every row is converted" : ": binary-coercible");
   announce_alter(u, s, rel, a, t, obj);
-  u.ctx().mutate(s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " " + clause,
-                 "changing the type of " + obj);
+  mutate_retrying(u, s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " " + clause,
+                  "changing the type of " + obj, o.retry());
   add_alter_row(t, "set column type", obj, a.impact, "changed");
   return {t};
 }
 
 struct ColumnDefaultOptions {
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
+  void validate() const { retry(); }
   std::string table, column, default_sql;
 };
 
@@ -164,13 +185,17 @@ Result set_column_default(Unit& u, const ColumnDefaultOptions& o, bool drop) {
   announce_alter(u, s, rel, a, t, obj);
   const std::string head =
       "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ALTER COLUMN " + quote_ident(o.column);
-  u.ctx().mutate(s, drop ? head + " DROP DEFAULT" : head + " SET DEFAULT " + user_sql(o.default_sql),
-                 "setting the default of " + obj);
+  mutate_retrying(u, s, drop ? head + " DROP DEFAULT" : head + " SET DEFAULT " + user_sql(o.default_sql),
+                  "setting the default of " + obj, o.retry());
   add_alter_row(t, drop ? "drop default" : "set default", obj, Impact::Catalog, drop ? "dropped" : "set");
   return {t};
 }
 
 struct ColumnNotNullOptions {
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
+  void validate() const { retry(); }
   std::string table, column;
   bool direct = false;
 };
@@ -182,10 +207,10 @@ Result drop_not_null(Unit& u, const ColumnNotNullOptions& o) {
   Table t = alter_table_result();
   const std::string obj = object_name(rel, o.column);
   announce_alter(u, s, rel, Analysis{}, t, obj);
-  u.ctx().mutate(s,
-                 "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ALTER COLUMN " + quote_ident(o.column) +
-                     " DROP NOT NULL",
-                 "dropping NOT NULL on " + obj);
+  mutate_retrying(u, s,
+                  "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ALTER COLUMN " + quote_ident(o.column) +
+                      " DROP NOT NULL",
+                  "dropping NOT NULL on " + obj, o.retry());
   add_alter_row(t, "drop not null", obj, Impact::Catalog, "dropped");
   return {t};
 }
@@ -218,7 +243,7 @@ Result set_not_null(Unit& u, const ColumnNotNullOptions& o) {
       a.note = "the valid constraint " + quote_ident(checks[0][0].str()) + " proves it: no scan";
     }
     announce_alter(u, s, rel, a, t, obj);
-    u.ctx().mutate(s, set, "setting NOT NULL on " + obj);
+    mutate_retrying(u, s, set, "setting NOT NULL on " + obj, o.retry());
     add_alter_row(t, "set not null", obj, a.impact, "set");
     return {t};
   }
@@ -227,7 +252,7 @@ Result set_not_null(Unit& u, const ColumnNotNullOptions& o) {
            " IS NOT NULL) is added NOT VALID and validated first: that scan takes only a SHARE UPDATE EXCLUSIVE "
            "lock (reads and writes go on)";
   announce_alter(u, s, rel, a, t, obj);
-  set_not_null_via_check(u, s, rel, o.column, t);
+  set_not_null_via_check(u, s, rel, o.column, t, o.retry());
   return {t};
 }
 
@@ -245,6 +270,9 @@ void register_column(CommandTable& table) {
                               "TYPE and --default are SQL text sent as written",
                               {Need::Ddl, Effect::Change})
       .arg("table", &ColumnAddOptions::table, tbl)
+      .option("--retries", &ColumnAddOptions::retries,
+              "when the table's lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &ColumnAddOptions::retry_pause, "wait this long between tries (default 1s)")
       .name_arg("column", &ColumnAddOptions::column, "column", col)
       .arg("type", &ColumnAddOptions::type, "its type, as SQL (e.g. \"numeric(12,2)\")")
       .option("--default", &ColumnAddOptions::default_sql, "a default expression in SQL, e.g. \"'none'\" or \"now()\"")
@@ -255,6 +283,9 @@ void register_column(CommandTable& table) {
   noun.verb<ColumnDropOptions>("drop", "Drop a column (catalog only) (asks first; --yes when not on a terminal)",
                                {Need::Ddl, Effect::Destroy})
       .arg("table", &ColumnDropOptions::table, tbl)
+      .option("--retries", &ColumnDropOptions::retries,
+              "when the table's lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &ColumnDropOptions::retry_pause, "wait this long between tries (default 1s)")
       .name_arg("column", &ColumnDropOptions::column, "column", col)
       .cascade(&ColumnDropOptions::cascade, "the views, indexes and constraints that use it")
       .if_exists(&ColumnDropOptions::if_exists, "column")
@@ -262,6 +293,9 @@ void register_column(CommandTable& table) {
 
   noun.verb<ColumnRenameOptions>("rename", "Rename a column (catalog only)", {Need::Ddl, Effect::Change})
       .arg("table", &ColumnRenameOptions::table, tbl)
+      .option("--retries", &ColumnRenameOptions::retries,
+              "when the table's lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &ColumnRenameOptions::retry_pause, "wait this long between tries (default 1s)")
       .name_arg("column", &ColumnRenameOptions::column, "column", col)
       .name_arg("new", &ColumnRenameOptions::to, "new column", "the new name, as written")
       .run(rename_column);
@@ -272,6 +306,9 @@ void register_column(CommandTable& table) {
           "tried on an empty copy) and asks then with the table's size. TYPE and --using are SQL text",
           {Need::Ddl, Effect::Change})
       .arg("table", &ColumnSetTypeOptions::table, tbl)
+      .option("--retries", &ColumnSetTypeOptions::retries,
+              "when the table's lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &ColumnSetTypeOptions::retry_pause, "wait this long between tries (default 1s)")
       .name_arg("column", &ColumnSetTypeOptions::column, "column", col)
       .arg("type", &ColumnSetTypeOptions::type, "the new type, as SQL (e.g. \"varchar(20)\")")
       .option("--using", &ColumnSetTypeOptions::using_sql, "how to convert, as an SQL expression (USING)")
@@ -281,12 +318,18 @@ void register_column(CommandTable& table) {
                                   "Set a column's default for new rows (catalog only); the default is SQL text",
                                   {Need::Ddl, Effect::Change})
       .arg("table", &ColumnDefaultOptions::table, tbl)
+      .option("--retries", &ColumnDefaultOptions::retries,
+              "when the table's lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &ColumnDefaultOptions::retry_pause, "wait this long between tries (default 1s)")
       .name_arg("column", &ColumnDefaultOptions::column, "column", col)
       .arg("default", &ColumnDefaultOptions::default_sql, "the default expression, as SQL")
       .run([](Unit& u, const ColumnDefaultOptions& o) { return set_column_default(u, o, false); });
 
   noun.verb<ColumnDefaultOptions>("drop-default", "Drop a column's default (catalog only)", {Need::Ddl, Effect::Change})
       .arg("table", &ColumnDefaultOptions::table, tbl)
+      .option("--retries", &ColumnDefaultOptions::retries,
+              "when the table's lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &ColumnDefaultOptions::retry_pause, "wait this long between tries (default 1s)")
       .name_arg("column", &ColumnDefaultOptions::column, "column", col)
       .run([](Unit& u, const ColumnDefaultOptions& o) { return set_column_default(u, o, true); });
 
@@ -296,6 +339,9 @@ void register_column(CommandTable& table) {
           "validated (reads and writes go on), then SET NOT NULL uses it and it is dropped again",
           {Need::Ddl, Effect::Change})
       .arg("table", &ColumnNotNullOptions::table, tbl)
+      .option("--retries", &ColumnNotNullOptions::retries,
+              "when the table's lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &ColumnNotNullOptions::retry_pause, "wait this long between tries (default 1s)")
       .name_arg("column", &ColumnNotNullOptions::column, "column", col)
       .flag("--direct", &ColumnNotNullOptions::direct,
             "a plain SET NOT NULL: scans the table under an ACCESS EXCLUSIVE lock (asks first with its size)")
@@ -303,6 +349,9 @@ void register_column(CommandTable& table) {
 
   noun.verb<ColumnNotNullOptions>("drop-not-null", "Allow NULL in a column (catalog only)", {Need::Ddl, Effect::Change})
       .arg("table", &ColumnNotNullOptions::table, tbl)
+      .option("--retries", &ColumnNotNullOptions::retries,
+              "when the table's lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &ColumnNotNullOptions::retry_pause, "wait this long between tries (default 1s)")
       .name_arg("column", &ColumnNotNullOptions::column, "column", col)
       .run(drop_not_null);
 }

@@ -41,10 +41,14 @@ Result list_constraints(Unit& u, const ConstraintListOptions& o) {
 }
 
 struct ConstraintAddOptions {
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
   std::string table, name, check, exclusion, references, on_delete, on_update, validate_only;
   std::vector<std::string> primary_key, unique, foreign_key, referenced_columns;
   bool no_validate = false, deferrable = false;
   void validate() const {
+    retry();
     const int kinds = !primary_key.empty() + !unique.empty() + !check.empty() + !foreign_key.empty() +
                       !exclusion.empty() + !validate_only.empty();
     if (kinds != 1)
@@ -90,10 +94,11 @@ bool constraint_exists(Session& s, const RelationRef& rel, const std::string& na
   return !r.empty();
 }
 
-void validate_constraint(Unit& u, Session& s, const RelationRef& rel, const std::string& name, Table& t) {
-  u.ctx().mutate(s,
-                 "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " VALIDATE CONSTRAINT " + quote_ident(name),
-                 "validating constraint \"" + name + "\"");
+void validate_constraint(Unit& u, Session& s, const RelationRef& rel, const std::string& name, Table& t,
+                         const LockRetry& retry) {
+  mutate_retrying(u, s,
+                  "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " VALIDATE CONSTRAINT " + quote_ident(name),
+                  "validating constraint \"" + name + "\"", retry);
   add_alter_row(t, "validate constraint", quote_ident(name), AlterImpact::Catalog,
                 "validated (scan under SHARE UPDATE EXCLUSIVE: reads and writes went on)");
 }
@@ -177,7 +182,7 @@ Result add_constraint(Unit& u, const ConstraintAddOptions& o) {
       add_alter_row(t, "validate constraint", quote_ident(o.validate_only), AlterImpact::Catalog, "already valid");
       return {t};
     }
-    validate_constraint(u, s, rel, o.validate_only, t);
+    validate_constraint(u, s, rel, o.validate_only, t, o.retry());
     return {t};
   }
 
@@ -210,10 +215,10 @@ Result add_constraint(Unit& u, const ConstraintAddOptions& o) {
     a.impact = AlterImpact::Scan;
     a.note = "an exclusion constraint's index is built under the ALTER's lock: there is no concurrent way";
     announce_alter(u, s, rel, a, t, quote_ident(name));
-    u.ctx().mutate(s,
-                   "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ADD CONSTRAINT " + quote_ident(name) +
-                       " EXCLUDE " + user_sql_text(o.exclusion) + (o.deferrable ? " DEFERRABLE" : ""),
-                   "adding constraint \"" + name + "\"");
+    mutate_retrying(u, s,
+                    "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ADD CONSTRAINT " + quote_ident(name) +
+                        " EXCLUDE " + user_sql_text(o.exclusion) + (o.deferrable ? " DEFERRABLE" : ""),
+                    "adding constraint \"" + name + "\"", o.retry());
     add_alter_row(t, "add constraint", quote_ident(name), AlterImpact::Scan, "added");
     return {t};
   }
@@ -237,14 +242,14 @@ Result add_constraint(Unit& u, const ConstraintAddOptions& o) {
                          : "added NOT VALID (no scan), then validated: the scan takes only a SHARE UPDATE EXCLUSIVE "
                            "lock (reads and writes go on)";
   announce_alter(u, s, rel, a, t, quote_ident(name));
-  u.ctx().mutate(s,
-                 "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ADD CONSTRAINT " + quote_ident(name) + " " +
-                     body + " NOT VALID",
-                 "adding constraint \"" + name + "\"");
+  mutate_retrying(u, s,
+                  "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " ADD CONSTRAINT " + quote_ident(name) +
+                      " " + body + " NOT VALID",
+                  "adding constraint \"" + name + "\"", o.retry());
   add_alter_row(t, "add constraint", quote_ident(name), AlterImpact::Catalog, "added NOT VALID");
   if (o.no_validate) return {t};
   try {
-    validate_constraint(u, s, rel, name, t);
+    validate_constraint(u, s, rel, name, t, o.retry());
   } catch (const Error& e) {
     Error err = e;
     err.hint =
@@ -257,6 +262,10 @@ Result add_constraint(Unit& u, const ConstraintAddOptions& o) {
 }
 
 struct ConstraintDropOptions {
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
+  void validate() const { retry(); }
   std::string table, name;
   bool cascade = false, if_exists = false;
 };
@@ -276,10 +285,10 @@ Result drop_constraint(Unit& u, const ConstraintDropOptions& o) {
   }
   u.ctx().confirm("drop constraint \"" + o.name + "\" of " + rel.qualified());
   announce_alter(u, s, rel, AlterAnalysis{}, t, quote_ident(o.name));
-  u.ctx().mutate(s,
-                 "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " DROP CONSTRAINT " + quote_ident(o.name) +
-                     (o.cascade ? " CASCADE" : ""),
-                 "dropping constraint \"" + o.name + "\"");
+  mutate_retrying(u, s,
+                  "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " DROP CONSTRAINT " + quote_ident(o.name) +
+                      (o.cascade ? " CASCADE" : ""),
+                  "dropping constraint \"" + o.name + "\"", o.retry());
   add_alter_row(t, "drop constraint", quote_ident(o.name), AlterImpact::Catalog, "dropped");
   return {t};
 }
@@ -327,6 +336,10 @@ void register_constraint(CommandTable& table) {
             "leave a --check or --foreign-key NOT VALID (existing rows unchecked)")
       .option("--validate-only", &ConstraintAddOptions::validate_only,
               "only validate this NOT VALID constraint (a scan that lets reads and writes go on)")
+
+      .option("--retries", &ConstraintAddOptions::retries,
+              "when a lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &ConstraintAddOptions::retry_pause, "wait this long between tries (default 1s)")
       .run(add_constraint);
 
   noun.verb<ConstraintDropOptions>("drop", "Drop a constraint (asks first; --yes when not on a terminal)",
@@ -335,6 +348,10 @@ void register_constraint(CommandTable& table) {
       .arg("name", &ConstraintDropOptions::name, "the constraint's name")
       .cascade(&ConstraintDropOptions::cascade, "the objects that depend on it (other tables' foreign keys on a key)")
       .if_exists(&ConstraintDropOptions::if_exists, "constraint")
+
+      .option("--retries", &ConstraintDropOptions::retries,
+              "when a lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &ConstraintDropOptions::retry_pause, "wait this long between tries (default 1s)")
       .run(drop_constraint);
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/objects/alter.hpp"
 #include "commands/objects/relation.hpp"
 #include "commands/objects/table.hpp"
 #include "src/errors.hpp"
@@ -79,6 +80,10 @@ Result create_table(Unit& u, const TableCreateOptions& o) {
 }
 
 struct TableDropOptions {
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
+  void validate() const { retry(); }
   std::string name;
   bool cascade = false, if_exists = false;
 };
@@ -108,7 +113,7 @@ Result drop_table(Unit& u, const TableDropOptions& o) {
     for (const auto& d : deps)
       u.ctx().plan("-- drops too: " + d);
   const std::string kw = r.kind == 'f' ? "DROP FOREIGN TABLE " : "DROP TABLE ";
-  u.ctx().mutate(s, kw + r.qualified() + (o.cascade ? " CASCADE" : ""), "dropping " + r.qualified());
+  mutate_retrying(u, s, kw + r.qualified() + (o.cascade ? " CASCADE" : ""), "dropping " + r.qualified(), o.retry());
   for (const auto& d : deps)
     add_action(t, "drop (cascade)", d, u.ctx().dry_run() ? "planned" : "dropped");
   add_action(t, "drop table", r.qualified(), "dropped");
@@ -116,20 +121,28 @@ Result drop_table(Unit& u, const TableDropOptions& o) {
 }
 
 struct TableRenameOptions {
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
+  void validate() const { retry(); }
   std::string from, to;
 };
 
 Result rename_table(Unit& u, const TableRenameOptions& o) {
   const RelationRef r = require_relation(u, o.from, "rp", "table");
   Session& s = u.session();
-  u.ctx().mutate(s, "ALTER TABLE " + quote_qualified(r.schema, r.name) + " RENAME TO " + quote_ident(o.to),
-                 "renaming " + r.qualified());
+  mutate_retrying(u, s, "ALTER TABLE " + quote_qualified(r.schema, r.name) + " RENAME TO " + quote_ident(o.to),
+                  "renaming " + r.qualified(), o.retry());
   Table t = action_table();
   add_action(t, "rename table", r.qualified() + " -> " + quote_qualified(r.schema, o.to), "renamed");
   return {t};
 }
 
 struct TableTruncateOptions {
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
+  void validate() const { retry(); }
   std::string name;
   std::vector<std::string> more;
   bool restart_identity = false, cascade = false;
@@ -163,7 +176,7 @@ Result truncate_tables(Unit& u, const TableTruncateOptions& o) {
   sql += targets;
   if (o.restart_identity) sql += " RESTART IDENTITY";
   if (o.cascade) sql += " CASCADE";
-  u.ctx().mutate(s, sql, "truncating " + list);
+  mutate_retrying(u, s, sql, "truncating " + list, o.retry());
   Table t = action_table();
   for (const auto& r : rels)
     add_action(t, "truncate table", r.qualified(), "truncated");
@@ -199,11 +212,19 @@ void add_table_ddl_verbs(Noun& noun) {
       .arg("name", &TableDropOptions::name, "the table, as SQL spells it (app.\"Orders\")")
       .cascade(&TableDropOptions::cascade, "the views and foreign keys that depend on it")
       .if_exists(&TableDropOptions::if_exists, "table")
+
+      .option("--retries", &TableDropOptions::retries,
+              "when a lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &TableDropOptions::retry_pause, "wait this long between tries (default 1s)")
       .run(drop_table);
 
   noun.verb<TableRenameOptions>("rename", "Rename a table (it stays in its schema)", {Need::Ddl, Effect::Change})
       .arg("old", &TableRenameOptions::from, "the table, as SQL spells it (app.\"Orders\")")
       .name_arg("new", &TableRenameOptions::to, "new table", "the new name, as written (no case folding)")
+
+      .option("--retries", &TableRenameOptions::retries,
+              "when a lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &TableRenameOptions::retry_pause, "wait this long between tries (default 1s)")
       .run(rename_table);
 
   noun.verb<TableTruncateOptions>(
@@ -216,6 +237,10 @@ void add_table_ddl_verbs(Noun& noun) {
       .flag("--restart-identity", &TableTruncateOptions::restart_identity,
             "reset the sequences of their identity and serial columns")
       .cascade(&TableTruncateOptions::cascade, "(empty) the tables that reference them through foreign keys")
+
+      .option("--retries", &TableTruncateOptions::retries,
+              "when a lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &TableTruncateOptions::retry_pause, "wait this long between tries (default 1s)")
       .run(truncate_tables);
 }
 

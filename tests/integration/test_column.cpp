@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "tests/integration/harness.hpp"
 
@@ -174,4 +175,23 @@ TEST_CASE("column add on a table another session holds fails within the lock tim
   INFO(ok.err);
   CHECK(ok.code == 0);
   CHECK(db.value("select count(*) from pg_attribute where attrelid = 'held'::regclass and attname = 'extra'") == "1");
+}
+
+TEST_CASE("column add --retries succeeds once the other session lets the table go", "[column]") {
+  it::ScratchDb db("col_retry");
+  db.exec("create table held (id int)");
+  auto c = it::connect(db.name());
+  pqxx::work tx(c);
+  tx.exec("select * from held");  // ACCESS SHARE until the transaction ends
+  const auto bg = it::start_pgdba({"-d", db.name(), "--lock-timeout", "200ms", "column", "add", "held", "extra", "int",
+                                   "--retries", "20", "--retry-pause", "200ms"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  tx.abort();
+  const auto r = it::wait_pgdba(bg);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("trying again"));
+  CHECK(db.value("select count(*) from pg_attribute where attrelid = 'held'::regclass and attname = 'extra'") == "1");
+  CHECK(db.pgdba({"column", "add", "held", "x", "int", "--retries", "-1"}).code == 2);
+  CHECK(db.pgdba({"column", "add", "held", "x", "int", "--retry-pause", "5"}).code == 2);
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "tests/integration/harness.hpp"
 
@@ -289,5 +290,22 @@ TEST_CASE("table truncate of a table another session holds fails within the lock
     tx.abort();
   }
   CHECK(db.pgdba({"--lock-timeout", "300ms", "table", "truncate", "held", "--yes"}).code == 0);
+  CHECK(db.value("select count(*) from held") == "0");
+}
+
+TEST_CASE("table truncate --retries empties the table once the other session lets it go", "[table]") {
+  it::ScratchDb db("tbl_retry");
+  db.exec("create table held (id int); insert into held values (1)");
+  auto c = it::connect(db.name());
+  pqxx::work tx(c);
+  tx.exec("select * from held");
+  const auto bg = it::start_pgdba({"-d", db.name(), "--lock-timeout", "200ms", "table", "truncate", "held", "--yes",
+                                   "--retries", "20", "--retry-pause", "200ms"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  tx.abort();
+  const auto r = it::wait_pgdba(bg);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("trying again"));
   CHECK(db.value("select count(*) from held") == "0");
 }
