@@ -332,7 +332,7 @@ TEST_CASE("terminate --idle-for: exactly the sessions idle in a transaction, --d
   const std::vector<int> everyone{tx1.pid(), tx2.pid(), idle.pid(), sleeper.pid(), other_pgdba.pid()};
 
   it::ServerLog log;
-  const auto dry = it::pgdba({"-o", "json", "terminate", "--idle-for", "0s", "--db", db.name(), "--dry-run"});
+  const auto dry = it::pgdba({"-d", db.name(), "-o", "json", "terminate", "--idle-for", "0s", "--db", db.name(), "--dry-run"});
   REQUIRE(dry.code == 0);
   const auto planned = it::parse_json(dry.out);
   CHECK(pids_of(planned) == in_tx);
@@ -344,12 +344,14 @@ TEST_CASE("terminate --idle-for: exactly the sessions idle in a transaction, --d
     CHECK(row["query"].is_string());
   }
   CHECK(pids_of(it::parse_json(
-            it::pgdba({"-o", "json", "terminate", "--idle-in-transaction-for", "0s", "--db", db.name(), "--dry-run"})
+            it::pgdba({"-d", db.name(), "-o", "json", "terminate", "--idle-in-transaction-for", "0s", "--db", db.name(), "--dry-run"})
                 .out)) == in_tx);
-  const auto refused = it::pgdba({"terminate", "--idle-for", "0s", "--db", db.name()});
+  const auto refused = it::pgdba({"-d", db.name(), "terminate", "--idle-for", "0s", "--db", db.name()});
   CHECK(refused.code == 2);
   CHECK_THAT(refused.err, Catch::Contains("--yes"));
-  CHECK(log.never_saw("pg_terminate_backend"));
+  // This run's statements only (-d names its database in the log line
+  // prefix): other tests terminate sessions at the same time.
+  CHECK(log.never_saw("@" + db.name() + "/pgdba .*pg_terminate_backend"));
   for (int p : everyone)
     CHECK(alive(p));
 

@@ -16,9 +16,11 @@ namespace {
 // what the terminal showed goes to `screen`.
 int on_terminal(const std::string& args, const std::string& answer, std::string* screen = nullptr) {
   const std::string out = it::temp_file("");
-  // Typed after a pause, as a person would: the prompt has turned echo off.
-  const std::string cmd = "(sleep 0.5; printf '" + answer + "\\n') | script -qec '" + std::string(PGDBA_BIN) + " " +
-                          args + "' /dev/null >" + out + " 2>&1";
+  // Typed once the prompt is on the screen, as a person would (echo is off
+  // by then); a fixed pause was too short for a slow (sanitized) start.
+  const std::string cmd = "(for i in $(seq 200); do [ -s " + out + " ] && break; sleep 0.05; done; sleep 0.1; printf '" +
+                          answer + "\\n') | script -qec '" + std::string(PGDBA_BIN) + " " + args + "' /dev/null >" +
+                          out + " 2>&1";
   const int status = std::system(cmd.c_str());
   if (screen != nullptr) {
     std::ifstream in(out);
