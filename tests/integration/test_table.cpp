@@ -301,7 +301,13 @@ TEST_CASE("table truncate --retries empties the table once the other session let
   tx.exec("select * from held");
   const auto bg = it::start_pgdba({"-d", db.name(), "--lock-timeout", "200ms", "table", "truncate", "held", "--yes",
                                    "--retries", "20", "--retry-pause", "200ms"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // Let go once pgdba has waited for the lock (a slow start, under a
+  // sanitizer, must not find it free already).
+  REQUIRE(it::wait_for([&] {
+    return it::query_value("select count(*) from pg_locks l join pg_stat_activity a using (pid) where not l.granted "
+                           "and a.datname = '" + db.name() + "' and a.application_name = 'pgdba'") != "0";
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   tx.abort();
   const auto r = it::wait_pgdba(bg);
   INFO(r.err);
