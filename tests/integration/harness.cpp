@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -129,8 +130,8 @@ Run wait_pgdba(const Background& b) {
 
 PrivateCluster::PrivateCluster(const std::string& conf) : envfile_(temp_file("", ".env")) {
   const std::string conf_file = temp_file(conf, ".conf");
-  const std::string cmd = "PGDBA_CLUSTER_CONF=\"$(cat '" + conf_file + "')\" " + std::string(PGDBA_HARNESS) + " start " +
-                          envfile_ + " >/dev/null";
+  const std::string cmd = "PGDBA_CLUSTER_CONF=\"$(cat '" + conf_file + "')\" " + std::string(PGDBA_HARNESS) +
+                          " start " + envfile_ + " >/dev/null";
   if (std::system(cmd.c_str()) != 0) {
     throw std::runtime_error("tests/harness/cluster.sh could not start a cluster");
   }
@@ -210,6 +211,21 @@ Run pgdba_stdout_to(const std::string& stdout_path, const std::vector<std::strin
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.err = read_file(err);
   unlink(in.c_str());
+  unlink(err.c_str());
+  return r;
+}
+
+Run shell(const std::string& command) {
+  const std::string err = temp_file("");
+  Run r;
+  FILE* p = popen(("(" + command + ") 2>'" + err + "'").c_str(), "r");
+  if (p == nullptr) throw std::runtime_error("popen failed: " + command);
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;)
+    r.out.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.err = read_file(err);
   unlink(err.c_str());
   return r;
 }

@@ -79,6 +79,9 @@ std::string temp_file(const std::string& text, const std::string& suffix = "");
 // Runs pgdba with standard output going to `stdout_path` (e.g. /dev/full).
 Run pgdba_stdout_to(const std::string& stdout_path, const std::vector<std::string>& args);
 
+// Runs `command` with sh -c: its exit code, stdout and stderr.
+Run shell(const std::string& command);
+
 // A database of the test's own, dropped when it goes out of scope.
 class ScratchDb {
  public:

@@ -73,20 +73,12 @@ nlohmann::json metric(const nlohmann::json& doc, const std::string& object, cons
   return nullptr;
 }
 
-std::string status_of(const nlohmann::json& doc) { return doc["checks"][0]["status"].get<std::string>(); }
+std::string status_of(const nlohmann::json& doc) {
+  return doc["checks"][0]["status"].get<std::string>();
+}
 
-std::string pid_label(pqxx::connection& c) { return "pid " + std::to_string(c.backendpid()); }
-
-std::string run_shell(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
-    out.append(buf, n);
-  pclose(p);
-  return out;
+std::string pid_label(pqxx::connection& c) {
+  return "pid " + std::to_string(c.backendpid());
 }
 
 }  // namespace
@@ -142,9 +134,9 @@ TEST_CASE("check -o prometheus passes promtool, --textfile is served by a real n
   const auto r = it::pgdba({"check", "all", "-o", "prometheus"});
   INFO(r.err);
   const std::string file = it::temp_file(r.out, ".prom");
-  const auto lint = run_shell("promtool check metrics < " + file + " 2>&1; echo rc=$?");
-  INFO(lint);
-  CHECK(lint.find("rc=0") != std::string::npos);
+  const auto lint = it::shell("promtool check metrics < " + file);
+  INFO(lint.out << lint.err);
+  CHECK(lint.code == 0);
   CHECK(r.out.find("# TYPE pgdba_check_status gauge") != std::string::npos);
   CHECK(r.out.find("pgdba_database_size_bytes{database=\"postgres\"}") != std::string::npos);
 
@@ -169,8 +161,9 @@ TEST_CASE("check -o prometheus passes promtool, --textfile is served by a real n
   std::string scraped;
   it::wait_for(
       [&] {
-        scraped = run_shell("python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:" +
-                            std::to_string(port) + "/metrics').read().decode())\" 2>/dev/null");
+        scraped = it::shell("python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:" +
+                            std::to_string(port) + "/metrics').read().decode())\"")
+                      .out;
         return scraped.find("pgdba_check_status") != std::string::npos;
       },
       20);
@@ -449,7 +442,8 @@ TEST_CASE("replication checks on a real primary and standby, from either node, a
     const auto r = n.exec(q);
     return r.empty() || r[0][0].is_null() ? std::string() : std::string(r[0][0].c_str());
   };
-  REQUIRE(it::wait_for([&] { return sql(primary, "select count(*) from pg_stat_replication where state = 'streaming'") == "1"; }));
+  REQUIRE(it::wait_for(
+      [&] { return sql(primary, "select count(*) from pg_stat_replication where state = 'streaming'") == "1"; }));
 
   // The primary sees its standby.
   auto doc = run_json({"check", "standby-count", "-c", "1:"}, on_primary);
@@ -477,9 +471,8 @@ TEST_CASE("replication checks on a real primary and standby, from either node, a
   sql(standby, "select pg_wal_replay_pause()");
   REQUIRE(it::wait_for([&] { return sql(standby, "select pg_is_wal_replay_paused()") == "t"; }));
   sql(primary, "create table t as select g from generate_series(1, 10000) g");
-  REQUIRE(it::wait_for([&] {
-    return sql(standby, "select pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()") == "t";
-  }));
+  REQUIRE(
+      it::wait_for([&] { return sql(standby, "select pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()") == "t"; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   doc = run_json({"check", "replay-paused"}, on_standby);
   CHECK(status_of(doc) == "WARNING");
@@ -494,7 +487,8 @@ TEST_CASE("replication checks on a real primary and standby, from either node, a
   // Resumed and caught up, then the primary stays idle: no delay, however
   // old the last commit gets.
   sql(standby, "select pg_wal_replay_resume()");
-  REQUIRE(it::wait_for([&] { return sql(standby, "select pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()") == "t"; }));
+  REQUIRE(
+      it::wait_for([&] { return sql(standby, "select pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()") == "t"; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   doc = run_json({"check", "replication-delay", "-w", "1s"}, on_standby);
   CHECK(status_of(doc) == "OK");
@@ -503,15 +497,14 @@ TEST_CASE("replication checks on a real primary and standby, from either node, a
   CHECK(doc["metrics"][0]["status"] == "OK");
 }
 
-TEST_CASE("check password-expiry, superuser-count, configuration and hba-trust judge what the server has",
-          "[check]") {
+TEST_CASE("check password-expiry, superuser-count, configuration and hba-trust judge what the server has", "[check]") {
   const std::string soon = it::unique("chk_soon");
   const std::string gone = it::unique("chk_gone");
   it::query_value("create role " + soon + " login valid until '" +
                   it::query_value("select (now() + interval '3 days')::text") + "'");
   it::query_value("create role " + gone + " login valid until '2001-01-01'");
   auto doc = run_json({"check", "password-expiry"});
-  CHECK(metric(doc, soon)["status"] == "WARNING");  // inside the default 7 days
+  CHECK(metric(doc, soon)["status"] == "WARNING");   // inside the default 7 days
   CHECK(metric(doc, gone)["status"] == "CRITICAL");  // expired: negative
   CHECK(metric(doc, gone)["value"].get<double>() < 0);
   it::query_value("drop role " + soon);
@@ -621,9 +614,11 @@ TEST_CASE("check deadlocks counts a real deadlock on the next run", "[check]") {
   if (failed2) t2.abort();
   first.join();
   REQUIRE(failed1 != failed2);  // the server broke the deadlock by failing one
-  REQUIRE(it::wait_for([&] {
-    return it::query_value("select deadlocks from pg_stat_database where datname = '" + db.name() + "'") != "0";
-  }, 10));
+  REQUIRE(it::wait_for(
+      [&] {
+        return it::query_value("select deadlocks from pg_stat_database where datname = '" + db.name() + "'") != "0";
+      },
+      10));
   const auto doc = run_json({"check", "deadlocks"}, env);
   const auto m = metric(doc, "", db.name());
   REQUIRE(m != nullptr);

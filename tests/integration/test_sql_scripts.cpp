@@ -22,20 +22,10 @@ std::string bindir() {
 
 // Runs a shell command; its stdout, and stderr into `err`.
 int shell(const std::string& cmd, std::string& out, std::string& err) {
-  const std::string err_path = it::temp_file("", ".err");
-  FILE* p = popen((cmd + " 2>" + err_path).c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  out.clear();
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;)
-    out.append(buf, n);
-  const int status = pclose(p);
-  std::ifstream e(err_path);
-  std::stringstream ss;
-  ss << e.rdbuf();
-  err = ss.str();
-  std::remove(err_path.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  auto r = it::shell(cmd);
+  out = std::move(r.out);
+  err = std::move(r.err);
+  return r.code;
 }
 
 std::size_t count(const std::string& text, const std::string& what) {
@@ -195,7 +185,8 @@ TEST_CASE("scripts: gset and g meta-commands on their own line send the statemen
   CHECK_THAT(c.pgdba_state, !Catch::Contains("public.u"));
 }
 
-TEST_CASE("scripts: backslash-semicolon sends statements together, standard_conforming_strings off is read as psql", "[sql][psql]") {
+TEST_CASE("scripts: backslash-semicolon sends statements together, standard_conforming_strings off is read as psql",
+          "[sql][psql]") {
   const auto c = compare(
       "create table a1(x text) \\; create table a2(x text);\n"
       "set standard_conforming_strings = off;\n"

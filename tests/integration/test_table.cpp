@@ -25,15 +25,7 @@ std::string psql_describe(const std::string& db, const std::string& table) {
   std::string psql = "psql";
   if (env.count("PGDBA_PG_BINDIR") != 0u && access((env.at("PGDBA_PG_BINDIR") + "/psql").c_str(), X_OK) == 0)
     psql = env.at("PGDBA_PG_BINDIR") + "/psql";
-  const std::string cmd = psql + " -X -d '" + db + "' -c '\\d+ " + table + "' 2>&1";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;)
-      out.append(buf, n);
-    pclose(p);
-  }
-  return out;
+  return it::shell(psql + " -X -d '" + db + "' -c '\\d+ " + table + "' 2>&1").out;
 }
 
 // `sql` without the "public." psql leaves out.
@@ -304,8 +296,10 @@ TEST_CASE("table truncate --retries empties the table once the other session let
   // Let go once pgdba has waited for the lock (a slow start, under a
   // sanitizer, must not find it free already).
   REQUIRE(it::wait_for([&] {
-    return it::query_value("select count(*) from pg_locks l join pg_stat_activity a using (pid) where not l.granted "
-                           "and a.datname = '" + db.name() + "' and a.application_name = 'pgdba'") != "0";
+    return it::query_value(
+               "select count(*) from pg_locks l join pg_stat_activity a using (pid) where not l.granted "
+               "and a.datname = '" +
+               db.name() + "' and a.application_name = 'pgdba'") != "0";
   }));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   tx.abort();
