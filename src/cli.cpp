@@ -1,4 +1,5 @@
-// The command line: CLI11 lives here and nowhere else.
+// The command line: CLI11 lives here, in cli_tree.hpp and in docs.cpp (the
+// documents generated from the same tree), and nowhere else.
 #include "src/cli.hpp"
 
 #include <libpq-fe.h>
@@ -15,6 +16,7 @@
 
 #include "git_commit.hpp"
 #include "src/cancel.hpp"
+#include "src/cli_tree.hpp"
 #include "src/command.hpp"
 #include "src/config.hpp"
 #include "src/conninfo.hpp"
@@ -146,14 +148,6 @@ Verb CommandTable::raw_command(const std::string& name, const std::string& help,
 
 namespace {
 
-struct Cli {
-  CLI::App app{"pgdba: the PostgreSQL administration tool for the command line"};
-  GlobalOptions g;
-  Action selected;
-  std::vector<std::unique_ptr<VerbRecord>> records;
-  bool version = false;
-};
-
 void add_global_options(Cli& c) {
   auto& a = c.app;
   auto& g = c.g;
@@ -169,7 +163,8 @@ void add_global_options(Cli& c) {
   a.add_option("--connect-timeout", g.conn.connect_timeout, "seconds to wait for a connection (default 10)")
       ->group(conn);
   a.add_flag("-W,--password", g.conn.prompt_password, "prompt for a password")->group(conn);
-  a.add_option("-o,--output", g.output, "output format: table, json, jsonl, csv; for check also nagios (its default) "
+  a.add_option("-o,--output", g.output,
+               "output format: table, json, jsonl, csv; for check also nagios (its default) "
                "and prometheus")
       ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "nagios", "prometheus"}))
       ->group(out);
@@ -205,15 +200,6 @@ void add_global_options(Cli& c) {
   a.add_flag("--all-targets", g.all_targets, "run on every service of pg_service.conf")->group(fleet);
   a.add_option("--parallel", g.parallel, "targets worked on at once (default: min(targets, 8))")->group(fleet);
   a.add_flag("--version", c.version, "print pgdba's version, git commit and library versions");
-}
-
-void build(Cli& c) {
-  c.app.set_help_flag("--help", "print this help and exit");
-  c.app.fallthrough();  // global options may follow the subcommand
-  c.app.require_subcommand(0, 1);
-  add_global_options(c);
-  CommandTable table(&c.app, &c.selected, &c.records);
-  register_all(table);
 }
 
 std::string version_text() {
@@ -317,6 +303,15 @@ int finish_stdout(int code) {
 
 }  // namespace
 
+void build_cli(Cli& c) {
+  c.app.set_help_flag("--help", "print this help and exit");
+  c.app.fallthrough();  // global options may follow the subcommand
+  c.app.require_subcommand(0, 1);
+  add_global_options(c);
+  CommandTable table(&c.app, &c.selected, &c.records);
+  register_all(table);
+}
+
 int run_cli(int argc, char** argv) {
   // From the command line now; once the config file is read, its default
   // output format counts too.
@@ -328,7 +323,7 @@ int run_cli(int argc, char** argv) {
   };
   try {
     Cli c;
-    build(c);
+    build_cli(c);
     try {
       c.app.parse(argc, argv);
     } catch (const CLI::Success& e) {
@@ -389,161 +384,6 @@ int run_cli(int argc, char** argv) {
     report_error(failure("internal error: unknown exception"), json_errors);
     return 1;
   }
-}
-
-// ---- documents generated from the definitions ---------------------------
-
-namespace {
-
-std::string roff(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '\\') {
-      out += "\\e";
-    } else if (ch == '-') {
-      out += "\\-";
-    } else {
-      out += ch;
-    }
-  }
-  if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out.insert(0, "\\&");
-  return out;
-}
-
-std::string option_label(const CLI::Option* o) {
-  std::string label;
-  if (o->get_positional()) return "<" + o->get_name() + ">";
-  for (const auto& s : o->get_snames())
-    label += (label.empty() ? "-" : ", -") + s;
-  for (const auto& l : o->get_lnames())
-    label += (label.empty() ? "--" : ", --") + l;
-  if (o->get_type_size() != 0) label += " " + (o->get_type_name().empty() ? std::string("VALUE") : o->get_type_name());
-  return label;
-}
-
-void man_options(std::ostringstream& m, const CLI::App* app) {
-  for (const CLI::Option* o : app->get_options()) {
-    if (o->get_name() == "--help") continue;
-    m << ".TP\n.B " << roff(option_label(o)) << "\n" << roff(o->get_description()) << "\n";
-  }
-}
-
-void man_commands(std::ostringstream& m, const CLI::App* app, const std::string& prefix) {
-  for (const CLI::App* sub : app->get_subcommands({})) {
-    const std::string path = prefix.empty() ? sub->get_name() : prefix + " " + sub->get_name();
-    m << ".SS \"pgdba " << roff(path) << "\"\n" << roff(sub->get_description()) << "\n";
-    if (!sub->get_subcommands({}).empty()) {
-      man_commands(m, sub, path);
-    } else if (!sub->get_options().empty()) {
-      man_options(m, sub);
-    }
-  }
-}
-
-void completion_paths(const CLI::App* app, const std::string& path, std::ostringstream& cases,
-                      std::vector<std::string>& known) {
-  std::string words;
-  for (const CLI::App* sub : app->get_subcommands({})) {
-    words += sub->get_name() + " ";
-    known.push_back(path + " " + sub->get_name());
-  }
-  for (const CLI::Option* o : app->get_options()) {
-    for (const auto& l : o->get_lnames())
-      words += "--" + l + " ";
-  }
-  cases << "    \"" << path << "\") words=\"" << words << "\" ;;\n";
-  for (const CLI::App* sub : app->get_subcommands({})) {
-    completion_paths(sub, path + " " + sub->get_name(), cases, known);
-  }
-}
-
-}  // namespace
-
-std::string generate_man_page() {
-  Cli c;
-  build(c);
-  std::ostringstream m;
-  m << ".\\\" Generated by 'pgdba completion man' from the command definitions; do not edit.\n"
-    << ".TH PGDBA 1 \"\" \"pgdba " << PGDBA_VERSION << "\" \"User Commands\"\n"
-    << ".SH NAME\npgdba \\- the PostgreSQL administration tool for the command line\n"
-    << ".SH SYNOPSIS\n.B pgdba\n[\\fIGLOBAL OPTIONS\\fR] \\fINOUN\\fR \\fIVERB\\fR [\\fIARGS\\fR] [\\fIOPTIONS\\fR]\n"
-    << ".SH DESCRIPTION\n"
-    << "pgdba does the everyday work of a PostgreSQL DBA from one binary and prints it as an aligned table "
-       "for a person or as JSON, JSON lines or CSV for scripts. Global options may appear before or after "
-       "the command.\n"
-    << ".SH GLOBAL OPTIONS\n";
-  man_options(m, &c.app);
-  m << ".SH COMMANDS\n";
-  man_commands(m, &c.app, "");
-  m << ".SH EXAMPLES\n"
-       ".TP\n.B pgdba sandbox up && eval \\(dq$(pgdba sandbox env)\\(dq\n"
-       "start a throwaway cluster and point PGHOST, PGPORT and PGUSER at it\n"
-       ".TP\n.B pgdba db list \\-o json\n"
-       "every database with its size in bytes, as a JSON array\n"
-       ".TP\n.B pgdba \\-d app sql \\-c 'select * from orders where id = $1' \\-\\-param 42\n"
-       "a query with a bound parameter\n"
-       ".TP\n.B pgdba \\-d app sql \\-c 'select * from big' \\-o csv > big.csv\n"
-       "export any number of rows in constant memory\n"
-       ".TP\n.B pgdba \\-d app sql \\-c 'insert into t values ($1, $2)' \\-\\-batch rows.csv\n"
-       "insert every row of a CSV file in one transaction; a bad row names its line and nothing is kept\n"
-       ".TP\n.B pgdba \\-d app sql \\-f migration.sql \\-\\-single\\-transaction\n"
-       "run a script all or nothing; a failure names the statement and its line\n"
-       ".TP\n.B pgdba db drop old_app \\-\\-dry\\-run\n"
-       "print the SQL a destructive command would run, and run nothing\n";
-  m << ".SH OUTPUT\n"
-       "In JSON, integers and floats are numbers, numeric is a string unless \\-\\-numeric\\-as\\-number, "
-       "booleans are booleans, NULL is null, json and jsonb are embedded, arrays are arrays, timestamps are "
-       "ISO 8601 strings, bytea is \\e\\ex hex, sizes are integers in bytes and durations are seconds. "
-       "jsonl and csv stream in constant memory.\n"
-       ".SH EXIT STATUS\n.TP\n.B 0\nsuccess\n.TP\n.B 1\nthe operation failed\n.TP\n.B 2\n"
-       "invalid usage, or a destructive command refused without \\-\\-yes\n.TP\n.B 3\n"
-       "could not connect or authenticate, or the connection was lost\n.TP\n.B 4\npartial failure\n"
-       ".SH ENVIRONMENT\nPGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSERVICE, PGSSLMODE, PGOPTIONS and the "
-       "other libpq variables, ~/.pgpass and pg_service.conf are read by libpq. NO_COLOR turns color off.\n"
-       ".SH SEE ALSO\n.BR psql (1),\n.BR pg_dump (1),\n.BR vacuumdb (1)\n";
-  return m.str();
-}
-
-Table verb_table() {
-  Cli c;
-  build(c);
-  static const char* needs[] = {"none", "catalog", "ddl", "user"};
-  static const char* effects[] = {"read", "change", "destroy"};
-  Table t("verbs",
-          {Column{"verb", Kind::Text, Kind::Text}, Column{"session", Kind::Text, Kind::Text},
-           Column{"effect", Kind::Text, Kind::Text}, Column{"min_server", Kind::Integer, Kind::Text},
-           Column{"per_database", Kind::Boolean, Kind::Text}, Column{"required_args", Kind::Array, Kind::Text}});
-  for (const auto& r : c.records) {
-    std::string args = "{";
-    for (std::size_t i = 0; i < r->required_args.size(); ++i)
-      args += (i == 0 ? "" : ",") + r->required_args[i];
-    t.add_row({r->path, std::string(needs[static_cast<int>(r->spec.session)]),
-               std::string(effects[static_cast<int>(r->spec.effect)]), std::to_string(r->spec.min_server),
-               std::string(r->spec.per_database ? "t" : "f"), args + "}"});
-  }
-  return t;
-}
-
-std::string generate_bash_completion() {
-  Cli c;
-  build(c);
-  std::ostringstream cases;
-  std::vector<std::string> known;
-  completion_paths(&c.app, "", cases, known);
-  std::ostringstream s;
-  s << "# bash completion for pgdba; generated by 'pgdba completion bash'.\n"
-    << "_pgdba() {\n"
-    << "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" path=\"\" w i words=\"\"\n"
-    << "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
-    << "    w=\"${COMP_WORDS[i]}\"\n"
-    << "    case \"$path $w\" in\n";
-  for (const auto& k : known)
-    s << "      \"" << k << "\") path=\"$path $w\" ;;\n";
-  s << "    esac\n  done\n  case \"$path\" in\n"
-    << cases.str() << "  esac\n"
-    << "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\n"
-    << "complete -F _pgdba pgdba\n";
-  return s.str();
 }
 
 }  // namespace pgdba

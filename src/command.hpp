@@ -257,7 +257,13 @@ void register_all(CommandTable& t);
 // completion script, and the table of verbs with their declarations, all
 // generated from the same command definitions.
 std::string generate_man_page();
+// pgdba-NOUN(1): one command's page; a usage error for an unknown one.
+std::string generate_noun_man_page(const std::string& noun);
+// The top-level commands ("db", "sql", ...), one man page each.
+std::vector<std::string> command_nouns();
 std::string generate_bash_completion();
+std::string generate_zsh_completion();
+std::string generate_fish_completion();
 Table verb_table();
 
 }  // namespace pgdba
