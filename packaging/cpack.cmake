@@ -8,4 +8,6 @@ set(CPACK_DEBIAN_PACKAGE_SECTION database)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libpqxx-6.4, libpq5, libspdlog1.10, libfmt9, libtomlplusplus3")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "postgresql-15, postgresql-client-15")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+# Stripped, as Debian ships binaries; the build directory keeps the symbols.
+set(CPACK_STRIP_FILES ON)
 include(CPack)

@@ -8,6 +8,7 @@ packages=(
   postgresql-15 postgresql-client-15 postgresql-contrib
   python3 python3-psycopg2 hyperfine time jq
   prometheus prometheus-node-exporter check-postgres check-pgactivity
+  zsh fish groff-base man-db bash-completion
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -4,11 +4,16 @@
 # then the [matrix] tests on PostgreSQL 13, 14, 16, 17 and 18 (scripts/matrix.sh;
 # PGDBA_SKIP_MATRIX=1 skips it), then the same suite again under
 # AddressSanitizer + UndefinedBehaviorSanitizer (PGDBA_SKIP_SANITIZE=1 skips it).
+# After the first suite the Debian package is built, installed with apt and
+# used (scripts/package-smoke.sh; PGDBA_SKIP_PACKAGE=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 BUILD_DIR=build scripts/build.sh
 (cd build && ctest -j2 --output-on-failure)
+if [ "${PGDBA_SKIP_PACKAGE:-0}" != 1 ]; then
+  BUILD_DIR=build scripts/package-smoke.sh
+fi
 if [ "${PGDBA_SKIP_MATRIX:-0}" != 1 ]; then
   matrix_start=$SECONDS
   scripts/install-pg-majors.sh >/dev/null
