@@ -63,6 +63,12 @@ void register_backup(CommandTable& table) {
               "implied by --all-databases")
         .option("--exclude-table", &o->exclude_tables, "do not dump tables matching this pg_dump pattern (repeat)")
         .flag("--schema-only", &o->schema_only, "dump only the definitions, no data")
+        .option("--keep", &o->keep,
+                "after every dump succeeded, keep this many newest backups of each database dumped (as backup "
+                "prune)")
+        .option("--keep-days", &o->keep_days,
+                "after every dump succeeded, keep the backups of the databases dumped younger than this (7d, "
+                "36h; a bare number is days)")
         .run([o, rec](Context& ctx) { run_create(ctx, *rec, *o); });
   }
   {

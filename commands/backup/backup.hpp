@@ -4,9 +4,11 @@
 // header holds what the verbs share.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "commands/backup/retention.hpp"
 #include "src/command.hpp"
 #include "src/context.hpp"
 
@@ -20,6 +22,8 @@ struct CreateOptions {
   bool globals = false;
   bool schema_only = false;
   std::vector<std::string> exclude_tables;
+  int keep = -1;  // retention after a successful run, as backup prune
+  std::string keep_days;
 };
 
 struct ListOptions {
@@ -58,6 +62,15 @@ void run_create(Context& ctx, const VerbRecord& rec, const CreateOptions& o);
 void run_list(Context& ctx, const ListOptions& o);
 void run_verify(Context& ctx, const VerifyOptions& o);
 void run_prune(Context& ctx, const PruneOptions& o);
+
+// --keep N and --keep-days D as a rule; none when neither is given. A usage
+// error for values out of range.
+std::optional<RetentionRule> retention_rule(int keep, const std::string& keep_days);
+// Deletes (or under --dry-run only lists) what `rule` lets go among `all`,
+// and the leftovers of interrupted backups under `leftover_dirs`; one row
+// per backup with its action. `failed` counts what could not be deleted.
+Table prune_backups(Context& ctx, const std::vector<Manifest>& all, const RetentionRule& rule,
+                    const std::vector<std::string>& leftover_dirs, int& failed);
 void run_restore(Context& ctx, const RestoreOptions& o);
 
 }  // namespace pgdba::backup

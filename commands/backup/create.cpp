@@ -17,15 +17,17 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <thread>
+#include <tuple>
 
 #include "commands/backup/backup.hpp"
-#include "src/durable.hpp"
 #include "commands/backup/manifest.hpp"
 #include "commands/backup/naming.hpp"
 #include "commands/backup/pg_tools.hpp"
 #include "commands/backup/sha256.hpp"
 #include "src/child_process.hpp"
+#include "src/durable.hpp"
 #include "src/errors.hpp"
 #include "src/format.hpp"
 #include "src/log.hpp"
@@ -123,8 +125,7 @@ ServerInfo server_info(Session& s) {
   i.version = r[0]["version"].str();
   i.label = r[0]["label"].str();
   i.database = r[0]["database"].str();
-  if (auto id =
-          s.try_query(sql_text("core/system_identifier"), {}, "reading the system identifier");
+  if (auto id = s.try_query(sql_text("core/system_identifier"), {}, "reading the system identifier");
       id && !id->empty()) {
     i.system_identifier = (*id)[0][0].str();
   }
@@ -457,8 +458,33 @@ void run_job(Context& ctx, SessionCache& cache, const Plan& p, Job& job) {
 
 }  // namespace
 
+namespace {
+
+// --keep / --keep-days after a run in which every dump succeeded: the
+// retention of backup prune, over the backups of the databases just dumped
+// (same target, kind and database), never others under the directory.
+Table prune_after(Context& ctx, const std::string& dir, const std::vector<Job>& jobs, const RetentionRule& rule,
+                  int& failed) {
+  std::set<std::tuple<std::string, std::string, std::string>> groups;
+  std::set<std::string> dirs;
+  for (const auto& j : jobs) {
+    if (j.status != "complete") continue;
+    const Manifest m = manifest_for(j.file);
+    groups.emplace(m.target, m.kind, m.database);
+    dirs.insert(std::filesystem::path(j.file).parent_path().string());
+  }
+  std::vector<Manifest> mine;
+  for (auto& m : find_manifests(dir)) {
+    if (groups.count({m.target, m.kind, m.database}) != 0) mine.push_back(std::move(m));
+  }
+  return prune_backups(ctx, mine, rule, {dirs.begin(), dirs.end()}, failed);
+}
+
+}  // namespace
+
 void run_create(Context& ctx, const VerbRecord& rec, const CreateOptions& o) {
   validate(o, rec);
+  const auto retention = retention_rule(o.keep, o.keep_days);
   catch_termination();
   Plan p;
   p.o = &o;
@@ -566,11 +592,22 @@ void run_create(Context& ctx, const VerbRecord& rec, const CreateOptions& o) {
     row.emplace_back(j.error ? opt(j.error->what()) : std::nullopt);
     t.add_row(std::move(row));
   }
-  ctx.emit({t});
   if (failed > 0) {
+    if (retention) log::warn("no backup pruned: " + std::to_string(failed) + " of the dumps failed");
+    ctx.emit({t});
     const ErrorKind kind = done > 0 ? ErrorKind::Partial : lost == failed ? ErrorKind::Connect : ErrorKind::Failed;
     ctx.set_exit_code(static_cast<int>(kind));
+    return;
   }
+  if (!retention || ctx.dry_run()) {
+    if (retention) log::info("--keep and --keep-days prune after a real run; nothing is dumped or pruned now");
+    ctx.emit({t});
+    return;
+  }
+  int prune_failed = 0;
+  Table pruned = prune_after(ctx, p.dir, jobs, *retention, prune_failed);
+  ctx.emit({t, pruned});
+  if (prune_failed > 0) ctx.set_exit_code(static_cast<int>(ErrorKind::Failed));
 }
 
 }  // namespace pgdba::backup

@@ -9,27 +9,25 @@
 #include <regex>
 
 #include "commands/backup/backup.hpp"
-#include "src/durable.hpp"
 #include "commands/backup/manifest.hpp"
 #include "commands/backup/retention.hpp"
+#include "src/durable.hpp"
 #include "src/duration.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
 
 namespace pgdba::backup {
 
-namespace {
-
-RetentionRule rule_of(const PruneOptions& o) {
+std::optional<RetentionRule> retention_rule(int keep, const std::string& keep_days) {
   RetentionRule r;
-  if (o.keep >= 0) {
-    if (o.keep < 1) throw usage_error("--keep must be at least 1");
-    r.keep = o.keep;
-  } else if (o.keep != -1) {
+  if (keep >= 0) {
+    if (keep < 1) throw usage_error("--keep must be at least 1");
+    r.keep = keep;
+  } else if (keep != -1) {
     throw usage_error("--keep must be at least 1");
   }
-  if (!o.keep_days.empty()) {
-    const std::string& v = o.keep_days;
+  if (!keep_days.empty()) {
+    const std::string& v = keep_days;
     char* end = nullptr;
     const double days = std::strtod(v.c_str(), &end);
     if (end != v.c_str() && *end == '\0') {
@@ -40,9 +38,11 @@ RetentionRule rule_of(const PruneOptions& o) {
       if (*r.keep_seconds <= 0) throw usage_error("--keep-days must be more than 0");
     }
   }
-  if (!r.keep && !r.keep_seconds) throw usage_error("backup prune needs --keep N or --keep-days D");
+  if (!r.keep && !r.keep_seconds) return std::nullopt;
   return r;
 }
+
+namespace {
 
 struct Leftover {
   std::string path;
@@ -76,24 +76,18 @@ std::vector<Leftover> find_leftovers(const std::string& dir) {
 
 }  // namespace
 
-void run_prune(Context& ctx, const PruneOptions& o) {
-  const RetentionRule rule = rule_of(o);
-  const std::vector<Manifest> all = find_manifests(backup_dir(o.dir));
+Table prune_backups(Context& ctx, const std::vector<Manifest>& all, const RetentionRule& rule,
+                    const std::vector<std::string>& leftover_dirs, int& failed) {
   const std::vector<PruneDecision> plan = plan_prune(all, rule, Clock::now());
-  const std::vector<Leftover> leftovers = find_leftovers(backup_dir(o.dir));
-  std::size_t doomed = 0;
-  for (const auto& d : plan)
-    doomed += d.remove ? 1 : 0;
-  if (doomed + leftovers.size() > 0 && !ctx.dry_run()) {
-    ctx.confirm("delete " + std::to_string(doomed) + " backups and " + std::to_string(leftovers.size()) +
-                " leftovers of interrupted ones");
+  std::vector<Leftover> leftovers;
+  for (const auto& dir : leftover_dirs) {
+    for (auto& l : find_leftovers(dir))
+      leftovers.push_back(std::move(l));
   }
-
   Table t("prune", {Column{"target", Kind::Text, Kind::Text}, Column{"database", Kind::Text, Kind::Text},
                     Column{"started_at", Kind::Text, Kind::Text}, Column{"size", Kind::Bytes, Kind::Text},
                     Column{"path", Kind::Text, Kind::Text}, Column{"action", Kind::Text, Kind::Text},
                     Column{"reason", Kind::Text, Kind::Text}});
-  int failed = 0;
   for (const auto& d : plan) {
     const Manifest& m = all[d.index];
     std::string action = "keep";
@@ -128,7 +122,24 @@ void run_prune(Context& ctx, const PruneOptions& o) {
     t.add_row({std::nullopt, std::nullopt, std::nullopt, std::to_string(size), l.path, action,
                "left by an interrupted backup (process " + std::to_string(l.pid) + " is gone)"});
   }
-  ctx.emit({t});
+  return t;
+}
+
+void run_prune(Context& ctx, const PruneOptions& o) {
+  const auto rule = retention_rule(o.keep, o.keep_days);
+  if (!rule) throw usage_error("backup prune needs --keep N or --keep-days D");
+  const std::string dir = backup_dir(o.dir);
+  const std::vector<Manifest> all = find_manifests(dir);
+  std::size_t doomed = 0;
+  for (const auto& d : plan_prune(all, *rule, Clock::now()))
+    doomed += d.remove ? 1 : 0;
+  const std::size_t leftovers = find_leftovers(dir).size();
+  if (doomed + leftovers > 0 && !ctx.dry_run()) {
+    ctx.confirm("delete " + std::to_string(doomed) + " backups and " + std::to_string(leftovers) +
+                " leftovers of interrupted ones");
+  }
+  int failed = 0;
+  ctx.emit({prune_backups(ctx, all, *rule, {dir}, failed)});
   if (failed > 0) ctx.set_exit_code(static_cast<int>(ErrorKind::Failed));
 }
 

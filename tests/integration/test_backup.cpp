@@ -531,6 +531,53 @@ TEST_CASE("backup prune keeps exactly what the rules say and the newest verified
   CHECK(it::pgdba({"backup", "prune", "--dir", dir.path()}).code == 2);  // no rule
 }
 
+TEST_CASE("backup create --keep prunes the databases it dumped after a run that fully succeeded, and no others",
+          "[backup]") {
+  it::ScratchDb a("bk_keep_a");
+  it::ScratchDb b("bk_keep_b");
+  TempDir dir;
+  std::vector<std::string> made_a;
+  for (int i = 0; i < 3; ++i) {
+    const auto r = a.pgdba({"backup", "create", "--dir", dir.path(), "-o", "json"});
+    REQUIRE(r.code == 0);
+    made_a.push_back(it::parse_json(r.out)[0]["file"]);
+  }
+  for (int i = 0; i < 2; ++i)
+    REQUIRE(b.pgdba({"backup", "create", "--dir", dir.path()}).code == 0);
+  REQUIRE(final_backups(dir.path()).size() == 5);
+
+  CHECK(a.pgdba({"backup", "create", "--dir", dir.path(), "--keep", "0"}).code == 2);
+  CHECK(a.pgdba({"backup", "create", "--dir", dir.path(), "--keep-days", "soon"}).code == 2);
+  CHECK(final_backups(dir.path()).size() == 5);
+
+  // A dump that fails: the one that worked is kept, nothing is pruned.
+  const auto partial = it::pgdba({"backup", "create", "--dir", dir.path(), "--db", a.name(), "--db",
+                                  it::unique("bk_keep_missing"), "--keep", "1"});
+  CHECK(partial.code == 4);
+  CHECK_THAT(partial.err, Catch::Contains("no backup pruned"));
+  CHECK(final_backups(dir.path()).size() == 6);
+
+  const auto r = a.pgdba({"backup", "create", "--dir", dir.path(), "--keep", "2", "-o", "json"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto doc = it::parse_json(r.out);
+  const std::string newest = doc["backup"][0]["file"];
+  std::map<std::string, std::string> action;
+  for (const auto& row : doc["prune"]) {
+    CHECK(row["database"] == a.name());
+    action[row["path"]] = row["action"];
+  }
+  CHECK(action.size() == 5);  // a's four before, and the new one
+  CHECK(action[newest] == "keep");
+  for (const auto& old : made_a)
+    CHECK(action[old] == "deleted");
+  for (const auto& old : made_a)
+    CHECK_FALSE(fs::exists(old));
+  CHECK(fs::exists(newest));
+  // b's two and a's two newest are left.
+  CHECK(final_backups(dir.path()).size() == 4);
+}
+
 TEST_CASE("backup faults: a tampered or truncated file fails verify", "[backup][fault]") {
   it::ScratchDb src("bk_tamper");
   src.exec("create table t as select g, md5(g::text) from generate_series(1, 2000) g");
