@@ -5,7 +5,9 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "PostgreSQL administration tool for the co
 set(CPACK_PACKAGE_CONTACT "pgdba developers <dev@pgdba.invalid>")
 set(CPACK_GENERATOR DEB)
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libpqxx-6.4, libpq5, libspdlog1.10, libfmt9, libtomlplusplus3")
+# The runtime libraries and their versions as built, read from the binary by
+# dpkg-shlibdeps (libpqxx, libpq, spdlog, fmt, toml++, OpenSSL, libstdc++).
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "postgresql-15, postgresql-client-15")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # Stripped, as Debian ships binaries; the build directory keeps the symbols.
