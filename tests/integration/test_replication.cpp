@@ -3,7 +3,10 @@
 // (tests/harness/cluster.sh), from either node.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -119,4 +122,200 @@ TEST_CASE("replication status and lag on a primary and its standby, an idle prim
   // Bad input.
   r = it::pgdba({"replication", "lag", "--unit", "minutes"}, "", on_primary);
   CHECK(r.code == 2);
+}
+
+namespace {
+
+long long lag_of(const nlohmann::json& doc, const std::string& standby_prefix) {
+  for (const auto& r : doc)
+    if (r["standby"].get<std::string>().rfind(standby_prefix, 0) == 0 && r["lag"].is_number())
+      return r["lag"].get<long long>();
+  return -1;
+}
+
+// Stops a private cluster's server now (fast shutdown), as its owner.
+void stop_server(const it::PrivateCluster& c) {
+  const std::string pg_ctl = c.env().at("PGDBA_PG_BINDIR") + "/pg_ctl";
+  const std::string data = c.env().at("PGDBA_CLUSTER_DIR") + "/data";
+  const std::string cmd = std::string(geteuid() == 0 ? "runuser -u postgres -- " : "") + "'" + pg_ctl +
+                          "' stop -w -m fast -D '" + data + "' >/dev/null 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("replication pause and resume: lag grows under writes while replay is paused, shrinks after resume",
+          "[replication]") {
+  Pair p;
+  const it::Env on_primary = p.primary.env();
+  const it::Env on_standby = p.standby.env();
+
+  // Refused on a primary, with the reason.
+  auto r = it::pgdba({"replication", "pause"}, "", on_primary);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("is a primary"));
+  CHECK(sql(p.primary, "select pg_is_in_recovery()") == "f");
+
+  auto doc = run_json({"replication", "pause"}, on_standby);
+  CHECK(doc[0]["status"] == "paused");
+  REQUIRE(it::wait_for([&] { return sql(p.standby, "select pg_is_wal_replay_paused()") == "t"; }));
+  REQUIRE(it::wait_for([&] { return run_json({"replication", "status"}, on_standby)["replay"][0]["replay"] == "paused"; }));
+
+  sql(p.primary, "create table t_load as select g from generate_series(1, 20000) g");
+  REQUIRE(it::wait_for([&] { return sql(p.standby, "select pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()") == "t"; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  doc = run_json({"replication", "status"}, on_standby);
+  const long long behind = doc["replay"][0]["lag_bytes"].get<long long>();
+  CHECK(behind > 0);
+  CHECK(doc["replay"][0]["lag_seconds"].get<double>() >= 1);
+  CHECK(doc["replay"][0]["note"] == "replaying");
+  CHECK(lag_of(run_json({"replication", "lag"}, on_standby), "local") == behind);
+  // The primary sees it too: its standby's replay position stays behind.
+  const long long from_primary = lag_of(run_json({"replication", "lag"}, on_primary), "walreceiver@");
+  CHECK(from_primary >= behind);
+
+  // More writes: further behind.
+  sql(p.primary, "insert into t_load select g from generate_series(1, 20000) g");
+  REQUIRE(it::wait_for([&] { return lag_of(run_json({"replication", "lag"}, on_standby), "local") > behind; }));
+  CHECK(lag_of(run_json({"replication", "lag"}, on_primary), "walreceiver@") > from_primary);
+
+  // Resumed: it catches up, from either side.
+  doc = run_json({"replication", "resume"}, on_standby);
+  CHECK(doc[0]["status"] == "resumed");
+  REQUIRE(it::wait_for([&] { return lag_of(run_json({"replication", "lag"}, on_standby), "local") == 0; }));
+  CHECK(sql(p.standby, "select count(*) from t_load") == "40000");
+  REQUIRE(it::wait_for([&] { return lag_of(run_json({"replication", "lag"}, on_primary), "walreceiver@") == 0; }));
+  CHECK(run_json({"replication", "status"}, on_standby)["replay"][0]["replay"] == "not paused");
+  r = it::pgdba({"replication", "resume", "--dry-run"}, "", on_standby);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("pg_wal_replay_resume"));
+}
+
+TEST_CASE("replication slots: an inactive slot retains WAL, a logical slot decodes, an active slot is dropped only "
+          "with --force, bad names are refused",
+          "[replication]") {
+  Pair p("wal_level = logical");
+  const it::Env on_primary = p.primary.env();
+  const std::string phys = "pgdba_phys";
+
+  // Bad input, refused before anything reaches the server.
+  for (const std::string& bad : std::vector<std::string>{"Upper", "semi;colon", "quo\"te", "sp ace", "caf\xc3\xa9", std::string(64, 'a'), ""}) {
+    INFO(bad);
+    auto r = it::pgdba({"replication", "slot-create", bad}, "", on_primary);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("slot name"));
+  }
+  auto r = it::pgdba({"replication", "slot-create", "tmp_slot", "--temporary"}, "", on_primary);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("session"));
+  CHECK(sql(p.primary, "select count(*) from pg_replication_slots") == "0");
+
+  // A physical slot nobody uses keeps the WAL from its restart_lsn.
+  auto doc = run_json({"replication", "slot-create", phys}, on_primary);
+  CHECK(doc[0]["status"] == "created");
+  CHECK(doc[0]["slot_type"] == "physical");
+  const std::string kept = sql(p.primary, "select pg_walfile_name(restart_lsn) from pg_replication_slots where slot_name = '" + phys + "'");
+  REQUIRE(!kept.empty());
+  for (int i = 0; i < 3; ++i) {
+    sql(p.primary, "create table if not exists t_wal as select 1 a");
+    sql(p.primary, "insert into t_wal select g from generate_series(1, 10000) g");
+    sql(p.primary, "select pg_switch_wal()");
+  }
+  sql(p.primary, "checkpoint");
+  CHECK(sql(p.primary, "select count(*) from pg_ls_waldir() where name = '" + kept + "'") == "1");
+  doc = run_json({"replication", "slots"}, on_primary);
+  REQUIRE(doc.size() == 1);
+  CHECK(doc[0]["slot_name"] == phys);
+  CHECK(doc[0]["active"] == false);
+  CHECK(doc[0]["wal_status"] == "reserved");
+  CHECK(doc[0]["retained_bytes"].get<long long>() > 3 * 1024 * 1024);
+  // Also a section of status.
+  CHECK(run_json({"replication", "status"}, on_primary)["slots"][0]["slot_name"] == phys);
+  r = it::pgdba({"replication", "slots"}, "", on_primary);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains(phys) && Catch::Contains("MB"));
+
+  // A logical slot (test_decoding): the change waits in it, unconfirmed.
+  doc = run_json({"replication", "slot-create", "pgdba_logical", "--logical", "test_decoding"}, on_primary);
+  CHECK(doc[0]["plugin"] == "test_decoding");
+  sql(p.primary, "insert into t_wal values (424242)");
+  CHECK(sql(p.primary,
+            "select count(*) from pg_logical_slot_peek_changes('pgdba_logical', null, null) where data like '%424242%'") ==
+        "1");
+  doc = run_json({"replication", "slots"}, on_primary);
+  REQUIRE(doc.size() == 2);
+  CHECK(doc[0]["slot_name"] == "pgdba_logical");
+  CHECK(doc[0]["slot_type"] == "logical");
+  CHECK(doc[0]["database"] == "postgres");
+  CHECK(doc[0]["confirmed_lag_bytes"].get<long long>() > 0);
+  r = it::pgdba({"replication", "slot-create", "pgdba_logical", "--logical", "test_decoding"}, "", on_primary);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("already exists"));
+
+  // Missing slot; a destroy verb wants --yes.
+  r = it::pgdba({"replication", "slot-drop", "no_such_slot", "--yes"}, "", on_primary);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("does not exist"));
+  r = it::pgdba({"replication", "slot-drop", "pgdba_logical"}, "", on_primary);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--yes"));
+  CHECK(run_json({"replication", "slot-drop", "pgdba_logical", "--yes"}, on_primary)[0]["status"] == "dropped");
+  CHECK(sql(p.primary, "select count(*) from pg_replication_slots where slot_name = 'pgdba_logical'") == "0");
+
+  // The standby takes the physical slot: active, so not without --force.
+  {
+    auto c = p.standby.connect();
+    pqxx::nontransaction n(c);
+    n.exec("alter system set primary_slot_name = '" + phys + "'");
+    n.exec("select pg_reload_conf()");
+  }
+  REQUIRE(it::wait_for([&] { return sql(p.primary, "select active from pg_replication_slots where slot_name = '" + phys + "'") == "t"; }));
+  r = it::pgdba({"replication", "slot-drop", phys, "--yes"}, "", on_primary);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("is active") && Catch::Contains("--force"));
+  CHECK(sql(p.primary, "select count(*) from pg_replication_slots") == "1");
+  doc = run_json({"replication", "slot-drop", phys, "--force", "--yes"}, on_primary);
+  CHECK(doc[0]["action"] == "terminate walsender");
+  CHECK(doc.back()["status"] == "dropped");
+  CHECK(sql(p.primary, "select count(*) from pg_replication_slots") == "0");
+}
+
+TEST_CASE("replication promote: refused on a primary, and a standby whose primary is down is promoted and takes writes",
+          "[replication]") {
+  Pair p;
+  const it::Env on_primary = p.primary.env();
+  const it::Env on_standby = p.standby.env();
+
+  auto r = it::pgdba({"replication", "promote", "--yes"}, "", on_primary);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("is a primary"));
+  r = it::pgdba({"replication", "promote", "--wait", "-1"}, "", on_standby);
+  CHECK(r.code == 2);
+
+  sql(p.primary, "create table t_before as select 1 as a");
+  REQUIRE(it::wait_for([&] { return sql(p.standby, "select to_regclass('t_before') is not null") == "t"; }));
+  stop_server(p.primary);
+
+  // The standby, its primary gone: status still answers, and says so.
+  REQUIRE(it::wait_for([&] {
+    return run_json({"replication", "status"}, on_standby)["upstream"][0]["status"] != "streaming";
+  }));
+  auto doc = run_json({"replication", "status"}, on_standby);
+  CHECK(doc["node"][0]["role"] == "standby");
+  CHECK(doc["replay"][0]["lag_bytes"] == 0);
+
+  // Asks first; refused off a terminal without --yes.
+  r = it::pgdba({"replication", "promote"}, "", on_standby);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--yes"));
+  CHECK(sql(p.standby, "select pg_is_in_recovery()") == "t");
+
+  doc = run_json({"replication", "promote", "--yes", "--wait", "30"}, on_standby);
+  CHECK(doc[0]["status"] == "promoted");
+  CHECK(sql(p.standby, "select pg_is_in_recovery()") == "f");
+  sql(p.standby, "insert into t_before values (2)");
+  CHECK(sql(p.standby, "select count(*) from t_before") == "2");
+  doc = run_json({"replication", "status"}, on_standby);
+  CHECK(doc["node"][0]["role"] == "primary");
+  CHECK(doc["upstream"].empty());
 }
