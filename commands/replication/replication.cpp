@@ -38,6 +38,7 @@ void register_replication(CommandTable& table) {
   add_replication_status_verbs(noun);
   add_replication_slot_verbs(noun);
   add_replication_control_verbs(noun);
+  add_replication_clone_verb(noun);
 }
 
 }  // namespace pgdba

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -318,4 +319,124 @@ TEST_CASE("replication promote: refused on a primary, and a standby whose primar
   doc = run_json({"replication", "status"}, on_standby);
   CHECK(doc["node"][0]["role"] == "primary");
   CHECK(doc["upstream"].empty());
+}
+
+namespace {
+
+// A data directory the test clones into: its server stopped and the
+// directory removed at the end.
+struct CloneDir {
+  CloneDir() : parent(fs::temp_directory_path() / it::unique("pgdba-clone")), pgdata((parent / "data").string()) {}
+  ~CloneDir() {
+    if (fs::exists(pgdata + "/postmaster.pid")) {
+      const std::string cmd = std::string(geteuid() == 0 ? "runuser -u postgres -- " : "") + "'" + bindir +
+                              "/pg_ctl' stop -w -m immediate -D '" + pgdata + "' >/dev/null 2>&1";
+      if (std::system(cmd.c_str()) != 0) {
+        // already stopped
+      }
+    }
+    std::error_code ec;
+    fs::remove_all(parent, ec);
+  }
+  fs::path parent;
+  std::string pgdata;
+  std::string bindir;
+};
+
+int free_port() {
+  for (int i = 0; i < 200; ++i) {
+    const int port = 56000 + (getpid() * 7 + i * 13) % 3000;
+    if (!fs::exists("/tmp/.s.PGSQL." + std::to_string(port))) return port;
+  }
+  return 59999;
+}
+
+}  // namespace
+
+TEST_CASE("replication clone: checks the source first, then a new standby that streams", "[replication]") {
+  it::cluster();
+  it::PrivateCluster primary;
+  const it::Env on_primary = primary.env();
+  const std::string from =
+      "host=" + on_primary.at("PGHOST") + " port=" + on_primary.at("PGPORT") + " user=postgres dbname=postgres";
+  CloneDir dir;
+  dir.bindir = on_primary.at("PGDBA_PG_BINDIR");
+
+  // Bad input, before anything runs.
+  auto r = it::pgdba({"replication", "clone", "--pgdata", dir.pgdata});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--from"));
+  r = it::pgdba({"replication", "clone", "--from", from + " password=secret", "--pgdata", dir.pgdata});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("password"));
+  CHECK(r.err.find("secret") == std::string::npos);
+  r = it::pgdba({"replication", "clone", "--from", from, "--pgdata", dir.pgdata, "--start"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--port"));
+  r = it::pgdba({"replication", "clone", "--from", from, "--pgdata", dir.pgdata, "--slot", "Bad-Name"});
+  CHECK(r.code == 2);
+  // The source's checks, each with its own error.
+  r = it::pgdba({"replication", "clone", "--from", from, "--pgdata", dir.pgdata, "--slot", "no_such_slot"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("no_such_slot") && Catch::Contains("does not exist") &&
+                        Catch::Contains("--create-slot"));
+  {
+    auto c = primary.connect();
+    pqxx::nontransaction n(c);
+    n.exec("create role pgdba_norepl login");
+  }
+  r = it::pgdba({"replication", "clone", "--from",
+                 "host=" + on_primary.at("PGHOST") + " port=" + on_primary.at("PGPORT") + " user=pgdba_norepl dbname=postgres",
+                 "--pgdata", dir.pgdata});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("REPLICATION privilege"));
+  fs::create_directories(dir.parent / "busy");
+  { std::ofstream(dir.parent / "busy" / "file") << "x"; }
+  r = it::pgdba({"replication", "clone", "--from", from, "--pgdata", (dir.parent / "busy").string()});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("not empty"));
+  // --dry-run: the command line, nothing made.
+  r = it::pgdba({"replication", "clone", "--from", from, "--pgdata", dir.pgdata, "--dry-run"});
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("pg_basebackup") && Catch::Contains("-R"));
+  CHECK(!fs::exists(dir.pgdata));
+
+  // The clone, with a slot of its own, started: it streams what the primary writes.
+  const int port = free_port();
+  auto doc = run_json({"replication", "clone", "--from", from, "--pgdata", dir.pgdata, "--slot", "pgdba_clone",
+                       "--create-slot", "--max-rate", "100M", "--start", "--port", std::to_string(port)},
+                      on_primary);
+  REQUIRE(doc.size() == 1);
+  CHECK(doc[0]["status"] == "started");
+  CHECK(doc[0]["port"] == port);
+  it::Env on_clone = on_primary;
+  on_clone["PGPORT"] = std::to_string(port);
+  auto clone_sql = [&](const std::string& q) {
+    pqxx::connection c("host=" + on_primary.at("PGHOST") + " port=" + std::to_string(port) + " user=postgres dbname=postgres");
+    pqxx::nontransaction n(c);
+    const auto res = n.exec(q);
+    return res.empty() || res[0][0].is_null() ? std::string() : std::string(res[0][0].c_str());
+  };
+  CHECK(clone_sql("select pg_is_in_recovery()") == "t");
+  REQUIRE(it::wait_for([&] { return sql(primary, "select active from pg_replication_slots where slot_name = 'pgdba_clone'") == "t"; }));
+  sql(primary, "create table t_after_clone as select 7 as a");
+  REQUIRE(it::wait_for([&] { return clone_sql("select to_regclass('t_after_clone') is not null") == "t"; }));
+  doc = run_json({"replication", "status"}, on_clone);
+  CHECK(doc["upstream"][0]["status"] == "streaming");
+  CHECK(doc["upstream"][0]["slot_name"] == "pgdba_clone");
+  // Not twice into the same place.
+  r = it::pgdba({"replication", "clone", "--from", from, "--pgdata", dir.pgdata});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("not empty"));
+}
+
+TEST_CASE("replication clone refuses a source with wal_level minimal", "[replication]") {
+  it::cluster();
+  it::PrivateCluster primary("wal_level = minimal\nmax_wal_senders = 0");
+  const std::string from = "host=" + primary.env().at("PGHOST") + " port=" + primary.env().at("PGPORT") +
+                           " user=postgres dbname=postgres";
+  const auto r = it::pgdba({"replication", "clone", "--from", from, "--pgdata", "/tmp/" + it::unique("pgdba_never")});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("wal_level is minimal"));
 }
