@@ -39,6 +39,7 @@ void register_replication(CommandTable& table) {
   add_replication_slot_verbs(noun);
   add_replication_control_verbs(noun);
   add_replication_clone_verb(noun);
+  add_replication_topology_verb(noun);
 }
 
 }  // namespace pgdba

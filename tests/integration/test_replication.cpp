@@ -440,3 +440,73 @@ TEST_CASE("replication clone refuses a source with wal_level minimal", "[replica
   CHECK(r.code == 1);
   CHECK_THAT(r.err, Catch::Contains("wal_level is minimal"));
 }
+
+TEST_CASE("replication topology of a primary, its standby and a cascaded standby, from the targets", "[replication]") {
+  Pair p;
+  sql(p.primary, "checkpoint");
+  it::PrivateCluster cascade(p.standby, it::PrivateCluster::Standby{});
+  REQUIRE(it::wait_for(
+      [&] { return sql(p.standby, "select count(*) from pg_stat_replication where state = 'streaming'") == "1"; }));
+  const auto service = [](const std::string& name, const it::PrivateCluster& c) {
+    return "[" + name + "]\nhost=" + c.env().at("PGHOST") + "\nport=" + c.env().at("PGPORT") +
+           "\nuser=postgres\ndbname=postgres\n\n";
+  };
+  const std::string services = it::temp_file(service("node_a", p.primary) + service("node_b", p.standby) +
+                                                 service("node_c", cascade) +
+                                                 "[node_down]\nhost=/tmp/pgdba-no-server-here\nport=1\nuser=postgres\n",
+                                             ".conf");
+  const it::Env env{{"PGSERVICEFILE", services}, {"PGSYSCONFDIR", "/nonexistent"}};
+
+  // The cascaded standby, from itself: its upstream is the first standby.
+  auto doc = run_json({"replication", "status"}, cascade.env());
+  CHECK(doc["node"][0]["role"] == "standby");
+  CHECK(doc["upstream"][0]["status"] == "streaming");
+  CHECK(doc["upstream"][0]["sender_port"] == std::stoi(p.standby.env().at("PGPORT")));
+  // The first standby sees the cascaded one streaming from it.
+  doc = run_json({"replication", "status"}, p.standby.env());
+  REQUIRE(doc["standbys"].size() == 1);
+  CHECK(doc["standbys"][0]["state"] == "streaming");
+
+  // Targets given in any order: the tree is primary -> standby -> cascade.
+  sql(p.primary, "create table t_topo as select 1 as a");
+  REQUIRE(it::wait_for([&] { return sql(cascade, "select to_regclass('t_topo') is not null") == "t"; }));
+  doc = run_json({"replication", "topology", "--target", "node_c,node_a,node_b"}, env);
+  REQUIRE(doc.size() == 3);
+  CHECK(doc[0]["target"] == "node_a");
+  CHECK(doc[0]["role"] == "primary");
+  CHECK(doc[0]["depth"] == 0);
+  CHECK(doc[1]["target"] == "node_b");
+  CHECK(doc[1]["upstream"] == "node_a");
+  CHECK(doc[1]["state"] == "streaming");
+  CHECK(doc[1]["depth"] == 1);
+  CHECK(doc[1]["lag_bytes"].is_number_integer());
+  CHECK(doc[2]["target"] == "node_c");
+  CHECK(doc[2]["upstream"] == "node_b");
+  CHECK(doc[2]["depth"] == 2);
+  // Replay paused on the middle node: the edge to it shows the lag.
+  sql(p.standby, "select pg_wal_replay_pause()");
+  REQUIRE(it::wait_for([&] { return sql(p.standby, "select pg_is_wal_replay_paused()") == "t"; }));
+  sql(p.primary, "insert into t_topo select g from generate_series(1, 20000) g");
+  REQUIRE(it::wait_for([&] {
+    const auto d = run_json({"replication", "topology", "--target", "node_a,node_b,node_c"}, env);
+    return d.size() == 3 && d[1]["lag_bytes"].get<long long>() > 0;
+  }));
+  sql(p.standby, "select pg_wal_replay_resume()");
+  // Table form: a tree.
+  auto r = it::pgdba({"replication", "topology", "--target", "node_a,node_b,node_c"}, "", env);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("└─ node_b") && Catch::Contains("   └─ node_c"));
+  // A target that is down: the others still answer, exit 4.
+  r = it::pgdba({"replication", "topology", "--target", "node_a,node_b,node_down", "-o", "json"}, "", env);
+  CHECK(r.code == 4);
+  doc = it::parse_json(r.out);
+  bool saw_down = false;
+  for (const auto& row : doc)
+    if (row["target"] == "node_down") saw_down = row["role"] == "unreachable";
+  CHECK(saw_down);
+  // Without targets: this server and the standbys it sees.
+  doc = run_json({"replication", "topology"}, p.primary.env());
+  REQUIRE(doc.size() == 2);
+  CHECK(doc[0]["role"] == "primary");
+  CHECK(doc[1]["node"].get<std::string>().find("walreceiver@") != std::string::npos);
+}
