@@ -123,6 +123,22 @@ TEST_CASE("replication status and lag on a primary and its standby, an idle prim
   // Bad input.
   r = it::pgdba({"replication", "lag", "--unit", "minutes"}, "", on_primary);
   CHECK(r.code == 2);
+
+  // A slot on every major (the columns differ from 17 on), and a topology.
+  doc = run_json({"replication", "slot-create", "pgdba_matrix"}, on_primary);
+  CHECK(doc[0]["status"] == "created");
+  doc = run_json({"replication", "slots"}, on_primary);
+  REQUIRE(doc.size() == 1);
+  CHECK(doc[0]["slot_name"] == "pgdba_matrix");
+  CHECK(doc[0]["wal_status"] == "reserved");
+  CHECK(doc[0]["retained_bytes"].is_number_integer());
+  CHECK(doc[0].contains("inactive_since"));
+  CHECK(run_json({"replication", "slot-drop", "pgdba_matrix", "--yes"}, on_primary)[0]["status"] == "dropped");
+  CHECK(sql(p.primary, "select count(*) from pg_replication_slots") == "0");
+  doc = run_json({"replication", "topology"}, on_standby);
+  REQUIRE(doc.size() == 1);
+  CHECK(doc[0]["role"] == "standby");
+  CHECK(doc[0]["state"] == "streaming");
 }
 
 namespace {
