@@ -1,10 +1,11 @@
 // replication clone: a new standby of a running server through PostgreSQL's
 // pg_basebackup -R -X stream, after checking on the source everything that
 // would make it fail half-way, each with its own error.
-#include <sys/stat.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -26,7 +27,9 @@ namespace pgdba {
 
 namespace {
 
-bool is_root() { return geteuid() == 0; }
+bool is_root() {
+  return geteuid() == 0;
+}
 
 // As root, the cluster's files must belong to postgres (the server refuses
 // to run as root), so pg_basebackup and pg_ctl run as that user.
@@ -89,15 +92,17 @@ Source check_source(Session& s, const ReplicationCloneOptions& o) {
   const int max_senders = row["max_wal_senders"].as<int>();
   const int in_use = row["senders_in_use"].as<int>();
   if (max_senders - in_use < 2) {
-    Error e = failure("not enough free WAL senders on " + where + ": max_wal_senders is " + std::to_string(max_senders) +
-                      ", " + std::to_string(in_use) + " in use, and a clone needs 2 (the copy and its WAL stream)");
+    Error e =
+        failure("not enough free WAL senders on " + where + ": max_wal_senders is " + std::to_string(max_senders) +
+                ", " + std::to_string(in_use) + " in use, and a clone needs 2 (the copy and its WAL stream)");
     e.hint = "raise max_wal_senders (restart needed) or wait for other base backups to end";
     throw e;
   }
   if (!o.slot.empty()) {
     const Field type = row["slot_type"];
     if (o.create_slot && !type.is_null())
-      throw failure("replication slot \"" + o.slot + "\" already exists on " + where + " (drop --create-slot to use it)");
+      throw failure("replication slot \"" + o.slot + "\" already exists on " + where +
+                    " (drop --create-slot to use it)");
     if (!o.create_slot && type.is_null()) {
       Error e = failure("replication slot \"" + o.slot + "\" does not exist on " + where);
       e.hint = "add --create-slot to create it, or `pgdba replication slot-create " + o.slot + "` on the source";
@@ -109,8 +114,9 @@ Source check_source(Session& s, const ReplicationCloneOptions& o) {
   if (const auto hba = s.try_query(sql_text("replication/hba_replication"), {}, "reading pg_hba.conf rules");
       hba && !hba->empty() && (*hba)[0][0].as<int>() == 0) {
     Error e = failure("no pg_hba.conf line on " + where + " accepts replication connections");
-    e.hint = "add one whose database column is \"replication\" (e.g. host replication all 10.0.0.0/8 scram-sha-256), "
-             "then reload";
+    e.hint =
+        "add one whose database column is \"replication\" (e.g. host replication all 10.0.0.0/8 scram-sha-256), "
+        "then reload";
     throw e;
   }
   Source src;
@@ -161,8 +167,8 @@ Result clone(Unit& u, const ReplicationCloneOptions& o) {
   }
   const std::string bindir = fs::path(basebackup.path).parent_path().string();
 
-  std::vector<std::string> argv = {basebackup.path, "-D", pgdata, "-R", "-X", "stream", "-c", "fast", "--no-password",
-                                   "-d", o.from};
+  std::vector<std::string> argv = {basebackup.path, "-D", pgdata, "-R", "-X", "stream", "-c", "fast",
+                                   "--no-password", "-d", o.from};
   if (!o.slot.empty()) {
     argv.insert(argv.end(), {"-S", o.slot});
     if (o.create_slot) argv.push_back("-C");
@@ -171,7 +177,7 @@ Result clone(Unit& u, const ReplicationCloneOptions& o) {
   const bool progress = isatty(STDERR_FILENO) && !ctx.options().quiet;
   if (progress) argv.push_back("--progress");
   if (is_root()) argv.insert(argv.begin(), {"runuser", "-u", kServerUser, "--"});
-  const std::vector<std::string> start = {bindir + "/pg_ctl", "start", "-w", "-t", "60", "-D", pgdata, "-l",
+  const std::vector<std::string> start = {bindir + "/pg_ctl",     "start", "-w", "-t", "60", "-D", pgdata, "-l",
                                           pgdata + "/startup.log"};
 
   Table t("clone", {Column{"pgdata", Kind::Text, Kind::Text}, Column{"source", Kind::Text, Kind::Text},
@@ -191,14 +197,15 @@ Result clone(Unit& u, const ReplicationCloneOptions& o) {
   const bool created = make_target(pgdata);
   ChildSpec spec;
   spec.argv = argv;
-  if (progress) spec.on_stderr = [](const std::string& chunk) { (void)!write(STDERR_FILENO, chunk.data(), chunk.size()); };
+  if (progress)
+    spec.on_stderr = [](const std::string& chunk) { (void)!write(STDERR_FILENO, chunk.data(), chunk.size()); };
   const ChildResult r = run_child(spec);
   ctx.record_audit(src, shell_command_line(argv), r.exit_code == 0 ? "ok" : "failed");
   if (r.exit_code != 0) {
     std::error_code ec;
     if (created) fs::remove_all(pgdata, ec);
-    Error e = failure(r.interrupted ? "pg_basebackup interrupted" : "pg_basebackup failed (exit code " +
-                                                                       std::to_string(r.exit_code) + ")");
+    Error e = failure(r.interrupted ? "pg_basebackup interrupted"
+                                    : "pg_basebackup failed (exit code " + std::to_string(r.exit_code) + ")");
     std::string err = r.err;
     while (!err.empty() && err.back() == '\n')
       err.pop_back();
@@ -238,7 +245,8 @@ void ReplicationCloneOptions::validate() const {
   if (create_slot && slot.empty()) throw usage_error("--create-slot needs --slot NAME");
   if (!slot.empty()) replication_check_slot_name(slot);
   if (!max_rate.empty() && !std::regex_match(max_rate, std::regex("[0-9]+[kM]?")))
-    throw usage_error("--max-rate must be a number of kB/s, optionally with k or M (32k, 100M), not \"" + max_rate + "\"");
+    throw usage_error("--max-rate must be a number of kB/s, optionally with k or M (32k, 100M), not \"" + max_rate +
+                      "\"");
   if (start && port == 0) throw usage_error("--start needs --port: the clone must not take its source's port");
   if (port != 0 && (port < 1 || port > 65535)) throw usage_error("--port must be between 1 and 65535");
 }

@@ -15,8 +15,8 @@ Result promote(Unit& u, const ReplicationPromoteOptions& o) {
   u.ctx().confirm("promote the standby " + s.describe() + " to a primary");
   const std::string wait = o.wait > 0 ? "true" : "false";
   const std::string seconds = std::to_string(o.wait > 0 ? o.wait : 60);
-  const Rows r = u.ctx().mutate(s, sql_text("replication/promote"), "promoting " + s.describe(),
-                                {wait.c_str(), seconds.c_str()});
+  const Rows r =
+      u.ctx().mutate(s, sql_text("replication/promote"), "promoting " + s.describe(), {wait.c_str(), seconds.c_str()});
   Table t = action_table();
   if (u.ctx().dry_run()) {
     add_action(t, "promote", s.describe(), "dry-run");

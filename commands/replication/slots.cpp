@@ -22,8 +22,8 @@ Result list_slots(Session& s) {
 Result create_slot(Unit& u, const ReplicationSlotCreateOptions& o) {
   Session& s = u.session();
   const bool logical = !o.logical.empty();
-  const std::string what = "creating " + std::string(logical ? "logical" : "physical") + " replication slot \"" +
-                           o.name + "\"";
+  const std::string what =
+      "creating " + std::string(logical ? "logical" : "physical") + " replication slot \"" + o.name + "\"";
   const Rows r = logical ? u.ctx().mutate(s, sql_text("replication/create_logical_slot"), what,
                                           {o.name.c_str(), o.logical.c_str()})
                          : u.ctx().mutate(s, sql_text("replication/create_physical_slot"), what, {o.name.c_str()});
@@ -45,8 +45,8 @@ struct SlotState {
 };
 
 SlotState look_up(Session& s, const std::string& name) {
-  const Rows r = s.exec(sql_text("replication/slot_lookup"), {name.c_str()},
-                        "looking up replication slot \"" + name + "\"");
+  const Rows r =
+      s.exec(sql_text("replication/slot_lookup"), {name.c_str()}, "looking up replication slot \"" + name + "\"");
   SlotState st;
   if (r.empty()) return st;
   st.exists = true;
@@ -105,7 +105,8 @@ Result drop_slot(Unit& u, const ReplicationSlotDropOptions& o) {
       if (!st.exists || !st.active) throw;
     }
   }
-  throw failure("replication slot \"" + o.name + "\" was taken again by its consumer each time; stop the consumer first");
+  throw failure("replication slot \"" + o.name +
+                "\" was taken again by its consumer each time; stop the consumer first");
 }
 
 }  // namespace
@@ -113,15 +114,18 @@ Result drop_slot(Unit& u, const ReplicationSlotDropOptions& o) {
 void ReplicationSlotCreateOptions::validate() const {
   replication_check_slot_name(name);
   if (temporary) {
-    Error e = usage_error("--temporary: a temporary slot lives only as long as the session that created it, and "
-                          "pgdba's session ends when the command does, so the slot would be gone at once");
-    e.hint = "create it in the session that uses it (psql: SELECT pg_create_physical_replication_slot('" + name +
-             "', true, true)), or create a permanent slot here and drop it with `replication slot-drop`";
+    Error e = usage_error(
+        "--temporary: a temporary slot lives only as long as the session that created it, and "
+        "pgdba's session ends when the command does, so the slot would be gone at once");
+    e.hint = "create it in the session that uses it, with pg_create_physical_replication_slot(" + quote_literal(name) +
+             ", true, true), or create a permanent slot here and drop it with `replication slot-drop`";
     throw e;
   }
 }
 
-void ReplicationSlotDropOptions::validate() const { replication_check_slot_name(name); }
+void ReplicationSlotDropOptions::validate() const {
+  replication_check_slot_name(name);
+}
 
 void add_replication_slot_verbs(Noun& noun) {
   noun.verb("slots",
@@ -140,14 +144,14 @@ void add_replication_slot_verbs(Noun& noun) {
            "slot name: lower-case letters, digits and underscores (the server allows nothing else)")
       .option("--logical", &ReplicationSlotCreateOptions::logical,
               "a logical slot decoding with this output plugin (pgoutput, test_decoding, wal2json, ...)")
-      .flag("--temporary",
-            &ReplicationSlotCreateOptions::temporary,
+      .flag("--temporary", &ReplicationSlotCreateOptions::temporary,
             "refused: a temporary slot would vanish when pgdba's session ends; create it in the session using it")
       .run(create_slot);
 
   noun.verb<ReplicationSlotDropOptions>(
-          "slot-drop", "Drop a replication slot (asks first; --yes when not on a terminal); an active one only with "
-                       "--force",
+          "slot-drop",
+          "Drop a replication slot (asks first; --yes when not on a terminal); an active one only with "
+          "--force",
           {Need::Catalog, Effect::Destroy})
       .arg("name", &ReplicationSlotDropOptions::name, "slot to drop")
       .flag("--force", &ReplicationSlotDropOptions::force,

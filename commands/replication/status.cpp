@@ -40,13 +40,14 @@ Result replication_status(Session& s) {
 Result replication_lag(Session& s, const ReplicationLagOptions& o) {
   const bool bytes = o.unit == "bytes";
   const int v = s.server_version();
-  Table t("lag", {Column{"standby", Kind::Text, Kind::Text}, Column{"node", Kind::Text, Kind::Text},
+  Table t("lag", {Column{"standby", Kind::Text, Kind::Text}, Column{"source", Kind::Text, Kind::Text},
                   Column{"lag", bytes ? Kind::Bytes : Kind::Seconds, Kind::Text}});
   // This server itself, when it is a standby: its replay behind what it
   // received.
   const Rows replay = s.exec(sql_text("replication/replay", v), "reading the standby's replay position");
   for (const auto& r : replay)
-    t.add_row({std::string("local"), std::string("this standby"), r[bytes ? "lag_bytes" : "lag_seconds"].str()});
+    t.add_row(
+        {std::string("local"), std::string("replay on this standby"), r[bytes ? "lag_bytes" : "lag_seconds"].str()});
   // Every standby streaming from this server (cascaded ones on a standby).
   const Rows standbys = s.exec(sql_text("replication/standbys", v), "reading pg_stat_replication");
   for (const auto& r : standbys) {
@@ -54,7 +55,7 @@ Result replication_lag(Session& s, const ReplicationLagOptions& o) {
     std::optional<std::string> value;
     if (!f.is_null()) value = f.str();
     const std::string addr = r["client_addr"].is_null() ? "local" : r["client_addr"].str();
-    t.add_row({r["application_name"].str() + "@" + addr, std::string("pid ") + r["pid"].str(), value});
+    t.add_row({r["application_name"].str() + "@" + addr, "walsender pid " + r["pid"].str(), value});
   }
   return {t};
 }

@@ -55,8 +55,8 @@ std::optional<std::uint64_t> parse_lsn(const std::string& lsn) {
 std::string host_of(const std::string& described) {
   const auto at = described.find('@');
   const auto slash = described.rfind('/');
-  const std::string rest = described.substr(at == std::string::npos ? 0 : at + 1, slash == std::string::npos ? std::string::npos
-                                                                                                        : slash - at - 1);
+  const std::string rest = described.substr(at == std::string::npos ? 0 : at + 1,
+                                            slash == std::string::npos ? std::string::npos : slash - at - 1);
   const auto colon = rest.rfind(':');
   return colon == std::string::npos ? rest : rest.substr(0, colon);
 }
@@ -102,8 +102,8 @@ Node read_node(Context& ctx, const std::string& target) {
     }
     for (const auto& r : s->exec(sql_text("replication/standbys", v), "reading pg_stat_replication")) {
       const std::string addr = r["client_addr"].is_null() ? "local" : r["client_addr"].str();
-      n.walsenders.push_back({r["application_name"].str() + "@" + addr, r["state"].str(), opt(r["lag_bytes"]),
-                              opt(r["replay_lag"])});
+      n.walsenders.push_back(
+          {r["application_name"].str() + "@" + addr, r["state"].str(), opt(r["lag_bytes"]), opt(r["replay_lag"])});
     }
   } catch (const Error& e) {
     if (n.label.empty()) n.label = "(connection)";
@@ -116,9 +116,10 @@ bool follows(const Node& standby, const Node& upstream) {
   if (!standby.standby || standby.sender_port == 0 || upstream.error || standby.sender_port != upstream.port)
     return false;
   if (upstream.hosts.count(standby.sender_host)) return true;
-  const bool local = standby.sender_host == "localhost" || standby.sender_host == "127.0.0.1" ||
-                     standby.sender_host == "::1";
-  return local && (upstream.hosts.count("localhost") || upstream.hosts.count("127.0.0.1") || upstream.hosts.count("::1"));
+  const bool local =
+      standby.sender_host == "localhost" || standby.sender_host == "127.0.0.1" || standby.sender_host == "::1";
+  return local &&
+         (upstream.hosts.count("localhost") || upstream.hosts.count("127.0.0.1") || upstream.hosts.count("::1"));
 }
 
 void topology(Context& ctx) {
@@ -133,11 +134,10 @@ void topology(Context& ctx) {
     for (std::size_t j = 0; j < nodes.size(); ++j)
       if (i != j && parent[i] < 0 && follows(nodes[i], nodes[j])) parent[i] = static_cast<int>(j);
 
-  Table t("topology",
-          {Column{"node", Kind::Text, Kind::Text}, Column{"target", Kind::Text, Kind::Text},
-           Column{"role", Kind::Text, Kind::Text}, Column{"upstream", Kind::Text, Kind::Text},
-           Column{"state", Kind::Text, Kind::Text}, Column{"lag_bytes", Kind::Bytes, Kind::Text},
-           Column{"replay_lag", Kind::Seconds, Kind::Text}, Column{"depth", Kind::Integer, Kind::Text}});
+  Table t("topology", {Column{"node", Kind::Text, Kind::Text}, Column{"target", Kind::Text, Kind::Text},
+                       Column{"role", Kind::Text, Kind::Text}, Column{"upstream", Kind::Text, Kind::Text},
+                       Column{"state", Kind::Text, Kind::Text}, Column{"lag_bytes", Kind::Bytes, Kind::Text},
+                       Column{"replay_lag", Kind::Seconds, Kind::Text}, Column{"depth", Kind::Integer, Kind::Text}});
   const auto indent = [](int depth) {
     std::string s;
     for (int d = 1; d < depth; ++d)
@@ -190,7 +190,8 @@ void topology(Context& ctx) {
     if (nodes[i].error) ++failed;
     if (parent[i] < 0) visit(i, 0);
   }
-  if (failed == nodes.size()) throw Error(ErrorKind::Connect, failed == 1 ? *nodes[0].error : "no target could be reached");
+  if (failed == nodes.size())
+    throw Error(ErrorKind::Connect, failed == 1 ? *nodes[0].error : "no target could be reached");
   ctx.emit({t});
   if (failed > 0) ctx.set_exit_code(static_cast<int>(ErrorKind::Partial));
 }

@@ -40,8 +40,7 @@ nlohmann::json run_json(const std::vector<std::string>& args, const it::Env& env
 // primary. it::cluster() first, so under scripts/matrix.sh both run the
 // major under test.
 struct Pair {
-  Pair(const std::string& conf = "")
-      : primary((it::cluster(), conf)), standby(primary, it::PrivateCluster::Standby{}) {
+  Pair(const std::string& conf = "") : primary((it::cluster(), conf)), standby(primary, it::PrivateCluster::Standby{}) {
     REQUIRE(it::wait_for(
         [&] { return sql(primary, "select count(*) from pg_stat_replication where state = 'streaming'") == "1"; }));
   }
@@ -94,7 +93,8 @@ TEST_CASE("replication status and lag on a primary and its standby, an idle prim
   // Idle primary: caught up, then nothing happens; the standby is 0 behind
   // however old the primary's last commit gets, and says why.
   sql(p.primary, "create table t_idle as select 1 as a");
-  REQUIRE(it::wait_for([&] { return caught_up(p.standby) && sql(p.standby, "select to_regclass('t_idle') is not null") == "t"; }));
+  REQUIRE(it::wait_for(
+      [&] { return caught_up(p.standby) && sql(p.standby, "select to_regclass('t_idle') is not null") == "t"; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   doc = run_json({"replication", "status"}, on_standby);
   CHECK(doc["replay"][0]["lag_bytes"] == 0);
@@ -176,10 +176,13 @@ TEST_CASE("replication pause and resume: lag grows under writes while replay is 
   auto doc = run_json({"replication", "pause"}, on_standby);
   CHECK(doc[0]["status"] == "paused");
   REQUIRE(it::wait_for([&] { return sql(p.standby, "select pg_is_wal_replay_paused()") == "t"; }));
-  REQUIRE(it::wait_for([&] { return run_json({"replication", "status"}, on_standby)["replay"][0]["replay"] == "paused"; }));
+  REQUIRE(it::wait_for([&] {
+    return run_json({"replication", "status"}, on_standby)["replay"][0]["replay"] == "paused";
+  }));
 
   sql(p.primary, "create table t_load as select g from generate_series(1, 20000) g");
-  REQUIRE(it::wait_for([&] { return sql(p.standby, "select pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()") == "t"; }));
+  REQUIRE(it::wait_for(
+      [&] { return sql(p.standby, "select pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()") == "t"; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   doc = run_json({"replication", "status"}, on_standby);
   const long long behind = doc["replay"][0]["lag_bytes"].get<long long>();
@@ -208,15 +211,17 @@ TEST_CASE("replication pause and resume: lag grows under writes while replay is 
   CHECK_THAT(r.out, Catch::Contains("pg_wal_replay_resume"));
 }
 
-TEST_CASE("replication slots: an inactive slot retains WAL, a logical slot decodes, an active slot is dropped only "
-          "with --force, bad names are refused",
-          "[replication]") {
+TEST_CASE(
+    "replication slots: an inactive slot retains WAL, a logical slot decodes, an active slot is dropped only "
+    "with --force, bad names are refused",
+    "[replication]") {
   Pair p("wal_level = logical");
   const it::Env on_primary = p.primary.env();
   const std::string phys = "pgdba_phys";
 
   // Bad input, refused before anything reaches the server.
-  for (const std::string& bad : std::vector<std::string>{"Upper", "semi;colon", "quo\"te", "sp ace", "caf\xc3\xa9", std::string(64, 'a'), ""}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"Upper", "semi;colon", "quo\"te", "sp ace", "caf\xc3\xa9", std::string(64, 'a'), ""}) {
     INFO(bad);
     auto r = it::pgdba({"replication", "slot-create", bad}, "", on_primary);
     CHECK(r.code == 2);
@@ -231,7 +236,8 @@ TEST_CASE("replication slots: an inactive slot retains WAL, a logical slot decod
   auto doc = run_json({"replication", "slot-create", phys}, on_primary);
   CHECK(doc[0]["status"] == "created");
   CHECK(doc[0]["slot_type"] == "physical");
-  const std::string kept = sql(p.primary, "select pg_walfile_name(restart_lsn) from pg_replication_slots where slot_name = '" + phys + "'");
+  const std::string kept =
+      sql(p.primary, "select pg_walfile_name(restart_lsn) from pg_replication_slots where slot_name = '" + phys + "'");
   REQUIRE(!kept.empty());
   for (int i = 0; i < 3; ++i) {
     sql(p.primary, "create table if not exists t_wal as select 1 a");
@@ -257,8 +263,8 @@ TEST_CASE("replication slots: an inactive slot retains WAL, a logical slot decod
   CHECK(doc[0]["plugin"] == "test_decoding");
   sql(p.primary, "insert into t_wal values (424242)");
   CHECK(sql(p.primary,
-            "select count(*) from pg_logical_slot_peek_changes('pgdba_logical', null, null) where data like '%424242%'") ==
-        "1");
+            "select count(*) from pg_logical_slot_peek_changes('pgdba_logical', null, null) where data like "
+            "'%424242%'") == "1");
   doc = run_json({"replication", "slots"}, on_primary);
   REQUIRE(doc.size() == 2);
   CHECK(doc[0]["slot_name"] == "pgdba_logical");
@@ -286,7 +292,9 @@ TEST_CASE("replication slots: an inactive slot retains WAL, a logical slot decod
     n.exec("alter system set primary_slot_name = '" + phys + "'");
     n.exec("select pg_reload_conf()");
   }
-  REQUIRE(it::wait_for([&] { return sql(p.primary, "select active from pg_replication_slots where slot_name = '" + phys + "'") == "t"; }));
+  REQUIRE(it::wait_for([&] {
+    return sql(p.primary, "select active from pg_replication_slots where slot_name = '" + phys + "'") == "t";
+  }));
   r = it::pgdba({"replication", "slot-drop", phys, "--yes"}, "", on_primary);
   CHECK(r.code == 1);
   CHECK_THAT(r.err, Catch::Contains("is active") && Catch::Contains("--force"));
@@ -394,16 +402,17 @@ TEST_CASE("replication clone: checks the source first, then a new standby that s
   // The source's checks, each with its own error.
   r = it::pgdba({"replication", "clone", "--from", from, "--pgdata", dir.pgdata, "--slot", "no_such_slot"});
   CHECK(r.code == 1);
-  CHECK_THAT(r.err, Catch::Contains("no_such_slot") && Catch::Contains("does not exist") &&
-                        Catch::Contains("--create-slot"));
+  CHECK_THAT(r.err,
+             Catch::Contains("no_such_slot") && Catch::Contains("does not exist") && Catch::Contains("--create-slot"));
   {
     auto c = primary.connect();
     pqxx::nontransaction n(c);
     n.exec("create role pgdba_norepl login");
   }
-  r = it::pgdba({"replication", "clone", "--from",
-                 "host=" + on_primary.at("PGHOST") + " port=" + on_primary.at("PGPORT") + " user=pgdba_norepl dbname=postgres",
-                 "--pgdata", dir.pgdata});
+  r = it::pgdba(
+      {"replication", "clone", "--from",
+       "host=" + on_primary.at("PGHOST") + " port=" + on_primary.at("PGPORT") + " user=pgdba_norepl dbname=postgres",
+       "--pgdata", dir.pgdata});
   CHECK(r.code == 1);
   CHECK_THAT(r.err, Catch::Contains("REPLICATION privilege"));
   fs::create_directories(dir.parent / "busy");
@@ -429,13 +438,15 @@ TEST_CASE("replication clone: checks the source first, then a new standby that s
   it::Env on_clone = on_primary;
   on_clone["PGPORT"] = std::to_string(port);
   auto clone_sql = [&](const std::string& q) {
-    pqxx::connection c("host=" + on_primary.at("PGHOST") + " port=" + std::to_string(port) + " user=postgres dbname=postgres");
+    pqxx::connection c("host=" + on_primary.at("PGHOST") + " port=" + std::to_string(port) +
+                       " user=postgres dbname=postgres");
     pqxx::nontransaction n(c);
     const auto res = n.exec(q);
     return res.empty() || res[0][0].is_null() ? std::string() : std::string(res[0][0].c_str());
   };
   CHECK(clone_sql("select pg_is_in_recovery()") == "t");
-  REQUIRE(it::wait_for([&] { return sql(primary, "select active from pg_replication_slots where slot_name = 'pgdba_clone'") == "t"; }));
+  REQUIRE(it::wait_for(
+      [&] { return sql(primary, "select active from pg_replication_slots where slot_name = 'pgdba_clone'") == "t"; }));
   sql(primary, "create table t_after_clone as select 7 as a");
   REQUIRE(it::wait_for([&] { return clone_sql("select to_regclass('t_after_clone') is not null") == "t"; }));
   doc = run_json({"replication", "status"}, on_clone);
@@ -450,8 +461,8 @@ TEST_CASE("replication clone: checks the source first, then a new standby that s
 TEST_CASE("replication clone refuses a source with wal_level minimal", "[replication]") {
   it::cluster();
   it::PrivateCluster primary("wal_level = minimal\nmax_wal_senders = 0");
-  const std::string from = "host=" + primary.env().at("PGHOST") + " port=" + primary.env().at("PGPORT") +
-                           " user=postgres dbname=postgres";
+  const std::string from =
+      "host=" + primary.env().at("PGHOST") + " port=" + primary.env().at("PGPORT") + " user=postgres dbname=postgres";
   const auto r = it::pgdba({"replication", "clone", "--from", from, "--pgdata", "/tmp/" + it::unique("pgdba_never")});
   CHECK(r.code == 1);
   CHECK_THAT(r.err, Catch::Contains("wal_level is minimal"));
@@ -467,10 +478,10 @@ TEST_CASE("replication topology of a primary, its standby and a cascaded standby
     return "[" + name + "]\nhost=" + c.env().at("PGHOST") + "\nport=" + c.env().at("PGPORT") +
            "\nuser=postgres\ndbname=postgres\n\n";
   };
-  const std::string services = it::temp_file(service("node_a", p.primary) + service("node_b", p.standby) +
-                                                 service("node_c", cascade) +
-                                                 "[node_down]\nhost=/tmp/pgdba-no-server-here\nport=1\nuser=postgres\n",
-                                             ".conf");
+  const std::string services =
+      it::temp_file(service("node_a", p.primary) + service("node_b", p.standby) + service("node_c", cascade) +
+                        "[node_down]\nhost=/tmp/pgdba-no-server-here\nport=1\nuser=postgres\n",
+                    ".conf");
   const it::Env env{{"PGSERVICEFILE", services}, {"PGSYSCONFDIR", "/nonexistent"}};
 
   // The cascaded standby, from itself: its upstream is the first standby.
