@@ -250,6 +250,7 @@ void register_config(CommandTable& t);
 void register_job(CommandTable& t);
 void register_backup(CommandTable& t);
 void register_check(CommandTable& t);
+void register_replication(CommandTable& t);
 void register_completion(CommandTable& t);
 void register_all(CommandTable& t);
 

@@ -21,6 +21,7 @@ void register_all(CommandTable& t) {
   register_signal(t);
   register_stats(t);
   register_maintenance(t);
+  register_replication(t);
   register_backup(t);
   register_check(t);
   register_job(t);

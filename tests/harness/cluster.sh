@@ -3,7 +3,8 @@
 # on a free port (never 5432) with its unix socket in that dir.
 #   cluster.sh start ENVFILE   create and start a cluster, write its PG* vars to ENVFILE
 #   cluster.sh stop ENVFILE    stop it and delete its directory
-#   cluster.sh standby ENVFILE PRIMARY_ENVFILE   a streaming standby of that cluster
+#   cluster.sh standby ENVFILE PRIMARY_ENVFILE   a streaming standby of that cluster (or of a
+#                                                standby: a cascade)
 # PGDBA_CLUSTER_CONF: extra postgresql.conf lines for the new cluster.
 # As root the server runs as the postgres OS user. Reused by every test that
 # needs a server of its own (killing one, a standby later).
@@ -108,8 +109,21 @@ standby)
   chmod 755 "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
   port=$(free_port)
-  as_server "$bindir/pg_basebackup" -h "$phost" -p "$pport" -U postgres -D "$dir/data" -R -X stream \
-    --no-sync >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+  if [ -x "$bindir/pg_basebackup" ]; then
+    as_server "$bindir/pg_basebackup" -h "$phost" -p "$pport" -U postgres -D "$dir/data" -R -X stream \
+      --no-sync >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+  else
+    # The matrix's server-only builds have no pg_basebackup: a cold copy of
+    # the cleanly stopped upstream (a primary or a standby) is as good a base.
+    pdir=$(sed -n 's/^PGDBA_CLUSTER_DIR=//p' "$primary_env")
+    as_server "$bindir/pg_ctl" stop -w -m fast -D "$pdir/data" >/dev/null
+    as_server cp -a "$pdir/data" "$dir/data"
+    as_server "$bindir/pg_ctl" start -w -t 60 -D "$pdir/data" -l "$pdir/startup.log" >/dev/null ||
+      { cat "$pdir/startup.log" >&2; exit 1; }
+    as_server rm -f "$dir/data/postmaster.pid"
+    as_server touch "$dir/data/standby.signal"
+    echo "primary_conninfo = 'host=$phost port=$pport user=postgres'" | as_server tee -a "$dir/data/postgresql.auto.conf" >/dev/null
+  fi
   cat >>"$dir/data/postgresql.conf" <<CONF
 port = $port
 unix_socket_directories = '$dir'

@@ -99,7 +99,8 @@ TEST_CASE("verb contract: every verb has help and a man entry, read verbs give J
       {"config diff", {"--with", "dbname=postgres"}},
       {"index create", {"--table", missing + "_t", "--columns", "a"}},
       {"table create", {"--column", "id int"}},
-      {"constraint add", {"--check", "true"}}};
+      {"constraint add", {"--check", "true"}},
+      {"replication clone", {"--from", "dbname=postgres", "--pgdata", "/tmp/" + missing + "_pgdata"}}};
   for (const auto& v : verbs) {
     const std::string path = v["verb"];
     INFO("pgdba " << path);

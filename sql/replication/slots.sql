@@ -1,0 +1,27 @@
+-- replication status and slots: every replication slot, the WAL it keeps
+-- (from its restart_lsn to this server's position), its wal_status and
+-- safe_wal_size, a logical slot's unconfirmed WAL, and (17+) since when it
+-- is inactive and why it was invalidated.
+-- min-server: 170000
+WITH here AS (
+  SELECT CASE WHEN pg_catalog.pg_is_in_recovery()
+              THEN coalesce(pg_catalog.pg_last_wal_receive_lsn(), pg_catalog.pg_last_wal_replay_lsn())
+              ELSE pg_catalog.pg_current_wal_lsn() END AS lsn
+)
+SELECT s.slot_name::text AS slot_name,
+       s.slot_type::text AS slot_type,
+       s.plugin::text AS plugin,
+       s.database::text AS database,
+       s.temporary AS temporary,
+       s.active AS active,
+       s.active_pid::int4 AS active_pid,
+       s.restart_lsn::text AS restart_lsn,
+       s.confirmed_flush_lsn::text AS confirmed_flush_lsn,
+       pg_catalog.pg_wal_lsn_diff(here.lsn, s.restart_lsn)::int8 AS retained_bytes,
+       s.wal_status::text AS wal_status,
+       s.safe_wal_size::int8 AS safe_wal_size,
+       pg_catalog.pg_wal_lsn_diff(here.lsn, s.confirmed_flush_lsn)::int8 AS confirmed_lag_bytes,
+       s.inactive_since AS inactive_since,
+       s.invalidation_reason::text AS invalidation_reason
+FROM pg_catalog.pg_replication_slots s, here
+ORDER BY s.slot_name
