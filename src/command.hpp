@@ -237,6 +237,7 @@ void register_constraint(CommandTable& t);
 void register_index(CommandTable& t);
 void register_extension(CommandTable& t);
 void register_sql(CommandTable& t);
+void register_copy(CommandTable& t);
 void register_sandbox(CommandTable& t);
 void register_target(CommandTable& t);
 void register_activity(CommandTable& t);

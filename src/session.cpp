@@ -77,9 +77,19 @@ PGconn* raw_connection(pqxx::connection_base& c) {
 
 // A failed COPY result as the exception libpqxx would have thrown, so it
 // takes the one error path (rethrow_as_error).
+// A COPY's CONTEXT line ("COPY t, line 50001, column a: "x"") names the
+// bad line and its content: it goes into the message, which errors.cpp
+// would otherwise keep without it.
 [[noreturn]] void throw_result_error(PGresult* res, const std::string& sql) {
   const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-  const std::string msg = PQresultErrorMessage(res);
+  std::string msg = PQresultErrorMessage(res);
+  const char* context = PQresultErrorField(res, PG_DIAG_CONTEXT);
+  if (context != nullptr && std::string_view(context).rfind("COPY ", 0) == 0) {
+    std::string where(context);
+    where = where.substr(0, where.find('\n'));
+    const auto eol = msg.find('\n');
+    msg.insert(eol == std::string::npos ? msg.size() : eol, " (" + where + ")");
+  }
   const std::string code = state != nullptr ? state : "";
   PQclear(res);
   throw pqxx::sql_error(msg, sql, code.c_str());
