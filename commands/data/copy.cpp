@@ -2,7 +2,6 @@
 // standard streams, at the speed of the protocol: the data passes through
 // one fixed buffer, never whole in memory, and is never parsed by pgdba.
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -237,28 +236,12 @@ std::pair<std::uint64_t, std::uint64_t> copy_to_fd(Session& s, const std::string
   return {rows, w.bytes};
 }
 
-// Copies into a temporary file beside `path`, renamed over it only once
-// the copy is complete and on disk: never a half file under the final name.
+// The file appears under its name only once complete and on disk.
 std::pair<std::uint64_t, std::uint64_t> copy_to_file(Session& s, const std::string& sql, const std::string& path,
                                                      const std::string& what) {
-  std::string tmpl = path + ".pgdba-XXXXXX";
-  const int fd = mkstemp(tmpl.data());
-  if (fd < 0) throw failure("cannot create a file beside \"" + path + "\": " + std::strerror(errno));
-  try {
-    const auto done = copy_to_fd(s, sql, fd, "\"" + path + "\"", what);
-    if (fsync(fd) != 0) throw failure("cannot sync \"" + path + "\" to disk: " + std::strerror(errno));
-    if (close(fd) != 0) throw failure("cannot write \"" + path + "\": " + std::strerror(errno));
-    // mkstemp makes it 0600; a COPY file is as readable as any other.
-    const mode_t mask = umask(0);
-    umask(mask);
-    chmod(tmpl.c_str(), 0666 & ~mask);
-    rename_durable(tmpl, path);
-    return done;
-  } catch (...) {
-    close(fd);
-    remove_quietly(tmpl);
-    throw;
-  }
+  std::pair<std::uint64_t, std::uint64_t> done;
+  write_stream_atomic(path, [&](int fd) { done = copy_to_fd(s, sql, fd, "\"" + path + "\"", what); });
+  return done;
 }
 
 void copy_out(Context& ctx, const VerbRecord& rec, const CopyOptions& o) {
