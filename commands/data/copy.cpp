@@ -57,8 +57,7 @@ struct CopyOptions {
         throw usage_error("--delimiter, --quote and --null apply to csv and text, not binary");
     }
     if (!quote.empty() && format != "csv") throw usage_error("--quote applies to --format csv only");
-    if (!delimiter.empty() && delimiter.size() != 1)
-      throw usage_error("--delimiter must be one single-byte character");
+    if (!delimiter.empty() && delimiter.size() != 1) throw usage_error("--delimiter must be one single-byte character");
     if (!quote.empty() && quote.size() != 1) throw usage_error("--quote must be one single-byte character");
   }
 };
@@ -216,8 +215,8 @@ Result copy_in(Unit& u, const CopyOptions& o) {
   std::uint64_t rows = 0;
   try {
     // One COPY is one statement: a bad line anywhere loads nothing.
-    rows = s.copy_in(sql, [&](std::string_view& chunk) { return reader.next(chunk); },
-                     "copying into " + rel.qualified());
+    rows = s.copy_in(
+        sql, [&](std::string_view& chunk) { return reader.next(chunk); }, "copying into " + rel.qualified());
   } catch (const Error& e) {
     ctx.record_audit(s, audited, std::string("error: ") + e.what());
     if (e.kind == ErrorKind::Connect) throw;
@@ -228,10 +227,11 @@ Result copy_in(Unit& u, const CopyOptions& o) {
 }
 
 // COPY ... TO STDOUT into `fd`; returns rows and bytes.
-std::pair<std::uint64_t, std::uint64_t> copy_to_fd(Session& s, const std::string& sql, int fd,
-                                                   const std::string& name, const std::string& what) {
+std::pair<std::uint64_t, std::uint64_t> copy_to_fd(Session& s, const std::string& sql, int fd, const std::string& name,
+                                                   const std::string& what) {
   CopyWriter w(fd, name);
-  const std::uint64_t rows = s.copy_out(sql, [&](std::string_view row) { w.add(row); }, what);
+  const std::uint64_t rows = s.copy_out(
+      sql, [&](std::string_view row) { w.add(row); }, what);
   w.flush();
   return {rows, w.bytes};
 }
@@ -301,8 +301,7 @@ void common_options(V& v, CopyOptions* o, const std::string& dir) {
       .flag("--header", &o->header, "the first line is a header line (csv; text on PostgreSQL 15+)")
       .option("--delimiter", &o->delimiter, "field separator, one character (default: comma for csv, tab for text)")
       .option("--quote", &o->quote, "csv quoting character (default \")")
-      .option("--null", &o->null,
-              "the string that means NULL (default: empty unquoted field for csv, \\N for text)")
+      .option("--null", &o->null, "the string that means NULL (default: empty unquoted field for csv, \\N for text)")
       .option("--encoding", &o->encoding, "the file's encoding (default: the client encoding)");
 }
 

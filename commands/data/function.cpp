@@ -70,8 +70,7 @@ std::vector<std::string> split_unit(const std::string& s) {
 std::vector<Candidate> find_candidates(Session& s, const FunctionCallOptions& o) {
   const std::string sig = o.name + "(" + o.signature + ")";
   const Rows r = s.exec(sql_text("function/resolve_function", s.server_version()),
-                        {o.name.c_str(), o.signature.empty() ? nullptr : sig.c_str()},
-                        "looking up function " + o.name);
+                        {o.name.c_str(), o.signature.empty() ? nullptr : sig.c_str()}, "looking up function " + o.name);
   std::vector<Candidate> out;
   for (const auto& row : r) {
     Candidate c;
@@ -90,13 +89,13 @@ std::vector<Candidate> find_candidates(Session& s, const FunctionCallOptions& o)
 
 Candidate choose(const std::vector<Candidate>& all, const FunctionCallOptions& o, const std::string& db) {
   if (all.empty()) {
-    Error e = failure(o.signature.empty()
-                          ? "function \"" + o.name + "\" does not exist in database \"" + db + "\""
-                          : "no function \"" + o.name + "\" with arguments (" + o.signature + ") in database \"" +
-                                db + "\"");
+    Error e = failure(o.signature.empty() ? "function \"" + o.name + "\" does not exist in database \"" + db + "\""
+                                          : "no function \"" + o.name + "\" with arguments (" + o.signature +
+                                                ") in database \"" + db + "\"");
     e.sqlstate = "42883";
-    e.hint = "names are read as SQL spells them (schema.name; \"Mixed\" in double quotes keeps its case); "
-             "see pgdba function list";
+    e.hint =
+        "names are read as SQL spells them (schema.name; \"Mixed\" in double quotes keeps its case); "
+        "see pgdba function list";
     throw e;
   }
   std::vector<Candidate> fit;

@@ -166,8 +166,7 @@ void register_lo(CommandTable& table) {
       .option("--comment", &LoImportOptions::comment, "COMMENT ON the new large object")
       .run(import_large_object);
 
-  lo.verb<LoExportOptions>("export",
-                           "Write a large object to a file: streamed, the file replaced only when complete",
+  lo.verb<LoExportOptions>("export", "Write a large object to a file: streamed, the file replaced only when complete",
                            {Need::User, Effect::Read})
       .arg("oid", &LoExportOptions::oid, "OID of the large object")
       .arg("file", &LoExportOptions::file, "file to write")

@@ -154,7 +154,8 @@ TEST_CASE("copy in: a bad line loads nothing and is named with its content", "[c
 
 TEST_CASE("copy with hostile table and column names, --columns, --where and options", "[copy]") {
   it::ScratchDb db("copy");
-  db.exec("create schema \"s \"\"x\"; create table \"s \"\"x\".\"T; drop\" (\"Col,1\" int, \"a\"\"b\" text, other text)");
+  db.exec(
+      "create schema \"s \"\"x\"; create table \"s \"\"x\".\"T; drop\" (\"Col,1\" int, \"a\"\"b\" text, other text)");
   const std::string table = "\"s \"\"x\".\"T; drop\"";
   const std::string file = temp_path(".txt");
   {
@@ -216,9 +217,9 @@ TEST_CASE("copy out to a file never leaves a half file under the final name", "[
     f << "old content\n";
   }
   // Fails after many rows have been sent.
-  const auto r = db.pgdba({"copy", "out", "--query",
-                           "select case when g = 150000 then 1 / 0 else g end from generate_series(1, 200000) g",
-                           "--to", file});
+  const auto r =
+      db.pgdba({"copy", "out", "--query",
+                "select case when g = 150000 then 1 / 0 else g end from generate_series(1, 200000) g", "--to", file});
   CHECK(r.code == 1);
   CHECK(r.err.find("division by zero") != std::string::npos);
   CHECK(read_file(file) == "old content\n");
