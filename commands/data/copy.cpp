@@ -270,7 +270,7 @@ void copy_out(Context& ctx, const VerbRecord& rec, const CopyOptions& o) {
       }
       sql = "COPY (SELECT ";
       sql += cols;
-      sql += " FROM " + rel.qualified() + ")";
+      sql += " FROM " + quote_qualified(rel.schema, rel.name) + ")";
     }
   }
   sql += " TO STDOUT";

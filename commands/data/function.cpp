@@ -148,6 +148,8 @@ Result call_function(Unit& u, const FunctionCallOptions& o) {
     }
     const std::string& v = o.args[next++];
     params.push_back(o.null_args && v == o.null_text ? nullptr : v.c_str());
+    // A VARIADIC parameter takes its values as one array: {1,2,3}.
+    if (c.modes[k] == 'v') call_args += "VARIADIC ";
     call_args += "$" + std::to_string(params.size()) + "::" + c.types[k];
   }
   const std::string target = quote_qualified(c.schema, c.name);

@@ -24,6 +24,7 @@ begin
 end $$;
 create procedure "fn s".double_it(inout v int) language plpgsql as $$ begin v := v * 2; end $$;
 create aggregate "fn s".total(int) (sfunc = int4pl, stype = int);
+create function "fn s".sum_all(variadic v int[]) returns int language sql as 'select sum(x)::int from unnest(v) x';
 )sql";
 
 }  // namespace
@@ -113,6 +114,10 @@ TEST_CASE("function call: overloads, defaults, OUT/INOUT, set-returning, typed a
   const auto js = db.pgdba({"function", "call", "\"fn s\".jsonish", "{\"a\": 1}", "{1,2,3}", "-o", "json"});
   REQUIRE(js.code == 0);
   CHECK(it::parse_json(js.out)[0]["jsonish"]["n"] == 3);
+  const auto variadic = db.pgdba({"function", "call", "\"fn s\".sum_all", "{1,2,3,4}", "-o", "json"});
+  INFO(variadic.err);
+  REQUIRE(variadic.code == 0);
+  CHECK(it::parse_json(variadic.out)[0]["sum_all"] == 10);
   const auto mixed = db.pgdba({"function", "call", "\"fn s\".\"Mixed; name\"", "2024-02-29 10:00:00+00"});
   REQUIRE(mixed.code == 0);
   CHECK(mixed.out.find("2024-02-29") != std::string::npos);
