@@ -434,7 +434,7 @@ std::optional<Session::Notification> Session::wait_notification(long timeout_ms)
   PGconn* conn = raw_connection(*d_->conn);
   const auto t0 = std::chrono::steady_clock::now();
   for (;;) {
-    if (PQconsumeInput(conn) == 0) {
+    if (PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK) {
       Error lost(ErrorKind::Connect, "listening: the connection to the server was lost");
       lost.sqlstate = "08006";
       lost.severity = "FATAL";

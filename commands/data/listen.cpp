@@ -1,14 +1,18 @@
 // listen, notify: LISTEN on channels and print each notification as it
 // arrives (a stream: every row written and flushed at once, so a pipe sees
-// it), NOTIFY with an optional payload.
+// it; a lost connection is opened again, with a warning), NOTIFY with an
+// optional payload.
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "src/cancel.hpp"
 #include "src/command.hpp"
 #include "src/duration.hpp"
 #include "src/errors.hpp"
@@ -69,16 +73,44 @@ std::string now_iso() {
   return out;
 }
 
+// A new connection that listens again, tried every second until it works
+// or --timeout runs out (false then). Errors other than a lost or refused
+// connection are thrown.
+bool reconnect(Context& ctx, std::unique_ptr<Session>& into, const std::function<void(Session&)>& listen_all,
+               long timeout_ms, std::chrono::steady_clock::time_point t0) {
+  for (;;) {
+    try {
+      auto fresh = ctx.open_session("", SessionKind::User, "");
+      listen_all(*fresh);
+      into = std::move(fresh);
+      return true;
+    } catch (const Error& e) {
+      if (e.kind != ErrorKind::Connect) throw;
+      log::warn(std::string(e.what()) + "; trying again in 1s");
+    }
+    for (int i = 0; i < 10; ++i) {
+      cancel::check();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    if (timeout_ms >= 0 && spent.count() >= timeout_ms) return false;
+  }
+}
+
 void run_listen(Context& ctx, const VerbRecord& rec, const ListenOptions& o) {
   o.validate();
   const long timeout = o.timeout_ms();
   if (!ctx.targets().empty()) throw usage_error("listen runs on one database; it cannot be combined with targets");
   Unit u(ctx, rec, "", "", nullptr);
-  Session& s = u.session();
-  for (const auto& c : o.channels)
-    s.exec("LISTEN " + quote_ident(c), "listening on channel \"" + c + "\"");
-  log::info("listening on " + std::to_string(o.channels.size()) + " channel(s) as backend " +
-            std::to_string(s.backend_pid()));
+  Session* s = &u.session();
+  std::unique_ptr<Session> reopened;  // after a lost connection
+  const auto listen_all = [&](Session& on) {
+    for (const auto& c : o.channels)
+      on.exec("LISTEN " + quote_ident(c), "listening on channel \"" + c + "\"");
+    log::info("listening on " + std::to_string(o.channels.size()) + " channel(s) as backend " +
+              std::to_string(on.backend_pid()));
+  };
+  listen_all(*s);
   // -o json is a stream too: one object per line, as jsonl.
   RenderOptions ro = ctx.render_options();
   if (ro.format == Format::Json) ro.format = Format::Jsonl;
@@ -96,7 +128,17 @@ void run_listen(Context& ctx, const VerbRecord& rec, const ListenOptions& o) {
       const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
       left = std::max(0L, timeout - static_cast<long>(spent.count()));
     }
-    const auto n = s.wait_notification(left);
+    std::optional<Session::Notification> n;
+    try {
+      n = s->wait_notification(left);
+    } catch (const Error& e) {
+      if (e.kind != ErrorKind::Connect) throw;
+      log::warn(std::string(e.what()) + "; reconnecting: notifications sent until LISTEN runs again are missed");
+      if (!reconnect(ctx, reopened, listen_all, timeout, t0)) break;
+      s = reopened.get();
+      log::warn("reconnected: listening again");
+      continue;
+    }
     if (!n) break;
     const std::string time = now_iso();
     const std::string pid = std::to_string(n->pid);

@@ -91,3 +91,24 @@ TEST_CASE("listen --timeout ends quietly, notify sends with a payload, errors an
   CHECK(it::pgdba({"listen", "--help"}).code == 0);
   CHECK(it::pgdba({"notify", "--help"}).code == 0);
 }
+
+TEST_CASE("listen reconnects with a warning when its connection is lost", "[listen]") {
+  it::ScratchDb db("listen");
+  const auto bg = it::start_pgdba({"-d", db.name(), "listen", "jobs", "--count", "1", "--timeout", "60", "-o", "json"});
+  REQUIRE(listening(db.name()));
+  const std::string who = "datname = '" + db.name() + "' and application_name = 'pgdba' and query like 'LISTEN%'";
+  const std::string old_pid = it::query_value("select pid from pg_stat_activity where " + who);
+  it::query_value("select pg_terminate_backend(pid) from pg_stat_activity where " + who);
+  REQUIRE(it::wait_for([&] {
+    return it::query_value("select count(*) from pg_stat_activity where " + who + " and pid <> " + old_pid) != "0";
+  }));
+  auto c = it::connect(db.name());
+  pqxx::nontransaction tx(c);
+  tx.exec("select pg_notify('jobs', 'after the reconnect')");
+  const auto r = it::wait_pgdba(bg);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("after the reconnect") != std::string::npos);
+  CHECK(r.err.find("missed") != std::string::npos);
+  CHECK(r.err.find("reconnected") != std::string::npos);
+}
