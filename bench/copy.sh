@@ -29,9 +29,9 @@ q "vacuum analyze bench_copy, bench_copy_small" >/dev/null
 OUT_P=$WORK/pgdba.$FORMAT
 OUT_Q=$WORK/psql.$FORMAT
 pgdba_out="$PGDBA copy out bench_copy --to $OUT_P --format $FORMAT"
-psql_out="$PSQL -X -c $(shq "\\copy bench_copy to '$OUT_Q' $FORMAT")"
+psql_out="$PSQL -X -c $(shq "\\copy bench_copy to '$OUT_Q' with (format $FORMAT)")"
 pgdba_in="$PGDBA copy in bench_copy_in --from $OUT_Q --format $FORMAT"
-psql_in="$PSQL -X -c $(shq "\\copy bench_copy_in from '$OUT_Q' $FORMAT")"
+psql_in="$PSQL -X -c $(shq "\\copy bench_copy_in from '$OUT_Q' with (format $FORMAT)")"
 truncate="$PSQL -X -q -c 'truncate bench_copy_in'"
 
 echo
@@ -65,13 +65,13 @@ echo
 echo "== peak RSS (MB) =="
 rss_out_small=$(peak_rss_mb $PGDBA copy out bench_copy_small --to "$WORK/small.$FORMAT" --format "$FORMAT")
 rss_out=$(peak_rss_mb $pgdba_out)
-rss_psql_out=$(peak_rss_mb "$PSQL" -X -c "\\copy bench_copy to '$OUT_Q' $FORMAT")
+rss_psql_out=$(peak_rss_mb "$PSQL" -X -c "\\copy bench_copy to '$OUT_Q' with (format $FORMAT)")
 eval "$truncate"
 rss_in_small=$(peak_rss_mb $PGDBA copy in bench_copy_in --from "$WORK/small.$FORMAT" --format "$FORMAT")
 eval "$truncate"
 rss_in=$(peak_rss_mb $pgdba_in)
 eval "$truncate"
-rss_psql_in=$(peak_rss_mb "$PSQL" -X -c "\\copy bench_copy_in from '$OUT_Q' $FORMAT")
+rss_psql_in=$(peak_rss_mb "$PSQL" -X -c "\\copy bench_copy_in from '$OUT_Q' with (format $FORMAT)")
 printf '%-18s %12s %12s\n' client "$SMALL rows" "$ROWS rows" \
   "pgdba copy out" "$rss_out_small" "$rss_out" \
   "psql \\copy to" "-" "$rss_psql_out" \
