@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 log=results-$(date +%Y%m%d-%H%M%S).log
-for b in latency export batch fleet vacuum stats backup check; do
+for b in latency export copy lo batch fleet vacuum stats backup check; do
   echo "######## $b.sh"
   ./$b.sh || echo "!!!!!!!! $b.sh FAILED (exit $?)"
   echo

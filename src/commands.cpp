@@ -13,6 +13,10 @@ void register_all(CommandTable& t) {
   register_index(t);
   register_extension(t);
   register_sql(t);
+  register_copy(t);
+  register_function(t);
+  register_lo(t);
+  register_listen(t);
   register_role(t);
   register_grant(t);
   register_config(t);

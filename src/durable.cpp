@@ -1,12 +1,13 @@
 #include "src/durable.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "src/errors.hpp"
@@ -33,6 +34,30 @@ void fsync_tree(const std::string& path) {
   }
   if (ec) throw failure("cannot list \"" + path + "\": " + ec.message());
   fsync_path(path);
+}
+
+void write_stream_atomic(const std::string& path, const std::function<void(int fd)>& write) {
+  std::string tmp = path + ".pgdba-XXXXXX";
+  int fd = mkstemp(tmp.data());
+  if (fd < 0) throw failure("cannot create a file beside \"" + path + "\": " + std::strerror(errno));
+  try {
+    write(fd);
+    if (fsync(fd) != 0) throw failure("cannot sync \"" + path + "\" to disk: " + std::strerror(errno));
+    // mkstemp makes it 0600; the file is as readable as any other.
+    const mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+      throw failure("cannot set the mode of \"" + path + "\": " + std::strerror(errno));
+    }
+    const int closed = close(fd);
+    fd = -1;
+    if (closed != 0) throw failure("cannot write \"" + path + "\": " + std::strerror(errno));
+    rename_durable(tmp, path);
+  } catch (...) {
+    if (fd >= 0) close(fd);
+    remove_quietly(tmp);
+    throw;
+  }
 }
 
 void rename_durable(const std::string& from, const std::string& to) {

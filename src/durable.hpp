@@ -2,6 +2,7 @@
 // replacement, and removal of what a failed backup left.
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace pgdba {
@@ -16,6 +17,12 @@ void fsync_tree(const std::string& path);
 // removed, `path` is untouched, and a failure naming `path` is thrown.
 // With `replace` false, an existing `path` is never replaced: a failure.
 void write_file_atomic(const std::string& path, const std::string& text, bool replace = true);
+// Creates a temporary file beside `path` (mode 0666 less the umask), lets
+// `write` fill it through its descriptor, fsyncs it and renames it over
+// `path`. If `write` throws or anything fails, the temporary file is
+// removed, `path` is untouched, and the error propagates: never a half
+// file under the final name.
+void write_stream_atomic(const std::string& path, const std::function<void(int fd)>& write);
 // rename(2) then fsync of the directory; throws a failure naming both.
 void rename_durable(const std::string& from, const std::string& to);
 // Like rename_durable, but returns false, having done nothing, when `to`

@@ -65,6 +65,7 @@ class CsvRenderer : public ResultSink {
   // they stop.
   void fail(const SinkError&, const std::string&) override {}
   void finish() override { w_.flush(); }
+  void flush() override { w_.flush(); }
 
  private:
   RenderOptions opts_;

@@ -180,6 +180,7 @@ class JsonRenderer : public ResultSink {
     }
     w_.flush();
   }
+  void flush() override { w_.flush(); }
 
  private:
   // Starts the array of table `name`; a non-sectioned document has one array,

@@ -79,6 +79,10 @@ class TableRenderer : public ResultSink {
     end_table();
     w_.flush();
   }
+  void flush() override {
+    if (open_ && !streaming_) start_streaming();
+    w_.flush();
+  }
 
  private:
   // Widths come from the rows held so far; later rows are printed as they come.

@@ -48,6 +48,9 @@ class ResultSink {
   virtual void begin_table(const std::string& name, const std::vector<Column>& columns) = 0;
   virtual void row(const CellView* cells) = 0;
   virtual void end_table() = 0;
+  // Writes out what it holds now, for a stream whose rows come slowly
+  // (listen): a table prints its buffered rows (their widths fixed so far).
+  virtual void flush() {}
   // Called once after the last table; closes the document and flushes it.
   // Safe without start() (an empty document) and when called again (no-op).
   virtual void finish() = 0;

@@ -10,7 +10,9 @@
 #include <pqxx/version>
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -77,9 +79,19 @@ PGconn* raw_connection(pqxx::connection_base& c) {
 
 // A failed COPY result as the exception libpqxx would have thrown, so it
 // takes the one error path (rethrow_as_error).
+// A COPY's CONTEXT line ("COPY t, line 50001, column a: "x"") names the
+// bad line and its content: it goes into the message, which errors.cpp
+// would otherwise keep without it.
 [[noreturn]] void throw_result_error(PGresult* res, const std::string& sql) {
   const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-  const std::string msg = PQresultErrorMessage(res);
+  std::string msg = PQresultErrorMessage(res);
+  const char* context = PQresultErrorField(res, PG_DIAG_CONTEXT);
+  if (context != nullptr && std::string_view(context).rfind("COPY ", 0) == 0) {
+    std::string where(context);
+    where = where.substr(0, where.find('\n'));
+    const auto eol = msg.find('\n');
+    msg.insert(eol == std::string::npos ? msg.size() : eol, " (" + where + ")");
+  }
   const std::string code = state != nullptr ? state : "";
   PQclear(res);
   throw pqxx::sql_error(msg, sql, code.c_str());
@@ -355,6 +367,94 @@ std::uint64_t Session::copy_out(const std::string& sql, const std::function<void
     return Rows();
   });
   return rows;
+}
+
+namespace {
+
+constexpr int kInvRead = 0x40000;  // libpq-fs.h's INV_READ, INV_WRITE
+constexpr int kInvWrite = 0x20000;
+constexpr std::size_t kLoChunk = std::size_t{256} * 1024;
+
+[[noreturn]] void throw_lo_error(PGconn* conn, const std::string& call) {
+  if (PQstatus(conn) != CONNECTION_OK) throw pqxx::broken_connection(PQerrorMessage(conn));
+  throw pqxx::sql_error(PQerrorMessage(conn), call);
+}
+
+}  // namespace
+
+std::uint32_t Session::lo_import(const std::function<bool(std::string_view& chunk)>& next, const std::string& what) {
+  std::uint32_t oid = 0;
+  run("lo_creat, lo_open, lo_write ...", what, [&] {
+    d_->work();
+    PGconn* conn = raw_connection(*d_->conn);
+    oid = lo_creat(conn, kInvRead | kInvWrite);
+    if (oid == 0) throw_lo_error(conn, "lo_creat");
+    const int fd = lo_open(conn, oid, kInvWrite);
+    if (fd < 0) throw_lo_error(conn, "lo_open");
+    std::string_view chunk;
+    while (next(chunk)) {
+      cancel::check();
+      while (!chunk.empty()) {
+        const std::size_t n = std::min(chunk.size(), kLoChunk);
+        const int wrote = lo_write(conn, fd, chunk.data(), n);
+        if (wrote < 0) throw_lo_error(conn, "lo_write");
+        chunk.remove_prefix(static_cast<std::size_t>(wrote));
+      }
+    }
+    if (lo_close(conn, fd) != 0) throw_lo_error(conn, "lo_close");
+    return Rows();
+  });
+  return oid;
+}
+
+std::uint64_t Session::lo_export(std::uint32_t oid, const std::function<void(std::string_view chunk)>& chunk,
+                                 const std::string& what) {
+  std::uint64_t bytes = 0;
+  run("lo_open(" + std::to_string(oid) + "), lo_read ...", what, [&] {
+    d_->work();
+    PGconn* conn = raw_connection(*d_->conn);
+    const int fd = lo_open(conn, oid, kInvRead);
+    if (fd < 0) throw_lo_error(conn, "lo_open");
+    std::vector<char> buf(kLoChunk);
+    for (;;) {
+      cancel::check();
+      const int n = lo_read(conn, fd, buf.data(), buf.size());
+      if (n < 0) throw_lo_error(conn, "lo_read");
+      if (n == 0) break;
+      bytes += static_cast<std::uint64_t>(n);
+      chunk(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    }
+    if (lo_close(conn, fd) != 0) throw_lo_error(conn, "lo_close");
+    return Rows();
+  });
+  return bytes;
+}
+
+std::optional<Session::Notification> Session::wait_notification(long timeout_ms) {
+  PGconn* conn = raw_connection(*d_->conn);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (;;) {
+    if (PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK) {
+      Error lost(ErrorKind::Connect, "listening: the connection to the server was lost");
+      lost.sqlstate = "08006";
+      lost.severity = "FATAL";
+      throw lost;
+    }
+    if (PGnotify* n = PQnotifies(conn)) {
+      Notification out{n->relname, n->extra != nullptr ? n->extra : "", n->be_pid};
+      PQfreemem(n);
+      return out;
+    }
+    cancel::check();
+    long wait = 100;
+    if (timeout_ms >= 0) {
+      const long left = timeout_ms - static_cast<long>(ms_since(t0));
+      if (left <= 0) return std::nullopt;
+      wait = std::min(wait, left);
+    }
+    pollfd p{PQsocket(conn), POLLIN, 0};
+    poll(&p, 1, static_cast<int>(wait));
+  }
 }
 
 int Session::server_version() const {

@@ -61,6 +61,26 @@ class Session {
   std::uint64_t copy_out(const std::string& sql, const std::function<void(std::string_view row)>& row,
                          const std::string& what);
 
+  // Large objects through libpq's lo_* calls on this connection; each must
+  // run inside a Transaction. lo_import creates an object, writes each
+  // chunk `next` sets until it returns false, and returns its OID.
+  // lo_export reads object `oid` in fixed chunks handed to `chunk` and
+  // returns the bytes read. Constant memory either way; a failure throws as
+  // exec does (an unknown OID: 42704).
+  std::uint32_t lo_import(const std::function<bool(std::string_view& chunk)>& next, const std::string& what);
+  std::uint64_t lo_export(std::uint32_t oid, const std::function<void(std::string_view chunk)>& chunk,
+                          const std::string& what);
+
+  // A notification a LISTEN of this session received.
+  struct Notification {
+    std::string channel, payload;
+    int pid = 0;  // the sender's backend
+  };
+  // Waits up to `timeout_ms` (< 0: forever) for the next notification;
+  // nullopt when the time ran out. Wakes every 100 ms to check Ctrl-C. A
+  // lost connection throws an Error of kind Connect.
+  std::optional<Notification> wait_notification(long timeout_ms);
+
   // e.g. 150004 for 15.4
   int server_version() const;
   // Throws a failure worded like vacuumdb: cannot use the "--force" option
