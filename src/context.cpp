@@ -15,6 +15,7 @@
 
 #include "src/errors.hpp"
 #include "src/fleet.hpp"
+#include "src/format.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
 #include "src/sql_text.hpp"
@@ -29,20 +30,7 @@ std::string os_user() {
 }
 
 std::string now_iso() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char zone[16];
-  std::strftime(zone, sizeof zone, "%z", &tm);
-  std::string z(zone);
-  if (z.size() == 5) z.insert(3, ":");
-  char out[96];
-  std::snprintf(out, sizeof out, "%s.%03lld%s", buf, static_cast<long long>(ms), z.c_str());
-  return out;
+  return local_time_text(std::chrono::system_clock::now(), 'T', 3);
 }
 
 }  // namespace

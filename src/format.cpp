@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 namespace pgdba {
 
@@ -386,6 +387,28 @@ std::size_t display_width(std::string_view text) {
     i += len == 0 ? 1 : len;
   }
   return w;
+}
+
+std::string local_time_text(std::chrono::system_clock::time_point t, char separator, int fraction_digits) {
+  const int digits = fraction_digits < 1 ? 1 : fraction_digits > 6 ? 6 : fraction_digits;
+  long long scale = 1;
+  for (int i = digits; i < 6; ++i)
+    scale *= 10;
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  const long long us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  char date[64];
+  const char format[] = {'%', 'Y', '-', '%', 'm', '-', '%', 'd', separator,
+                         '%', 'H', ':', '%', 'M', ':', '%', 'S', '\0'};
+  std::strftime(date, sizeof date, format, &tm);
+  char zone[16];
+  std::strftime(zone, sizeof zone, "%z", &tm);
+  std::string z(zone);
+  if (z.size() == 5) z.insert(3, ":");
+  char out[112];
+  std::snprintf(out, sizeof out, "%s.%0*lld%s", date, digits, (us < 0 ? us + 1000000 : us) / scale, z.c_str());
+  return out;
 }
 
 }  // namespace pgdba

@@ -1,6 +1,7 @@
 // Pure value formatting shared by the renderers; no I/O, no server.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -19,6 +20,9 @@ std::string format_duration(double seconds);
 std::optional<double> interval_seconds(std::string_view text);
 // "2026-01-02 03:04:05.6+00" -> "2026-01-02T03:04:05.6+00:00".
 std::string iso_timestamp(std::string_view text);
+// A moment in local time with its UTC offset: "2026-01-02T03:04:05.678+01:00"
+// with `separator` 'T' and 3 `fraction_digits` (1 to 6).
+std::string local_time_text(std::chrono::system_clock::time_point t, char separator, int fraction_digits);
 // Appends s to out as a JSON string literal (quotes included).
 void append_json_string(std::string& out, std::string_view s);
 // Appends PostgreSQL array text ("{1,2,NULL}", "{{a,\"b c\"}}") to out as a

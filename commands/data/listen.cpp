@@ -16,6 +16,7 @@
 #include "src/command.hpp"
 #include "src/duration.hpp"
 #include "src/errors.hpp"
+#include "src/format.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
 #include "src/runner.hpp"
@@ -57,20 +58,7 @@ struct NotifyOptions {
 };
 
 std::string now_iso() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  char zone[16];
-  std::strftime(zone, sizeof zone, "%z", &tm);
-  std::string z(zone);
-  if (z.size() == 5) z.insert(3, ":");
-  char out[96];
-  std::snprintf(out, sizeof out, "%s.%06lld%s", buf, static_cast<long long>(us), z.c_str());
-  return out;
+  return local_time_text(std::chrono::system_clock::now(), ' ', 6);
 }
 
 // A new connection that listens again, tried every second until it works

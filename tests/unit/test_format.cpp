@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -152,4 +155,23 @@ TEST_CASE("append_compact_json drops whitespace outside strings only", "[format]
   // a raw line break inside a string (not valid JSON) still cannot split the line
   CHECK(compact("\"a\nb\"") == "\"a\\u000ab\"");
   CHECK(compact("").empty());
+}
+
+TEST_CASE("local times carry their offset and the fraction asked for", "[format]") {
+  const char* old = std::getenv("TZ");
+  const std::string saved = old != nullptr ? old : "";
+  const auto at = std::chrono::system_clock::time_point(std::chrono::microseconds(1767323045678901LL));
+  setenv("TZ", "UTC", 1);
+  tzset();
+  CHECK(local_time_text(at, 'T', 3) == "2026-01-02T03:04:05.678+00:00");
+  CHECK(local_time_text(at, ' ', 6) == "2026-01-02 03:04:05.678901+00:00");
+  setenv("TZ", "XST-5:30", 1);  // POSIX: 5h30 east of UTC, no zone file needed
+  tzset();
+  CHECK(local_time_text(at, 'T', 1) == "2026-01-02T08:34:05.6+05:30");
+  if (old != nullptr) {
+    setenv("TZ", saved.c_str(), 1);
+  } else {
+    unsetenv("TZ");
+  }
+  tzset();
 }
