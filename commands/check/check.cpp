@@ -93,13 +93,14 @@ struct Job {
   std::optional<Error> error;  // the target's databases could not be listed
 };
 
-// Whether the job's database is gone (a DROP DATABASE ... WITH (FORCE)
-// ends its sessions): not a failure of the check, as for any other verb.
+// Whether the job's database is gone or being dropped (a DROP DATABASE
+// ... WITH (FORCE) ends its sessions before the database is gone): not a
+// failure of the check, as for any other verb.
 bool dropped(Context& ctx, SessionCache& cache, const Job& j) {
   try {
     Session& s = cache.get(ctx, j.target, SessionKind::Catalog, "");
-    const Rows r = s.exec(sql_text("db/database_exists"), {j.database.c_str()}, "looking up the database");
-    return !r.empty() && r[0][0].str() == "f";
+    const Rows r = s.exec(sql_text("db/database_gone"), {j.database.c_str()}, "looking up the database");
+    return !r.empty() && r[0][0].str() == "t";
   } catch (const Error&) {
     return false;
   }
