@@ -43,10 +43,12 @@ struct Node {
 std::optional<std::uint64_t> parse_lsn(const std::string& lsn) {
   const auto slash = lsn.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 >= lsn.size()) return std::nullopt;
+  // Named, so `end` points into strings that outlive the checks of it.
+  const std::string hi_text = lsn.substr(0, slash), lo_text = lsn.substr(slash + 1);
   char* end = nullptr;
-  const unsigned long long hi = std::strtoull(lsn.substr(0, slash).c_str(), &end, 16);
+  const unsigned long long hi = std::strtoull(hi_text.c_str(), &end, 16);
   if (*end != '\0') return std::nullopt;
-  const unsigned long long lo = std::strtoull(lsn.substr(slash + 1).c_str(), &end, 16);
+  const unsigned long long lo = std::strtoull(lo_text.c_str(), &end, 16);
   if (*end != '\0') return std::nullopt;
   return (static_cast<std::uint64_t>(hi) << 32) | static_cast<std::uint64_t>(lo);
 }
