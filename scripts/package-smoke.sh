@@ -10,7 +10,7 @@ rm -f "$build"/pgdba_*.deb
 (cd "$build" && cpack -G DEB >/dev/null)
 deb=$(ls "$build"/pgdba_*.deb)
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -qq "./$deb" >/dev/null
+apt-get install -y -qq --reinstall "./$deb" >/dev/null
 pgdba=/usr/bin/pgdba
 "$pgdba" --version
 # Under /var/tmp, open to all: as root the sandbox runs the server as the
@@ -21,10 +21,15 @@ trap '"$pgdba" sandbox down --dir "$dir/sandbox" --destroy --yes >/dev/null 2>&1
 "$pgdba" sandbox up --dir "$dir/sandbox" >/dev/null
 eval "$("$pgdba" sandbox env --dir "$dir/sandbox")"
 "$pgdba" db create pgdba_smoke >/dev/null
-"$pgdba" db list | grep -qw pgdba_smoke
+# Whole outputs go into variables: grep -q would close the pipe early and,
+# under pipefail, the writer's SIGPIPE (exit 141) would fail the script.
+dbs=$("$pgdba" db list)
+grep -qw pgdba_smoke <<<"$dbs"
 echo "package-smoke: db list answered from the installed binary"
-MANWIDTH=100 man pgdba-db | col -b | grep -q "pgdba db list"
-MANWIDTH=100 man pgdba | col -b | grep -q "pgdba-vacuum"
+page=$(MANWIDTH=100 man pgdba-db | col -b)
+grep -q "pgdba db list" <<<"$page"
+page=$(MANWIDTH=100 man pgdba | col -b)
+grep -q "pgdba-vacuum" <<<"$page"
 echo "package-smoke: man pgdba and man pgdba-db found"
 for f in /usr/share/bash-completion/completions/pgdba /usr/share/zsh/vendor-completions/_pgdba \
   /usr/share/fish/vendor_completions.d/pgdba.fish /usr/share/doc/pgdba/examples/plans/nightly-vacuum.toml; do
