@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "commands/check/check.hpp"
+#include "commands/check/replication_probes.hpp"
 #include "src/errors.hpp"
 #include "src/rows.hpp"
 #include "src/session.hpp"
@@ -128,8 +129,8 @@ std::vector<CheckDef> build() {
   c.push_back(with_probe(q("connection", "Connects and runs a query: round-trip time", M::Seconds, "1s", "5s", server,
                            "connection_seconds", "query round trip"),
                          connection_probe));
-  c.push_back(q("version", "Server version (server_version_num); e.g. --critical 140000: to require 14+", M::Count,
-                "", "", server, "server_version", "server"));
+  c.push_back(q("version", "Server version (server_version_num); e.g. --critical 140000: to require 14+", M::Count, "",
+                "", server, "server_version", "server"));
   c.push_back(q("uptime", "Time since the server started: a small value is a restart", M::Seconds, "10m:", "", server,
                 "uptime_seconds", "uptime"));
   c.push_back(q("settings-changed", "Settings whose value changed since the previous run", M::Count, "0", "", server,
@@ -139,8 +140,10 @@ std::vector<CheckDef> build() {
   c.push_back(q("configuration", "Settings that put data at risk (fsync, full_page_writes off, zero_damaged_pages...)",
                 M::Count, "", "0", server, "unsafe_settings", "unsafe settings"));
   // Sessions.
-  c.push_back(q("backends", "Client connections as a percentage of max_connections (less reserved), total and per "
-                "database", M::Percent, "80", "90", server, "backends_ratio", "connections used"));
+  c.push_back(q("backends",
+                "Client connections as a percentage of max_connections (less reserved), total and per "
+                "database",
+                M::Percent, "80", "90", server, "backends_ratio", "connections used"));
   c.push_back(q("long-running", "Active statements running longer than the threshold", M::Seconds, "5m", "15m", server,
                 "statement_running_seconds", "active statements"));
   c.push_back(q("long-transactions", "Transactions open longer than the threshold", M::Seconds, "10m", "1h", server,
@@ -149,10 +152,11 @@ std::vector<CheckDef> build() {
                 server, "idle_in_transaction_seconds", "idle-in-transaction sessions"));
   c.push_back(q("blocked", "Sessions waiting for a lock held by another, for how long", M::Seconds, "30s", "5m", server,
                 "blocked_seconds", "blocked sessions"));
-  c.push_back(q("locks", "Locks per mode, and how many wait", M::Count, "1000", "5000", server, "locks",
-                "lock modes"));
-  c.push_back(q("oldest-xmin", "Age (transactions) of the oldest xmin held by a session, a prepared transaction or a "
-                "slot: what stops vacuum", M::Count, "10000000", "100000000", server, "xmin_age", "xmin holders"));
+  c.push_back(q("locks", "Locks per mode, and how many wait", M::Count, "1000", "5000", server, "locks", "lock modes"));
+  c.push_back(q("oldest-xmin",
+                "Age (transactions) of the oldest xmin held by a session, a prepared transaction or a "
+                "slot: what stops vacuum",
+                M::Count, "10000000", "100000000", server, "xmin_age", "xmin holders"));
   c.push_back(q("prepared-transactions", "Prepared (two-phase) transactions, by age", M::Seconds, "5m", "30m", server,
                 "prepared_transaction_seconds", "prepared transactions"));
   c.push_back(q("temp-files", "Bytes written to temporary files per database since the previous run", M::Bytes, "1GB",
@@ -163,9 +167,10 @@ std::vector<CheckDef> build() {
                 M::Percent, "80:", "50:", server, "commit_ratio", "databases"));
   c.push_back(q("cache-hit", "Block reads from shared buffers as a percentage per database (since the stats reset)",
                 M::Percent, "90:", "80:", server, "cache_hit_ratio", "databases"));
-  c.push_back(with_probe(q("statement-time", "Highest mean execution time in pg_stat_statements (10+ calls; databases "
-                           "without the extension are skipped)", M::Seconds, "1s", "10s", db,
-                           "statement_mean_seconds", "statements in pg_stat_statements"),
+  c.push_back(with_probe(q("statement-time",
+                           "Highest mean execution time in pg_stat_statements (10+ calls; databases "
+                           "without the extension are skipped)",
+                           M::Seconds, "1s", "10s", db, "statement_mean_seconds", "statements in pg_stat_statements"),
                          statement_time_probe));
   c.push_back(q("autovacuum-workers", "Autovacuum workers busy as a percentage of autovacuum_max_workers", M::Percent,
                 "66", "99", server, "autovacuum_workers_ratio", "autovacuum workers busy"));
@@ -186,33 +191,35 @@ std::vector<CheckDef> build() {
                 "last_vacuum_age_seconds", "tables"));
   c.push_back(q("last-analyze", "Time since modified tables were last analyzed", M::Seconds, "1d", "7d", db,
                 "last_analyze_age_seconds", "tables"));
-  c.push_back(with_probe(q("sequence-exhaustion", "Share of each sequence's range used (identity and serial "
-                           "columns included)", M::Percent, "75", "90", db, "sequence_used_ratio", "sequences"),
+  c.push_back(with_probe(q("sequence-exhaustion",
+                           "Share of each sequence's range used (identity and serial "
+                           "columns included)",
+                           M::Percent, "75", "90", db, "sequence_used_ratio", "sequences"),
                          sequence_probe));
-  c.push_back(with_probe(q("invalid-indexes", "Indexes left invalid by a failed concurrent build (as index invalid; "
-                           "one being built now is left out)", M::Count, "0", "", db, "invalid_indexes",
-                           "invalid indexes"),
-                         [](Session& s, std::vector<CheckSample>& out) {
-                           index_probe(s, out, "objects/index_invalid", nullptr);
-                         }));
-  c.push_back(with_probe(q("unused-indexes", "Indexes never scanned since the stats reset, by size (as index unused: "
-                           "indexes that enforce something are left out)", M::Bytes, "100MB", "", db,
-                           "unused_index_bytes", "unused indexes"),
-                         [](Session& s, std::vector<CheckSample>& out) {
-                           index_probe(s, out, "objects/index_unused", "size_bytes");
-                         }));
-  c.push_back(with_probe(q("duplicate-indexes", "Indexes another index of the same table makes redundant (same keys "
-                           "or a btree prefix, as index duplicate), by size", M::Bytes, "0", "", db,
-                           "duplicate_index_bytes", "duplicate indexes"),
-                         [](Session& s, std::vector<CheckSample>& out) {
-                           index_probe(s, out, "objects/index_duplicate", "size_bytes");
-                         }));
+  c.push_back(with_probe(
+      q("invalid-indexes",
+        "Indexes left invalid by a failed concurrent build (as index invalid; "
+        "one being built now is left out)",
+        M::Count, "0", "", db, "invalid_indexes", "invalid indexes"),
+      [](Session& s, std::vector<CheckSample>& out) { index_probe(s, out, "objects/index_invalid", nullptr); }));
+  c.push_back(with_probe(
+      q("unused-indexes",
+        "Indexes never scanned since the stats reset, by size (as index unused: "
+        "indexes that enforce something are left out)",
+        M::Bytes, "100MB", "", db, "unused_index_bytes", "unused indexes"),
+      [](Session& s, std::vector<CheckSample>& out) { index_probe(s, out, "objects/index_unused", "size_bytes"); }));
+  c.push_back(with_probe(
+      q("duplicate-indexes",
+        "Indexes another index of the same table makes redundant (same keys "
+        "or a btree prefix, as index duplicate), by size",
+        M::Bytes, "0", "", db, "duplicate_index_bytes", "duplicate indexes"),
+      [](Session& s, std::vector<CheckSample>& out) { index_probe(s, out, "objects/index_duplicate", "size_bytes"); }));
   c.push_back(q("invalid-constraints", "Foreign keys and checks added NOT VALID and never validated", M::Count, "0", "",
                 db, "invalid_constraints", "unvalidated constraints"));
-  c.push_back(q("table-size", "The largest tables with indexes and TOAST", M::Bytes, "", "", db, "table_size_bytes",
-                "tables"));
-  c.push_back(q("database-size", "Size of each database", M::Bytes, "", "", server, "database_size_bytes",
-                "databases"));
+  c.push_back(
+      q("table-size", "The largest tables with indexes and TOAST", M::Bytes, "", "", db, "table_size_bytes", "tables"));
+  c.push_back(
+      q("database-size", "Size of each database", M::Bytes, "", "", server, "database_size_bytes", "databases"));
   c.push_back(with_sql(q("database-growth", "Growth of each database per second since the previous run", M::Bytes, "",
                          "", server, "database_growth_bytes_per_second", "databases", Reduce::Rate),
                        "database_size"));
@@ -230,37 +237,50 @@ std::vector<CheckDef> build() {
                 "archive_failures_new", "archiver failures", Reduce::Delta));
   c.push_back(q("checksum-failures", "Data checksum failures since the previous run", M::Count, "", "0", server,
                 "checksum_failures_new", "databases", Reduce::Delta));
-  // Replication, on either node.
-  c.push_back(q("replication-lag", "Replay lag in bytes: per standby on a primary; received-but-not-replayed WAL on "
-                "a standby", M::Bytes, "16MB", "1GB", server, "replication_lag_bytes", "standbys"));
-  c.push_back(q("replication-delay", "Replay delay in seconds: replay_lag per standby on a primary; on a standby the "
-                "last replayed commit's age, 0 when all received WAL is replayed (idle primary)", M::Seconds, "1m",
-                "10m", server, "replication_delay_seconds", "standbys"));
-  c.push_back(q("replication-slots", "WAL each replication slot keeps on disk", M::Bytes, "1GB", "10GB", server,
-                "slot_retained_wal_bytes", "replication slots"));
-  c.push_back(q("slot-status", "Replication slot health: 0 active, 1 inactive, 2 unreserved, 3 lost", M::Count, "0",
-                "1", server, "slot_status", "replication slots"));
+  // Replication, measured as `replication status` shows it (replication_probes).
+  c.push_back(with_probe(q("replication-lag",
+                           "Replay lag in bytes: per standby streaming from this node (a "
+                           "primary, or a standby with a cascade); on a standby its received-but-not-replayed WAL",
+                           M::Bytes, "16MB", "1GB", server, "replication_lag_bytes", "standbys"),
+                         replication_probe::lag_bytes));
+  c.push_back(with_probe(q("replication-delay",
+                           "Replay delay in seconds: replay_lag per standby streaming from this "
+                           "node (0 once caught up); on a standby the last replayed commit's age, 0 when all "
+                           "received WAL is replayed (an idle primary is not a delay)",
+                           M::Seconds, "1m", "10m", server, "replication_delay_seconds", "standbys"),
+                         replication_probe::delay_seconds));
+  c.push_back(with_probe(q("replication-slots", "WAL each replication slot keeps on disk", M::Bytes, "1GB", "10GB",
+                           server, "slot_retained_wal_bytes", "replication slots"),
+                         replication_probe::slot_retained_wal));
+  c.push_back(with_probe(q("slot-status", "Replication slot health: 0 active, 1 inactive, 2 unreserved, 3 lost",
+                           M::Count, "0", "1", server, "slot_status", "replication slots"),
+                         replication_probe::slot_status));
   c.push_back(q("standby-count", "Standbys streaming from this server (e.g. --critical 1: to require one)", M::Count,
                 "", "", server, "standbys_streaming", "streaming standbys"));
-  c.push_back(q("wal-receiver", "On a standby: streaming from its upstream (1) or not (0)", M::Count, "", "1:", server,
-                "wal_receiver_streaming", "WAL receivers"));
-  c.push_back(q("replay-paused", "On a standby: WAL replay paused (1)", M::Count, "0", "", server, "replay_paused",
-                "standby replay"));
-  c.push_back(q("hot-standby-feedback", "Age (transactions) of the xmin standbys hold back on the primary",
-                M::Count, "10000000", "100000000", server, "standby_xmin_age", "standbys with feedback"));
-  c.push_back(q("logical-slot-lag", "WAL a logical slot's consumer has not confirmed, in bytes", M::Bytes, "1GB",
-                "10GB", server, "logical_slot_lag_bytes", "logical slots"));
+  c.push_back(with_probe(q("wal-receiver", "On a standby: streaming from its upstream (1) or not (0)", M::Count, "",
+                           "1:", server, "wal_receiver_streaming", "WAL receivers"),
+                         replication_probe::wal_receiver));
+  c.push_back(with_probe(q("replay-paused", "On a standby: WAL replay paused or a pause requested (1)", M::Count, "0",
+                           "", server, "replay_paused", "standby replay"),
+                         replication_probe::replay_paused));
+  c.push_back(q("hot-standby-feedback", "Age (transactions) of the xmin standbys hold back on the primary", M::Count,
+                "10000000", "100000000", server, "standby_xmin_age", "standbys with feedback"));
+  c.push_back(with_probe(q("logical-slot-lag", "WAL a logical slot's consumer has not confirmed, in bytes", M::Bytes,
+                           "1GB", "10GB", server, "logical_slot_lag_bytes", "logical slots"),
+                         replication_probe::logical_slot_lag));
   c.push_back(q("conflicts", "Queries cancelled by recovery conflicts on a standby since the previous run", M::Count,
                 "0", "", server, "recovery_conflicts_new", "databases", Reduce::Delta));
   // Security.
-  c.push_back(q("superuser-count", "Login roles with superuser", M::Count, "3", "", server, "superusers",
-                "login superusers"));
+  c.push_back(
+      q("superuser-count", "Login roles with superuser", M::Count, "3", "", server, "superusers", "login superusers"));
   c.push_back(q("password-expiry", "Time left before login roles' passwords expire (negative: expired)", M::Seconds,
                 "7d:", "1d:", server, "password_expiry_seconds", "expiring passwords"));
-  c.push_back(q("hba-errors", "Lines of pg_hba.conf the server cannot read", M::Count, "", "0", server,
-                "hba_errors", "pg_hba.conf errors"));
-  c.push_back(q("hba-trust", "pg_hba.conf rules that trust TCP clients without authentication: 1 loopback only, 2 "
-                "any other address", M::Count, "0", "1", server, "hba_trust_rules", "trust rules over TCP"));
+  c.push_back(q("hba-errors", "Lines of pg_hba.conf the server cannot read", M::Count, "", "0", server, "hba_errors",
+                "pg_hba.conf errors"));
+  c.push_back(q("hba-trust",
+                "pg_hba.conf rules that trust TCP clients without authentication: 1 loopback only, 2 "
+                "any other address",
+                M::Count, "0", "1", server, "hba_trust_rules", "trust rules over TCP"));
   c.push_back(q("config-errors", "Settings in the configuration files the server could not apply", M::Count, "", "0",
                 server, "config_errors", "configuration errors"));
   return c;

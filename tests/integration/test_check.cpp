@@ -480,6 +480,14 @@ TEST_CASE("replication checks on a real primary and standby, from either node, a
   REQUIRE(doc["metrics"].size() == 1);
   CHECK(doc["metrics"][0]["value"].get<double>() > 0);
   CHECK(status_of(doc) == "WARNING");
+  // The check measures what `replication status` shows: received WAL only
+  // grows while replay is paused, so status, asked after, shows no less.
+  const auto status = it::pgdba({"-o", "json", "replication", "status"}, "", on_standby);
+  REQUIRE(status.code == 0);
+  const auto replay = it::parse_json(status.out)["replay"];
+  REQUIRE(replay.size() == 1);
+  CHECK(replay[0]["lag_bytes"].get<double>() >= doc["metrics"][0]["value"].get<double>());
+  CHECK(replay[0]["replay"] == "paused");
   doc = run_json({"check", "replication-delay", "-w", "1s"}, on_standby);
   CHECK(doc["metrics"][0]["value"].get<double>() >= 1);
   CHECK(status_of(doc) == "WARNING");
