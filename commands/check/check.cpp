@@ -10,6 +10,7 @@
 #include <deque>
 #include <mutex>
 
+#include "commands/check/backup_age.hpp"
 #include "commands/check/check.hpp"
 #include "commands/check/state.hpp"
 #include "src/command.hpp"
@@ -35,6 +36,9 @@ struct CheckOptions {
   // check custom
   std::string query, measure = "count", name = "custom", what = "rows";
   bool per_database = false;
+  // check backup-age
+  std::string dir;
+  bool unverified = false;
   // check all
   std::vector<std::string> only, skip;
   std::string config;
@@ -142,7 +146,8 @@ std::vector<CheckSample> reduce(const CheckDef& def, const std::string& server, 
     out.push_back(std::move(s));
   }
   state.save();
-  if (baseline > 0 && out.empty() && baseline == samples.size()) note = "first run: baseline recorded, judged from the next run";
+  if (baseline > 0 && out.empty() && baseline == samples.size())
+    note = "first run: baseline recorded, judged from the next run";
   return out;
 }
 
@@ -151,8 +156,7 @@ std::vector<CheckOutcome> run_checks(Context& ctx, const VerbRecord& rec, const 
   std::vector<std::string> targets = ctx.targets();
   const bool fleet = !targets.empty();
   if (!fleet) targets.push_back("");
-  const bool any_per_db =
-      std::any_of(defs.begin(), defs.end(), [](const CheckDef* d) { return d->per_database; });
+  const bool any_per_db = std::any_of(defs.begin(), defs.end(), [](const CheckDef* d) { return d->per_database; });
   const bool any_server = std::any_of(defs.begin(), defs.end(), [](const CheckDef* d) { return !d->per_database; });
 
   std::vector<Job> jobs;
@@ -308,8 +312,9 @@ void finish(Context& ctx, const std::vector<CheckOutcome>& outcomes, const std::
 
 void common_options(Verb& v, CheckOptions& o, bool thresholds) {
   if (thresholds) {
-    v.option("-w,--warning", &o.warning, "WARNING threshold: a Nagios range (10, 10:, ~:10, 10:20, @10:20) with units "
-                                         "(10MB, 5m, 80%); replaces the default");
+    v.option("-w,--warning", &o.warning,
+             "WARNING threshold: a Nagios range (10, 10:, ~:10, 10:20, @10:20) with units "
+             "(10MB, 5m, 80%); replaces the default");
     v.option("-c,--critical", &o.critical, "CRITICAL threshold, like --warning");
   }
   v.option("--textfile", &o.textfile,
@@ -347,7 +352,9 @@ CheckDef custom_check(const std::string& name, const std::string& query, Measure
     metric += std::isalnum(static_cast<unsigned char>(ch)) != 0 ? ch : '_';
   const char* suffix[] = {"", "_bytes", "_seconds", "_ratio"};
   d.metric = metric + suffix[static_cast<int>(measure)];
-  d.probe = [query](Session& s, std::vector<CheckSample>& out) { sql_samples(s, query, "running the custom check", out); };
+  d.probe = [query](Session& s, std::vector<CheckSample>& out) {
+    sql_samples(s, query, "running the custom check", out);
+  };
   return d;
 }
 
@@ -404,8 +411,10 @@ void register_check(CommandTable& table) {
   }
 
   CheckOptions& all = store.emplace_back();
-  Verb va = noun.raw("all", "Every check with its default thresholds, in one process over shared connections; "
-                     "one line per check, exit code the worst", {Need::Catalog});
+  Verb va = noun.raw("all",
+                     "Every check with its default thresholds, in one process over shared connections; "
+                     "one line per check, exit code the worst",
+                     {Need::Catalog});
   common_options(va, all, false);
   va.option("--only", &all.only, "run only this check (repeat; built-in or from the config file)");
   va.option("--skip", &all.skip, "leave this check out (repeat)");
@@ -456,8 +465,10 @@ void register_check(CommandTable& table) {
 
   CheckOptions& custom = store.emplace_back();
   static CheckDef custom_def;
-  Verb vc = noun.raw("custom", "Your own check: --query returns rows of (object, value[, max][, detail]); "
-                     "each value is judged against --warning and --critical", {Need::User});
+  Verb vc = noun.raw("custom",
+                     "Your own check: --query returns rows of (object, value[, max][, detail]); "
+                     "each value is judged against --warning and --critical",
+                     {Need::User});
   common_options(vc, custom, true);
   vc.option("--query", &custom.query,
             "the SQL (columns: object text, value number, then optional max and detail; a first column named "
@@ -482,6 +493,42 @@ void register_check(CommandTable& table) {
     }
   });
 
+  CheckOptions& age = store.emplace_back();
+  const CheckDef& age_def = backup_age_check();
+  Verb vb = noun.raw(age_def.name,
+                     age_def.help + " (default warning " + age_def.warning + ", critical " + age_def.critical +
+                         "); a database with backups but none verified is CRITICAL",
+                     {Need::None});
+  vb.option("-w,--warning", &age.warning, "WARNING threshold, a Nagios range with units (26h)");
+  vb.option("-c,--critical", &age.critical, "CRITICAL threshold, like --warning");
+  vb.option("--dir", &age.dir, "the backup directory of backup create (default as backup list)");
+  vb.flag("--unverified", &age.unverified,
+          "count complete backups that were never verified (one whose verification failed never counts)");
+  vb.option("--database", &age.databases, "only databases matching this pattern (repeat)");
+  vb.option("--exclude-database", &age.exclude, "skip databases matching this pattern (repeat)");
+  vb.option("--textfile", &age.textfile,
+            "also write the Prometheus exposition to this file atomically (node_exporter's textfile collector)");
+  vb.run([&age, &age_def](Context& ctx) {
+    const std::string service = service_name(age_def.name);
+    try {
+      output_format(ctx);
+      const auto cfg = checks_config(ctx, "");
+      const auto ranges = thresholds(age_def, *cfg, age.warning, age.critical);
+      std::vector<CheckSample> samples;
+      for (auto& smp : backup_age_samples(age.dir, age.unverified)) {
+        if (!age.databases.empty() && !matches_any(smp.database, age.databases)) continue;
+        if (matches_any(smp.database, age.exclude)) continue;
+        samples.push_back(std::move(smp));
+      }
+      std::vector<std::string> errors;
+      if (samples.empty()) errors.emplace_back("no backups of the databases asked for");
+      finish(ctx, {judge(age_def, ranges.first, ranges.second, std::move(samples), errors)}, service, age);
+    } catch (const Error& e) {
+      if (e.kind == ErrorKind::Connect && std::string(e.what()).empty()) throw;
+      unknown(ctx, service, e);
+    }
+  });
+
   noun.verb("list", "The checks there are, with their units and default thresholds", {Need::None})
       .run([](Unit&, const NoOptions&) {
         Table t("checks", {{"check"}, {"unit"}, {"warning"}, {"critical"}, {"scope"}, {"metric"}, {"description"}});
@@ -490,6 +537,9 @@ void register_check(CommandTable& table) {
           t.add_row({d.name, std::string(units[static_cast<int>(d.measure)]), d.warning, d.critical,
                      std::string(d.per_database ? "every database" : "server"), "pgdba_" + d.metric, d.help});
         }
+        const CheckDef& b = backup_age_check();
+        t.add_row({b.name, std::string(units[static_cast<int>(b.measure)]), b.warning, b.critical,
+                   std::string("backup directory"), "pgdba_" + b.metric, b.help});
         return Result{t};
       });
 }

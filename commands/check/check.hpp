@@ -31,6 +31,9 @@ struct CheckSample {
   double value = 0;
   std::optional<double> max;  // perfdata max (e.g. max_connections)
   std::string detail;         // what the long output says about it
+  // A state no threshold decides (no verified backup at all): judged as
+  // this whatever the value.
+  std::optional<CheckStatus> status;
 };
 
 // How a sample becomes the judged value: as measured, its increase since

@@ -53,7 +53,9 @@ const char* status_word(CheckStatus s) {
   return "UNKNOWN";
 }
 
-CheckStatus worse(CheckStatus a, CheckStatus b) { return rank(a) >= rank(b) ? a : b; }
+CheckStatus worse(CheckStatus a, CheckStatus b) {
+  return rank(a) >= rank(b) ? a : b;
+}
 
 std::string format_measure(Measure m, double value) {
   switch (m) {
@@ -83,9 +85,10 @@ CheckOutcome judge(const CheckDef& def, const Range& warning, const Range& criti
   for (auto& s : samples) {
     CheckMetric m;
     m.label = label_of(def, s);
-    m.status = critical.alerts(s.value)  ? CheckStatus::Critical
-               : warning.alerts(s.value) ? CheckStatus::Warning
-                                         : CheckStatus::Ok;
+    m.status = s.status                   ? *s.status
+               : critical.alerts(s.value) ? CheckStatus::Critical
+               : warning.alerts(s.value)  ? CheckStatus::Warning
+                                          : CheckStatus::Ok;
     m.sample = std::move(s);
     o.metrics.push_back(std::move(m));
   }

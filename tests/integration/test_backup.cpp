@@ -893,3 +893,49 @@ TEST_CASE("backup and restore databases with hostile names", "[backup]") {
   CHECK(content_of(copy.name) == content_of(name));
   CHECK(it::pgdba({"backup", "verify", "--latest", "--dir", dir.path(), "--restore-test"}).code == 0);
 }
+
+TEST_CASE("check backup-age: CRITICAL until a backup is verified, then the age of the newest verified one",
+          "[backup][check]") {
+  it::ScratchDb db("bk_age");
+  TempDir dir;
+  // No server is asked: a socket directory that does not exist changes nothing.
+  const auto age = [&](std::vector<std::string> args) {
+    std::vector<std::string> all = {"-h", "/nonexistent-socket-dir", "check", "backup-age", "--dir", dir.path()};
+    all.insert(all.end(), args.begin(), args.end());
+    return it::pgdba(all);
+  };
+  const auto empty = age({});
+  CHECK(empty.code == 3);
+  CHECK_THAT(empty.out, Catch::StartsWith("PGDBA BACKUP-AGE UNKNOWN - no backups under " + dir.path()));
+  CHECK(it::pgdba({"check", "backup-age", "--dir", dir.path() + "/missing"}).code == 3);
+
+  REQUIRE(db.pgdba({"backup", "create", "--dir", dir.path()}).code == 0);
+  const auto unverified = age({"--database", db.name()});
+  INFO(unverified.out);
+  CHECK(unverified.code == 2);
+  CHECK_THAT(unverified.out, Catch::Contains("no verified backup among 1"));
+  CHECK(age({"--database", db.name(), "--unverified"}).code == 0);
+
+  REQUIRE(db.pgdba({"backup", "verify", "--latest", "--dir", dir.path()}).code == 0);
+  const auto ok = age({"--database", db.name(), "-o", "json"});
+  INFO(ok.out << ok.err);
+  REQUIRE(ok.code == 0);
+  const auto doc = it::parse_json(ok.out);
+  CHECK(doc["checks"][0]["check"] == "backup-age");
+  CHECK(doc["checks"][0]["status"] == "OK");
+  REQUIRE(doc["metrics"].size() == 1);
+  CHECK(doc["metrics"][0]["database"] == db.name());
+  const double seconds = doc["metrics"][0]["value"].get<double>();
+  CHECK(seconds >= 0);
+  CHECK(seconds < 600);
+  // The thresholds are used: anything older than 0 s warns.
+  CHECK(age({"--database", db.name(), "--warning", "0"}).code == 1);
+  CHECK(age({"--database", db.name(), "--warning", "soon"}).code == 3);
+  // A pattern that matches nothing says so rather than OK.
+  CHECK(age({"--database", it::unique("bk_age_none")}).code == 3);
+
+  const auto prom = age({"--database", db.name(), "-o", "prometheus"});
+  CHECK(prom.code == 0);
+  CHECK_THAT(prom.out, Catch::Contains("pgdba_backup_age_seconds{"));
+  CHECK_THAT(prom.out, Catch::Contains("database=\"" + db.name() + "\""));
+}
