@@ -79,6 +79,48 @@ TEST_CASE("role create: attributes as given, the password only ever as a SCRAM v
   tx.exec("drop role " + c.quote_name(role));
 }
 
+TEST_CASE(
+    "role create: the clear password is not in the process's argv or environment, nor in the server's view "
+    "of the statement, while it runs",
+    "[role]") {
+  const std::string role = it::unique("r_ps");
+  const std::string clear = "ps-secret-" + it::unique("pw");
+  const std::string pwfile = it::temp_file(clear + "\n");
+  // SHARE on pg_authid holds CREATE ROLE (ROW EXCLUSIVE) while logins (ACCESS
+  // SHARE) go on: the statement is caught running.
+  auto c = it::connect("postgres");
+  pqxx::work hold(c);
+  hold.exec("lock table pg_catalog.pg_authid in share mode");
+  const auto bg =
+      it::start_pgdba({"--lock-timeout", "60s", "role", "create", role, "--login", "--password-file", pwfile});
+  std::string query;
+  const bool waiting = it::wait_for([&] {
+    query = it::query_value(
+        "select coalesce(max(query), '') from pg_stat_activity where wait_event_type = 'Lock' "
+        "and query like 'CREATE ROLE %" +
+        role + "%'");
+    return !query.empty();
+  });
+  const auto slurp = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string cmdline = slurp("/proc/" + std::to_string(bg.pid) + "/cmdline");
+  const std::string environ = slurp("/proc/" + std::to_string(bg.pid) + "/environ");
+  hold.commit();
+  const auto r = it::wait_pgdba(bg);
+  INFO(r.err);
+  REQUIRE(waiting);
+  CHECK(r.code == 0);
+  CHECK_THAT(cmdline, Catch::Contains(role));  // the right process was read
+  CHECK(cmdline.find(clear) == std::string::npos);
+  CHECK(environ.find(clear) == std::string::npos);
+  CHECK_THAT(query, Catch::Contains("SCRAM-SHA-256$"));  // what travels is the verifier
+  CHECK(query.find(clear) == std::string::npos);
+  pqxx::nontransaction tx(c);
+  tx.exec("drop role " + c.quote_name(role));
+}
+
 TEST_CASE("role alter switches attributes and renames, bad input is refused", "[role][matrix]") {
   const std::string role = it::unique("r_alter");
   auto c = it::connect("postgres");
