@@ -1,6 +1,7 @@
 // vacuum and analyze against the test cluster, checked through the server.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <thread>
 
 #include "tests/integration/harness.hpp"
@@ -123,8 +124,9 @@ TEST_CASE("vacuum --all-databases covers every database and --exclude-database",
 
 TEST_CASE("vacuum: a table dropped while the run waits for it is reported, and the run goes on", "[vacuum]") {
   it::ScratchDb db("vac_dropped");
-  db.exec("create table doomed(i int); insert into doomed select generate_series(1, 100000); "
-          "create table kept(i int)");
+  db.exec(
+      "create table doomed(i int); insert into doomed select generate_series(1, 100000); "
+      "create table kept(i int)");
   auto c = it::connect(db.name());
   pqxx::work tx(c);
   tx.exec("lock table doomed in access exclusive mode");
@@ -143,4 +145,46 @@ TEST_CASE("vacuum: a table dropped while the run waits for it is reported, and t
   CHECK(row_for(rows, "doomed")["status"] == "skipped-dropped");
   CHECK(row_for(rows, "kept")["status"] == "done");
   CHECK(r.err.find("was dropped meanwhile") != std::string::npos);
+}
+
+TEST_CASE("vacuum --max-replication-lag waits while a standby's replay is behind and goes on when it catches up",
+          "[vacuum][replication]") {
+  it::PrivateCluster primary;
+  it::PrivateCluster standby(primary, it::PrivateCluster::Standby{});
+  auto pc = primary.connect();
+  auto sc = standby.connect();
+  const auto on = [](pqxx::connection& c, const std::string& q) {
+    pqxx::nontransaction tx(c);
+    const auto r = tx.exec(q);
+    return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].c_str();
+  };
+  on(pc, "create table t_lag (a int)");
+  REQUIRE(it::wait_for(
+      [&] { return on(pc, "select count(*) from pg_stat_replication where replay_lsn is not null") == "1"; }));
+  on(sc, "select pg_wal_replay_pause()");
+  REQUIRE(it::wait_for([&] { return on(sc, "select pg_is_wal_replay_paused()") == "t"; }));
+  on(pc, "insert into t_lag select g from generate_series(1, 20000) g");
+  REQUIRE(it::wait_for([&] {
+    return on(pc, "select max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)) > 65536 from pg_stat_replication") ==
+           "t";
+  }));
+
+  const auto bg = it::start_pgdba({"-v", "vacuum", "--table", "t_lag", "--max-replication-lag", "64kB"}, primary.env());
+  const auto err_text = [&] {
+    std::ifstream in(bg.err_path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const bool waited = it::wait_for([&] { return err_text().find("waiting before") != std::string::npos; });
+  // Waiting, not vacuuming: the server has not seen the table vacuumed.
+  const std::string count_while_waiting =
+      on(pc, "select vacuum_count from pg_stat_user_tables where relname = 't_lag'");
+  on(sc, "select pg_wal_replay_resume()");
+  const auto r = it::wait_pgdba(bg);
+  INFO(r.err);
+  CHECK(waited);
+  CHECK(count_while_waiting == "0");
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("done"));
+  REQUIRE(it::wait_for(
+      [&] { return on(pc, "select vacuum_count from pg_stat_user_tables where relname = 't_lag'") == "1"; }));
 }
