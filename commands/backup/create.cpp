@@ -31,6 +31,7 @@
 #include "src/errors.hpp"
 #include "src/format.hpp"
 #include "src/log.hpp"
+#include "src/progress.hpp"
 #include "src/quote.hpp"
 #include "src/runner.hpp"
 #include "src/sql_catalog.hpp"
@@ -221,12 +222,9 @@ struct WaiterGuard {
 // and with parallel dumps (their lines would mix).
 class Progress {
  public:
-  Progress(bool on, std::string what, std::string path) : on_(on), what_(std::move(what)), path_(std::move(path)) {}
-  ~Progress() { done(); }
+  Progress(bool on, std::string what, std::string path) : line_(!on), what_(std::move(what)), path_(std::move(path)) {}
   void tick() {
-    const auto now = std::chrono::steady_clock::now();
-    if (!on_ || now - last_ < std::chrono::seconds(1)) return;
-    last_ = now;
+    if (!line_.due()) return;
     std::error_code ec;
     std::uintmax_t bytes = 0;
     if (fs::is_directory(path_, ec)) {
@@ -235,22 +233,13 @@ class Progress {
     } else {
       bytes = fs::file_size(path_, ec);
     }
-    const std::string line = "\rpgdba: dumping " + what_ + ": " + format_size(static_cast<double>(bytes)) + "\033[K";
-    shown_ = std::fwrite(line.data(), 1, line.size(), stderr) > 0 || shown_;
-    std::fflush(stderr);
+    line_.show("dumping " + what_ + ": " + format_size(static_cast<double>(bytes)));
   }
-  void done() {
-    if (!shown_) return;
-    std::fputs("\r\033[K", stderr);
-    std::fflush(stderr);
-    shown_ = false;
-  }
+  void done() { line_.clear(); }
 
  private:
-  bool on_;
+  ProgressLine line_;
   std::string what_, path_;
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
 struct Plan {

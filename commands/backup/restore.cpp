@@ -12,6 +12,7 @@
 #include "src/child_process.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
+#include "src/progress.hpp"
 #include "src/quote.hpp"
 #include "src/sql_catalog.hpp"
 #include "src/text.hpp"
@@ -107,11 +108,10 @@ void run_restore(Context& ctx, const RestoreOptions& o) {
   spec.argv = argv;
   spec.env = conn.env();
   // Tables done, from pg_restore's --verbose output, on a terminal only.
-  const bool progress = program == "pg_restore" && isatty(STDERR_FILENO) != 0 && !ctx.options().quiet;
+  ProgressLine line(program != "pg_restore" || ctx.options().quiet);
   std::size_t done = 0;
   std::string partial;
-  bool shown = false;
-  if (progress) {
+  if (line.on()) {
     spec.argv.insert(spec.argv.begin() + 1, "--verbose");
     spec.on_stderr = [&](const std::string& chunk) {
       partial += chunk;
@@ -120,15 +120,13 @@ void run_restore(Context& ctx, const RestoreOptions& o) {
         if (nl > 38 && partial.compare(0, 38, "pg_restore: processing data for table ") == 0) ++done;
         partial.erase(0, nl + 1);
       }
-      std::string line = "\rpgdba: restoring into \"" + db + "\": " + std::to_string(done);
-      if (!m.row_counts.empty()) line += " of " + std::to_string(m.row_counts.size());
-      line += " tables\033[K";
-      shown = std::fwrite(line.data(), 1, line.size(), stderr) > 0 || shown;
-      std::fflush(stderr);
+      std::string text = "restoring into \"" + db + "\": " + std::to_string(done);
+      if (!m.row_counts.empty()) text += " of " + std::to_string(m.row_counts.size());
+      line.show(text + " tables");
     };
   }
   const ChildResult r = run_child(spec);
-  if (shown) std::fputs("\r\033[K", stderr);
+  line.clear();
   if (r.interrupted || r.exit_code != 0) {
     Error e = restore_failure(program, "restoring \"" + m.backup_path() + "\" into database \"" + db + "\"", r);
     if (o.create) {

@@ -2,6 +2,7 @@
 // standard streams, at the speed of the protocol: the data passes through
 // one fixed buffer, never whole in memory, and is never parsed by pgdba.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,7 +21,9 @@
 #include "src/command.hpp"
 #include "src/durable.hpp"
 #include "src/errors.hpp"
+#include "src/format.hpp"
 #include "src/log.hpp"
+#include "src/progress.hpp"
 #include "src/quote.hpp"
 #include "src/runner.hpp"
 
@@ -156,6 +159,16 @@ class CopyWriter {
   std::string buf_;
 };
 
+// "1.2 GB of 3.4 GB (35%)", or "1.2 GB" when the total is not known (a pipe).
+std::string progress_text(std::uint64_t done, std::uint64_t total) {
+  std::string t = format_size(static_cast<double>(done));
+  if (total > 0) {
+    t += " of " + format_size(static_cast<double>(total)) + " (" +
+         std::to_string(static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total))) + "%)";
+  }
+  return t;
+}
+
 std::string shown_file(const std::string& file, bool in) {
   if (file == "-") return in ? "standard input" : "standard output";
   return "\"" + file + "\"";
@@ -217,10 +230,20 @@ Result copy_in(Unit& u, const CopyOptions& o) {
   Reader reader(fd, shown_file(o.file, true));
   const auto t0 = std::chrono::steady_clock::now();
   std::uint64_t rows = 0;
+  ProgressLine progress(ctx.options().quiet);
+  struct stat st {};
+  const std::uint64_t total = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
+  const std::string into = "copying into " + rel.qualified();
   try {
     // One COPY is one statement: a bad line anywhere loads nothing.
     rows = s.copy_in(
-        sql, [&](std::string_view& chunk) { return reader.next(chunk); }, "copying into " + rel.qualified());
+        sql,
+        [&](std::string_view& chunk) {
+          if (progress.due()) progress.show(into + ": " + progress_text(reader.bytes, total));
+          return reader.next(chunk);
+        },
+        into);
+    progress.clear();
   } catch (const Error& e) {
     ctx.record_audit(s, audited, std::string("error: ") + e.what());
     if (e.kind == ErrorKind::Connect) throw;
@@ -232,19 +255,30 @@ Result copy_in(Unit& u, const CopyOptions& o) {
 
 // COPY ... TO STDOUT into `fd`; returns rows and bytes.
 std::pair<std::uint64_t, std::uint64_t> copy_to_fd(Session& s, const std::string& sql, int fd, const std::string& name,
-                                                   const std::string& what) {
+                                                   const std::string& what, bool quiet) {
   CopyWriter w(fd, name);
+  ProgressLine progress(quiet);
+  std::uint64_t seen = 0;
   const std::uint64_t rows = s.copy_out(
-      sql, [&](std::string_view row) { w.add(row); }, what);
+      sql,
+      [&](std::string_view row) {
+        w.add(row);
+        // The clock is read every 4096 rows only: rows arrive by the million.
+        if ((++seen & 4095U) == 0 && progress.due())
+          progress.show(what + ": " + format_size(static_cast<double>(w.bytes)) + ", " + std::to_string(seen) +
+                        " rows");
+      },
+      what);
+  progress.clear();
   w.flush();
   return {rows, w.bytes};
 }
 
 // The file appears under its name only once complete and on disk.
 std::pair<std::uint64_t, std::uint64_t> copy_to_file(Session& s, const std::string& sql, const std::string& path,
-                                                     const std::string& what) {
+                                                     const std::string& what, bool quiet) {
   std::pair<std::uint64_t, std::uint64_t> done;
-  write_stream_atomic(path, [&](int fd) { done = copy_to_fd(s, sql, fd, "\"" + path + "\"", what); });
+  write_stream_atomic(path, [&](int fd) { done = copy_to_fd(s, sql, fd, "\"" + path + "\"", what, quiet); });
   return done;
 }
 
@@ -281,8 +315,9 @@ void copy_out(Context& ctx, const VerbRecord& rec, const CopyOptions& o) {
   sql += copy_options(o, o.has_null);
   const std::string what = o.query.empty() ? "copying from " + object : std::string("copying the query");
   const auto t0 = std::chrono::steady_clock::now();
-  const auto [rows, bytes] =
-      o.file == "-" ? copy_to_fd(s, sql, STDOUT_FILENO, "standard output", what) : copy_to_file(s, sql, o.file, what);
+  const auto [rows, bytes] = o.file == "-"
+                                 ? copy_to_fd(s, sql, STDOUT_FILENO, "standard output", what, ctx.options().quiet)
+                                 : copy_to_file(s, sql, o.file, what, ctx.options().quiet);
   const Result r{summary(object, rows, bytes, seconds_since(t0))};
   if (o.file == "-") {
     // The data is on standard output: the summary goes to standard error,

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "commands/maintenance/task_progress.hpp"
 #include "src/cancel.hpp"
 #include "src/duration.hpp"
 #include "src/errors.hpp"
@@ -233,6 +234,7 @@ std::vector<MaintenanceTask> plan_and_run(Context& ctx, const std::vector<UnitRe
   std::vector<std::optional<Error>> errors(units.size());
   for (std::size_t i = 0; i < units.size(); ++i)
     errors[i] = units[i].error;
+  TaskProgress progress(ctx);
   pipeline_for(
       units.size(), jobs,
       [&](std::size_t i, SessionCache& cache) -> std::size_t {
@@ -249,11 +251,29 @@ std::vector<MaintenanceTask> plan_and_run(Context& ctx, const std::vector<UnitRe
         } catch (const std::exception& e) {
           errors[i] = failure(std::string("internal error: ") + e.what());
         }
-        return ctx.dry_run() ? 0 : plans[i].groups.size();
+        if (ctx.dry_run()) return 0;
+        std::size_t n = 0;
+        for (const auto& g : plans[i].groups)
+          n += g.size();
+        progress.planned(n);
+        return plans[i].groups.size();
       },
       [&](std::size_t i, std::size_t k, SessionCache& cache) {
-        for (std::size_t t : plans[i].groups[k])
-          run_task(ctx, cache, plans[i].tasks[t], setup, lock);
+        for (std::size_t t : plans[i].groups[k]) {
+          MaintenanceTask& task = plans[i].tasks[t];
+          int pid = 0;
+          if (progress.on()) {
+            try {
+              cache.keep_only(task.target, task.database);
+              pid = cache.get(ctx, task.target, SessionKind::Ddl, task.database).backend_pid();
+            } catch (const std::exception&) {
+              pid = 0;  // run_task meets the same error and records it
+            }
+          }
+          const int token = progress.started(task, pid);
+          run_task(ctx, cache, task, setup, lock);
+          progress.finished(token);
+        }
       });
   std::vector<MaintenanceTask> tasks;
   for (std::size_t i = 0; i < units.size(); ++i) {
