@@ -1,14 +1,19 @@
 #include "commands/maintenance/task.hpp"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include "commands/maintenance/task_progress.hpp"
 #include "src/cancel.hpp"
 #include "src/duration.hpp"
 #include "src/errors.hpp"
+#include "src/format.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
 #include "src/runner.hpp"
@@ -77,6 +82,34 @@ bool wait_for_standbys(Session& s, const MaintenanceTask& t, const Guards& g) {
   }
 }
 
+// Before a rewrite: why it cannot fit, or nothing when it fits or the free
+// space cannot be seen from here (a remote server, a role that may not read
+// data_directory): the statement then runs as it would without the check.
+std::optional<std::string> no_room(Session& s, const MaintenanceTask& t) {
+  const Rows r =
+      s.exec(sql_text("maintenance/rewrite_space", s.server_version()), {t.size_of.c_str()}, "finding the tablespace");
+  if (r.empty() || r[0]["directory"].is_null()) {
+    log::debug(t.database + ": free disk space for " + object_name(t) + " not checked: data_directory not readable");
+    return std::nullopt;
+  }
+  std::string dir = r[0]["directory"].str();
+  if (!r[0]["local"].as<bool>()) {
+    log::debug(t.database + ": free disk space for " + object_name(t) + " not checked: the server is remote");
+    return std::nullopt;
+  }
+  struct statvfs fs {};
+  if (statvfs(dir.c_str(), &fs) != 0) {
+    log::debug(t.database + ": free disk space for " + object_name(t) + " not checked: " + dir + ": " +
+               std::strerror(errno));
+    return std::nullopt;
+  }
+  const double free_bytes = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
+  if (static_cast<double>(t.size) <= free_bytes) return std::nullopt;
+  return "a rewrite needs about " + format_size(static_cast<double>(t.size)) + " free in tablespace " +
+         r[0]["tablespace"].str() + " (" + dir + "), which has " + format_size(free_bytes) +
+         ": not started (--no-disk-check runs it anyway)";
+}
+
 }  // namespace
 
 std::string number_text(double v) {
@@ -92,7 +125,9 @@ void guard_options(Verb& v, GuardOptions& o) {
       .option("--window", &o.window, "start no new object after this long (2h); what is left is skipped-window")
       .flag("--enforce", &o.enforce, "with --window: cancel the statement still running when the window ends")
       .option("--max-replication-lag", &o.max_replication_lag,
-              "before each object, wait while a standby replays more than this behind (100MB)");
+              "before each object, wait while a standby replays more than this behind (100MB)")
+      .flag("--no-disk-check", &o.no_disk_check,
+            "rewrite (VACUUM FULL, CLUSTER, REINDEX) even when the tablespace seems to lack the room");
 }
 
 Guards guards_from(const GuardOptions& o) {
@@ -109,6 +144,7 @@ Guards guards_from(const GuardOptions& o) {
   }
   g.enforce = o.enforce;
   if (!o.max_replication_lag.empty()) g.max_lag_bytes = parse_size("--max-replication-lag", o.max_replication_lag);
+  g.disk_check = !o.no_disk_check;
   return g;
 }
 
@@ -149,6 +185,15 @@ void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::
           // ANALYZE; the real size now is what "after" is compared with.
           const Rows r = s.exec(t.size_sql, {t.size_of.c_str()}, "measuring");
           if (!r.empty() && !r[0][0].is_null()) t.size = r[0][0].as<long long>();
+          if (lock.disk_check && !ctx.dry_run()) {
+            if (auto why = no_room(s, t)) {
+              t.status = "skipped-disk";
+              t.error = *why;
+              log::warn(t.database + ": " + object_name(t) + ": " + *why);
+              finish();
+              return;
+            }
+          }
         }
         ctx.mutate(s, t.statement, "processing " + object_name(t));
         break;
@@ -331,7 +376,7 @@ void emit_tasks(Context& ctx, const std::string& name, const std::vector<Mainten
     row.emplace_back(ctx.dry_run() && t.status == "planned" ? "would run" : t.status);
     row.emplace_back(text(t.error));
     out.add_row(std::move(row));
-    if (t.status == "failed")
+    if (t.status == "failed" || t.status == "skipped-disk")
       ++failed;
     else
       ++done;

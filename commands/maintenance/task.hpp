@@ -27,7 +27,7 @@ struct MaintenanceTask {
   std::string history_key;     // reindex: the index's key in the rebuild history
   double seconds = 0;
   // planned, done, skipped-locked, skipped-dropped, skipped-window,
-  // cancelled-window, failed, cancelled
+  // skipped-disk, cancelled-window, failed, cancelled
   std::string status = "planned";
   std::string error;
 };
@@ -39,13 +39,18 @@ struct MaintenanceTask {
 // - --window: no new object is started after it ends; with --enforce the
 //   running statement is cancelled when it ends (statement_timeout);
 // - --max-replication-lag: before each object, wait while a standby of the
-//   server is further behind than this.
+//   server is further behind than this;
+// - before a rewrite (VACUUM FULL, CLUSTER, REINDEX), room for its size in
+//   the tablespace's file system, else the object is skipped-disk.
 struct Guards {
   int retries = 0;
   double pause_seconds = 5;
   std::optional<std::chrono::steady_clock::time_point> deadline;
   bool enforce = false;
   std::optional<double> max_lag_bytes;
+  // VACUUM FULL, CLUSTER, REINDEX: refuse a rewrite whose size does not fit
+  // in the free space of its tablespace (when that can be seen from here).
+  bool disk_check = true;
 };
 
 // The options behind Guards, as given.
@@ -53,6 +58,7 @@ struct GuardOptions {
   std::string retry_pause = "5s", window, max_replication_lag;
   int retries = 0;
   bool enforce = false;
+  bool no_disk_check = false;
 };
 void guard_options(Verb& v, GuardOptions& o);
 // Checked before connecting (throws a usage error); the window starts now.

@@ -1,6 +1,8 @@
 // vacuum and analyze against the test cluster, checked through the server.
 #include <catch2/catch.hpp>
 
+#include <stdlib.h>
+
 #include <fstream>
 #include <thread>
 
@@ -187,4 +189,51 @@ TEST_CASE("vacuum --max-replication-lag waits while a standby's replay is behind
   CHECK_THAT(r.out, Catch::Contains("done"));
   REQUIRE(it::wait_for(
       [&] { return on(pc, "select vacuum_count from pg_stat_user_tables where relname = 't_lag'") == "1"; }));
+}
+
+TEST_CASE("vacuum --full refuses a rewrite its tablespace has no room for, and --no-disk-check shows why",
+          "[vacuum][fault]") {
+  char dir[] = "/tmp/pgdba-vac-disk-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  const std::string mnt = std::string(dir) + "/mnt";
+  if (it::shell("mkdir " + mnt + " && mount -t tmpfs -o size=3m tmpfs " + mnt).code != 0) {
+    it::shell("rm -rf " + std::string(dir));
+    WARN("cannot mount a tmpfs here (not root?): the disk check is not exercised");
+    return;
+  }
+  struct Unmount {
+    std::string dir, mnt;
+    ~Unmount() { it::shell("umount " + mnt + "; rm -rf " + dir); }
+  } unmount{dir, mnt};
+  // The server runs as the postgres OS user when the tests run as root.
+  it::shell("chmod 755 " + std::string(dir) + "; chown postgres " + mnt + " 2>/dev/null || chmod 777 " + mnt);
+  it::ScratchDb db("vac_disk");
+  const std::string spc = it::unique("small_spc");
+  db.exec("create tablespace " + spc + " location '" + mnt + "'");
+  db.exec("create table t (a int, b text) tablespace " + spc);
+  db.exec("insert into t select g, repeat('x', 200) from generate_series(1, 8000) g");  // about 2 MB of 3
+  const std::string before = db.value("select pg_relation_filenode('t')");
+
+  const auto refused = db.pgdba({"vacuum", "--full", "--table", "t", "--yes", "-o", "json"});
+  INFO(refused.out << refused.err);
+  CHECK(refused.code == 1);
+  const auto rows = it::parse_json(refused.out);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["status"] == "skipped-disk");
+  CHECK_THAT(rows[0]["error"].get<std::string>(), Catch::Contains("free in tablespace " + spc));
+  CHECK(db.value("select pg_relation_filenode('t')") == before);  // never started
+
+  // Without the check the server runs out of space half-way: the table is
+  // as it was, and the error says why.
+  const auto forced = db.pgdba({"vacuum", "--full", "--table", "t", "--yes", "--no-disk-check", "-o", "json"});
+  INFO(forced.out << forced.err);
+  CHECK(forced.code == 1);
+  const auto frows = it::parse_json(forced.out);
+  REQUIRE(frows.size() == 1);
+  CHECK(frows[0]["status"] == "failed");
+  CHECK_THAT(frows[0]["error"].get<std::string>(), Catch::Contains("No space left on device"));
+  CHECK(db.value("select count(*) from t") == "8000");
+
+  db.exec("drop table t");
+  db.exec("drop tablespace " + spc);
 }
