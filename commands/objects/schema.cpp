@@ -70,7 +70,7 @@ Result rename_schema(Unit& u, const SchemaRenameOptions& o) {
 }
 
 void register_schema(CommandTable& table) {
-  Noun schema = table.noun("schema", "Schemas in a database: list, create, drop, rename");
+  Noun schema = table.noun("schema", "Schemas in a database: list, create, drop, rename; diff two databases");
 
   schema
       .verb<SchemaListOptions>("list", "List schemas with owner, table count, total size and comment",
@@ -97,6 +97,8 @@ void register_schema(CommandTable& table) {
       .name_arg("old", &SchemaRenameOptions::from, "schema", "current name")
       .name_arg("new", &SchemaRenameOptions::to, "new schema", "new name")
       .run(rename_schema);
+
+  add_schema_diff_verb(schema);
 }
 
 }  // namespace pgdba

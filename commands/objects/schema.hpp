@@ -30,5 +30,7 @@ Result list_schemas(Session& s, bool include_system);
 Result create_schema(Unit& u, const SchemaCreateOptions& o);
 Result drop_schema(Unit& u, const SchemaDropOptions& o);
 Result rename_schema(Unit& u, const SchemaRenameOptions& o);
+// schema diff (commands/objects/schema_diff.cpp).
+void add_schema_diff_verb(Noun& schema);
 
 }  // namespace pgdba

@@ -99,6 +99,7 @@ TEST_CASE("verb contract: every verb has help and a man entry, read verbs give J
       {"copy in", {"--from", "/dev/null"}},
       {"check custom", {"--query", "SELECT 'x', 1"}},
       {"config diff", {"--with", "dbname=postgres"}},
+      {"schema diff", {"--db", "postgres", "--db", "postgres"}},
       {"index create", {"--table", missing + "_t", "--columns", "a"}},
       {"table create", {"--column", "id int"}},
       {"constraint add", {"--check", "true"}},
