@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the integration tests tagged [matrix] against every PostgreSQL major of
-# the version matrix, one private cluster (tests/harness/cluster.sh) at a time:
+# the version matrix, each on a private cluster of its own (tests/harness/cluster.sh):
 #   scripts/matrix.sh          majors ${PGDBA_MATRIX:-13 14 16 17 18}, tests of ${BUILD_DIR:-build}
+# ${PGDBA_MATRIX_JOBS:-2} majors run at once: the tests mostly wait on their
+# servers, so two majors side by side take little longer than one.
 # Majors other than 15 come from scripts/install-pg-majors.sh (run it first);
 # their binaries are in ${PGDBA_PG_CACHE:-/var/cache/pgdba/pg}/<major>/bin, 15
 # is Debian's. Prints one line per major and exits non-zero if any failed.
@@ -10,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 build=${BUILD_DIR:-build}
 cache=${PGDBA_PG_CACHE:-/var/cache/pgdba/pg}
+jobs=${PGDBA_MATRIX_JOBS:-2}
 read -ra majors <<<"${PGDBA_MATRIX:-13 14 16 17 18}"
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 tests=$build/tests/pgdba_integration_tests
@@ -17,70 +20,81 @@ tests=$build/tests/pgdba_integration_tests
 harness=$PWD/tests/harness/cluster.sh
 
 logdir=$(mktemp -d /tmp/pgdba-matrix.XXXXXX)
-envfile=
-stop_cluster() {
-  if [ -n "$envfile" ]; then
-    "$harness" stop "$envfile" || true
-    envfile=
-  fi
-}
-trap stop_cluster EXIT
-trap 'stop_cluster; exit 130' INT TERM
 
-declare -A result=()
-failed=0
-passes=0
-started=$SECONDS
-for major in "${majors[@]}"; do
-  t0=$SECONDS
+# One major, start to finish: its cluster, its tests, its cluster stopped.
+# Writes "pass ..." or "FAIL ..." to $logdir/<major>.result.
+run_major() {
+  local major=$1 t0=$SECONDS bindir envfile result started_major
+  local log=$logdir/$major.log
   if [ "$major" = 15 ] && [ ! -x "$cache/15/bin/postgres" ]; then
     bindir=/usr/lib/postgresql/15/bin
   else
     bindir=$cache/$major/bin
   fi
-  log=$logdir/$major.log
   if [ ! -x "$bindir/postgres" ]; then
-    result[$major]="FAIL (no $bindir/postgres: run scripts/install-pg-majors.sh)"
-    failed=1
-    echo "matrix: PostgreSQL $major: ${result[$major]}" >&2
-    continue
+    echo "FAIL (no $bindir/postgres: run scripts/install-pg-majors.sh)" >"$logdir/$major.result"
+    return
   fi
-  envfile=$(mktemp /tmp/pgdba-matrix-env.XXXXXX)
+  envfile=$logdir/$major.env
   echo "matrix: PostgreSQL $major ($bindir)" >&2
   if ! PGDBA_PG_BINDIR=$bindir "$harness" start "$envfile" >"$log" 2>&1; then
-    result[$major]="FAIL (cluster did not start, see $log)"
-    failed=1
-    cat "$log" >&2
+    echo "FAIL (cluster did not start)" >"$logdir/$major.result"
+    "$harness" stop "$envfile" >/dev/null 2>&1 || true
     rm -f "$envfile"
-    envfile=
-    continue
+    return
   fi
   started_major=$(sed -n 's/^PGDBA_PG_MAJOR=//p' "$envfile")
   if [ "$started_major" != "$major" ]; then
-    result[$major]="FAIL (the harness started PostgreSQL $started_major)"
-    failed=1
+    result="FAIL (the harness started PostgreSQL $started_major)"
   elif PGDBA_TEST_ENV=$envfile PGDBA_EXPECT_PG_MAJOR=$major \
     timeout -k 10 600 "$tests" "[matrix]" --reporter compact >>"$log" 2>&1; then
-    result[$major]="pass ($(grep -E '^(Passed|All tests)' "$log" | tail -n1))"
+    result="pass ($(grep -E '^(Passed|All tests)' "$log" | tail -n1))"
+  else
+    result="FAIL"
+  fi
+  "$harness" stop "$envfile" >>"$log" 2>&1 || true
+  rm -f "$envfile"
+  echo "$result $((SECONDS - t0))s" >"$logdir/$major.result"
+}
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait || true
+  for env in "$logdir"/*.env; do
+    [ -f "$env" ] && "$harness" stop "$env" >/dev/null 2>&1 || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+started=$SECONDS
+for major in "${majors[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  run_major "$major" &
+  pids+=($!)
+done
+wait || true
+pids=()
+
+failed=0
+passes=0
+for major in "${majors[@]}"; do
+  result=$(cat "$logdir/$major.result" 2>/dev/null || echo "FAIL (no result)")
+  echo "  PostgreSQL $major: $result"
+  if [[ $result == pass* ]]; then
     passes=$((passes + 1))
   else
-    result[$major]="FAIL (see $log)"
     failed=1
-    cat "$log" >&2
+    echo "----- PostgreSQL $major: $logdir/$major.log" >&2
+    cat "$logdir/$major.log" >&2 || true
   fi
-  stop_cluster
-  result[$major]+=" $((SECONDS - t0))s"
-  echo "matrix: PostgreSQL $major: ${result[$major]}" >&2
 done
-
 if [ "$failed" = 0 ]; then
   rm -rf "$logdir"
   echo "matrix: ${#majors[@]} majors passed in $((SECONDS - started))s"
 else
   echo "matrix: FAILED in $((SECONDS - started))s, logs in $logdir"
 fi
-for major in "${majors[@]}"; do
-  echo "  PostgreSQL $major: ${result[$major]}"
-done
 echo "matrix: $passes passed, $((${#majors[@]} - passes)) failed"
 exit "$failed"
