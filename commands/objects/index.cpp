@@ -3,13 +3,17 @@
 // blocking writes (CONCURRENTLY by default), and clean up after a concurrent
 // build that failed.
 #include <algorithm>
+#include <chrono>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "commands/objects/alter.hpp"
 #include "commands/objects/relation.hpp"
 #include "src/command.hpp"
 #include "src/errors.hpp"
+#include "src/log.hpp"
 #include "src/quote.hpp"
 #include "src/runner.hpp"
 #include "src/session.hpp"
@@ -76,7 +80,11 @@ struct IndexCreateOptions {
   std::string table, method = "btree", where, name;
   std::vector<std::string> columns, expressions, include;
   bool unique = false, no_concurrently = false, cleanup_invalid = false, if_not_exists = false;
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
   void validate() const {
+    retry();
     if (table.empty()) throw usage_error("--table is required");
     if (columns.empty() == expressions.empty())
       throw usage_error("give the index keys with either --columns or --expression");
@@ -135,8 +143,36 @@ Result create_index(Unit& u, const IndexCreateOptions& o) {
   const auto before = table_indexes(s, rel.oid);
   const std::string sql = build_create_index(o, rel, concurrently);
   Table t = action_table();
+  // The invalid indexes a failed concurrent build left, not there before.
+  const auto leftovers = [&] {
+    std::vector<std::string> left;
+    for (const auto& ix : table_indexes(s, rel.oid)) {
+      const bool existed =
+          std::any_of(before.begin(), before.end(), [&](const TableIndex& b) { return b.oid == ix.oid; });
+      if (!existed && !ix.valid) left.push_back(ix.name);
+    }
+    return left;
+  };
+  const LockRetry retry = o.retry();
   try {
-    u.ctx().mutate(s, sql, "creating an index on " + rel.qualified());
+    for (int attempt = 0;; ++attempt) {
+      try {
+        // A concurrent try that timed out left its invalid index: dropped
+        // before the next (the drop itself waits for the same old
+        // transactions, so it may time out too: then that is the try).
+        if (attempt > 0 && concurrently)
+          for (const auto& n : leftovers())
+            u.ctx().mutate(s, "DROP INDEX CONCURRENTLY IF EXISTS " + quote_qualified(rel.schema, n),
+                           "dropping the invalid index \"" + n + "\" of the try that timed out");
+        u.ctx().mutate(s, sql, "creating an index on " + rel.qualified());
+        break;
+      } catch (const Error& e) {
+        if (e.sqlstate != "55P03" || attempt >= retry.retries || !s.is_open()) throw;
+        log::warn("creating an index on " + rel.qualified() + ": lock not granted within the lock timeout, trying " +
+                  "again (" + std::to_string(attempt + 1) + " of " + std::to_string(retry.retries) + ")");
+        std::this_thread::sleep_for(std::chrono::duration<double>(retry.pause));
+      }
+    }
   } catch (const Error& e) {
     Error err = e;
     if (rel.kind == 'p' && concurrently)
@@ -146,12 +182,7 @@ Result create_index(Unit& u, const IndexCreateOptions& o) {
     if (!concurrently || !s.is_open()) throw err;
     // A concurrent build that fails part-way leaves an invalid index: it
     // serves no query but every write to the table still maintains it.
-    std::vector<std::string> left;
-    for (const auto& ix : table_indexes(s, rel.oid)) {
-      const bool existed =
-          std::any_of(before.begin(), before.end(), [&](const TableIndex& b) { return b.oid == ix.oid; });
-      if (!existed && !ix.valid) left.push_back(ix.name);
-    }
+    const std::vector<std::string> left = leftovers();
     if (left.empty()) throw err;
     std::string names;
     for (const auto& n : left)
@@ -193,6 +224,10 @@ Result create_index(Unit& u, const IndexCreateOptions& o) {
 struct IndexDropOptions {
   std::string name;
   bool no_concurrently = false, if_exists = false;
+  int retries = 0;
+  std::string retry_pause = "1s";
+  LockRetry retry() const { return lock_retry(retries, retry_pause); }
+  void validate() const { retry(); }
 };
 
 Result drop_index(Unit& u, const IndexDropOptions& o) {
@@ -215,7 +250,7 @@ Result drop_index(Unit& u, const IndexDropOptions& o) {
   Session& s = u.session();
   const std::string sql = concurrently ? "DROP INDEX CONCURRENTLY " + quote_qualified(rel->schema, rel->name)
                                        : "DROP INDEX " + quote_qualified(rel->schema, rel->name);
-  u.ctx().mutate(s, sql, "dropping index " + rel->qualified());
+  mutate_retrying(u, s, sql, "dropping index " + rel->qualified(), o.retry());
   add_action(t, "drop index", rel->qualified(), "dropped");
   return {t};
 }
@@ -290,6 +325,10 @@ void register_index(CommandTable& table) {
             "build in one go under a SHARE lock (blocks writes to the table until done)")
       .flag("--cleanup-invalid", &IndexCreateOptions::cleanup_invalid,
             "if the concurrent build fails, drop the invalid index it left (DROP INDEX CONCURRENTLY)")
+      .option("--retries", &IndexCreateOptions::retries,
+              "when a lock is not granted within --lock-timeout, try again this many times (a concurrent try's "
+              "invalid index is dropped first)")
+      .option("--retry-pause", &IndexCreateOptions::retry_pause, "wait this long between tries (default 1s)")
       .run(create_index);
 
   noun.verb<IndexDropOptions>("drop",
@@ -300,6 +339,9 @@ void register_index(CommandTable& table) {
       .flag("--no-concurrently", &IndexDropOptions::no_concurrently,
             "a plain DROP INDEX (takes the table's ACCESS EXCLUSIVE lock; works inside a transaction)")
       .if_exists(&IndexDropOptions::if_exists, "index")
+      .option("--retries", &IndexDropOptions::retries,
+              "when the lock is not granted within --lock-timeout, try again this many times")
+      .option("--retry-pause", &IndexDropOptions::retry_pause, "wait this long between tries (default 1s)")
       .run(drop_index);
 }
 

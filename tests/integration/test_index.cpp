@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "tests/integration/harness.hpp"
@@ -239,6 +240,53 @@ TEST_CASE("index create on a table another session holds fails within the lock t
   INFO(ok.err);
   CHECK(ok.code == 0);
   CHECK(db.value("select count(*) from pg_index where indrelid = 'held'::regclass and indisvalid") == "1");
+}
+
+TEST_CASE(
+    "index create --retries: a concurrent build that timed out waiting for an old transaction is dropped "
+    "and built again once it ends, index drop --retries waits for the table",
+    "[index]") {
+  it::ScratchDb db("idx_retry");
+  db.exec("create table held (id int)");
+  auto c = it::connect(db.name());
+  const auto err_of = [](const it::Background& bg) {
+    std::ifstream in(bg.err_path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  {
+    // A snapshot older than the build: CREATE INDEX CONCURRENTLY waits for
+    // it to end, and that wait is what the lock timeout cuts short.
+    pqxx::work old(c, "old");
+    old.exec("set transaction isolation level repeatable read");
+    old.exec("select count(*) from held");  // its snapshot lives until the transaction ends
+    const auto bg =
+        it::start_pgdba({"-d", db.name(), "--lock-timeout", "300ms", "index", "create", "--table", "held", "--columns",
+                         "id", "--name", "held_id", "--retries", "50", "--retry-pause", "100ms"});
+    const bool retried = it::wait_for([&] { return err_of(bg).find("trying again (2 of 50)") != std::string::npos; });
+    old.abort();
+    const auto r = it::wait_pgdba(bg);
+    INFO(r.err);
+    CHECK(retried);
+    CHECK(r.code == 0);
+    CHECK_THAT(r.err, Catch::Contains("trying again (2 of 50)"));
+  }
+  // One index, valid: every timed-out try's invalid one was dropped.
+  CHECK(db.value("select string_agg(indexrelid::regclass::text || ':' || indisvalid, ',') from pg_index "
+                 "where indrelid = 'held'::regclass") == "held_id:true");
+
+  pqxx::work hold(c);
+  hold.exec("lock table held in access exclusive mode");
+  const auto bg = it::start_pgdba({"-d", db.name(), "--lock-timeout", "200ms", "index", "drop", "held_id", "--yes",
+                                   "--retries", "50", "--retry-pause", "100ms"});
+  const bool retried = it::wait_for([&] { return err_of(bg).find("trying again") != std::string::npos; });
+  hold.abort();
+  const auto r = it::wait_pgdba(bg);
+  INFO(r.err);
+  CHECK(retried);
+  CHECK(r.code == 0);
+  CHECK(db.value("select count(*) from pg_index where indrelid = 'held'::regclass") == "0");
+  CHECK(db.pgdba({"index", "drop", "held_id", "--retries", "-1"}).code == 2);
+  CHECK(db.pgdba({"index", "create", "--table", "held", "--columns", "id", "--retry-pause", "soon"}).code == 2);
 }
 
 TEST_CASE("index invalid --all-databases names each database", "[index]") {
