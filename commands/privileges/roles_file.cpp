@@ -284,7 +284,7 @@ RolesFile parse_roles_file(const std::string& text, const std::string& path) {
     }
     d.privileges = r.privileges(r.required(t, "privileges", "[[default]]"), kind_privileges(d.on));
     const toml::node& to = r.required(t, "to", "[[default]]");
-    d.to = r.names(to, "to", false);
+    d.to = r.names(to, "to", true);
     check_grantees(to, d.to);
     if (const toml::node* v = t.get("grant_option")) d.grant_option = r.boolean(*v, "grant_option");
     f.defaults.push_back(std::move(d));

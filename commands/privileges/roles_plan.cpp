@@ -220,10 +220,16 @@ AclMap read_acl(Session& d, const std::vector<std::string>& roles) {
   return actual;
 }
 
-DefaultMap read_defaults(Session& d, const std::vector<std::string>& roles) {
+// `public_for`: the creating roles whose future functions PUBLIC is
+// managed on (with revoke_public); `with_public`: PUBLIC's entries too.
+DefaultMap read_defaults(Session& d, const std::vector<std::string>& roles, const std::vector<std::string>& public_for,
+                         bool with_public) {
   const std::string arr = text_array_literal(roles);
+  const std::string arr2 = text_array_literal(public_for);
   DefaultMap actual;
-  for (const auto& row : d.exec(sql_text("privileges/default_acl"), {arr.c_str()}, "reading default privileges")) {
+  for (const auto& row : d.exec(sql_text("privileges/default_acl"),
+                                {arr.c_str(), arr2.c_str(), with_public ? "true" : "false"},
+                                "reading default privileges")) {
     // Default privileges on types are not managed (USAGE on types is
     // PUBLIC's by default and rarely changed).
     if (row["kind"].is_null() || row["kind"].str() == "types") continue;
@@ -329,7 +335,11 @@ void plan_database(Session& d, const std::string& db, const RolesFile& f, std::v
       }
     }
   }
-  const DefaultMap have_defaults = read_defaults(d, managed);
+  std::vector<std::string> public_for;
+  if (public_managed)
+    for (const auto& x : f.defaults)
+      if (x.database == db) public_for.push_back(x.for_role);
+  const DefaultMap have_defaults = read_defaults(d, managed, public_for, public_managed);
   std::set<DefaultKey> dkeys;
   for (const auto& [k, m] : want_defaults)
     dkeys.insert(k);
@@ -354,7 +364,8 @@ void plan_database(Session& d, const std::string& db, const RolesFile& f, std::v
       base.default_for_role = std::get<0>(k);
       base.default_in_schema = std::get<1>(k);
       base.grantee = g;
-      diff_privs(want, have, base, true, revokes, grants);
+      base.grantee_public = g == "public";
+      diff_privs(want, have, base, g != "public" || public_managed, revokes, grants);
     }
   }
   for (const auto& s : revokes)
@@ -437,7 +448,7 @@ RolesFile export_roles_file(Unit& u, const std::vector<std::string>& roles, cons
         }
       }
     }
-    for (const auto& [key, grantees] : read_defaults(d, names)) {
+    for (const auto& [key, grantees] : read_defaults(d, names, {}, false)) {
       for (const auto& [grantee, privs] : grantees) {
         for (const bool option : {false, true}) {
           DeclaredDefault x;

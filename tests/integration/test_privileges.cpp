@@ -189,14 +189,17 @@ TEST_CASE("privileges plan/apply: a declared file reaches a fixed point, PUBLIC'
   INFO(p.err);
   REQUIRE(p.code == 1);  // drift: the roles do not exist yet
   const auto planned = it::parse_json(p.out);
-  bool creates = false, public_db = false;
+  bool creates = false, public_db = false, public_future = false;
   for (const auto& row : planned) {
     const std::string s = row["statement"];
+    public_future = public_future ||
+                    s == "ALTER DEFAULT PRIVILEGES FOR ROLE \"postgres\" REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC";
     creates = creates || s.rfind("CREATE ROLE " + q(app), 0) == 0;
     public_db = public_db || s == "REVOKE CONNECT, TEMPORARY ON DATABASE " + q(db.name()) + " FROM PUBLIC";
   }
   CHECK(creates);
   CHECK(public_db);
+  CHECK(public_future);
 
   // Revokes ask first: refused off a terminal without --yes.
   CHECK(db.pgdba({"privileges", "apply", file}).code == 2);
@@ -231,6 +234,10 @@ TEST_CASE("privileges plan/apply: a declared file reaches a fixed point, PUBLIC'
   // Default privileges: a table created later is readable.
   db.exec("create table app.later(x int)");
   CHECK(yes(db, "select has_table_privilege(" + lit(reader) + ", 'app.later', 'SELECT')"));
+  // and PUBLIC may not run a function created later either.
+  db.exec("create function app.later_fn() returns int language sql as 'select 1'");
+  CHECK_FALSE(yes(db, "select has_function_privilege(" + lit(outsider) + ", 'app.later_fn()', 'EXECUTE')"));
+  CHECK(db.pgdba({"privileges", "plan", file}).code == 0);
 
   // Drift by hand is found and undone.
   db.exec("grant delete on app.a to " + reader + "; alter role " + app + " createdb; revoke " + reader + " from " +
