@@ -38,8 +38,8 @@ struct FileOptions {
 
 Result report(Unit& u, const ReportOptions& o) {
   // --on-database reads that database, where its own acl is.
-  Session& s = !o.on_database.empty() && u.database().empty() ? u.session(SessionKind::Catalog, o.on_database)
-                                                              : u.session();
+  Session& s =
+      !o.on_database.empty() && u.database().empty() ? u.session(SessionKind::Catalog, o.on_database) : u.session();
   if (!o.role.empty() &&
       !s.exec(sql_text("roles/role_exists"), {o.role.c_str()}, "looking up role \"" + o.role + "\"")[0][0].as<bool>())
     throw failure("role \"" + o.role + "\" does not exist");

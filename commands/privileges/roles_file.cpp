@@ -49,8 +49,8 @@ class Reader {
       for (const auto& n : known)
         list += (list.empty() ? "" : ", ") + n;
       const auto& b = key.source().begin;
-      throw usage_error(path_ + ":" + std::to_string(b.line) + ":" + std::to_string(b.column) + ": unknown key \"" +
-                        k + "\" in " + label + " (known: " + list + ")");
+      throw usage_error(path_ + ":" + std::to_string(b.line) + ":" + std::to_string(b.column) + ": unknown key \"" + k +
+                        "\" in " + label + " (known: " + list + ")");
     }
   }
 
@@ -202,11 +202,13 @@ RolesFile parse_roles_file(const std::string& text, const std::string& path) {
     d.name = r.name(r.required(t, "name", "[[role]]"), "name");
     if (d.name.rfind("pg_", 0) == 0) throw r.error(t, "role \"" + d.name + "\": names starting pg_ are reserved");
     if (!role_names.insert(d.name).second) throw r.error(t, "role \"" + d.name + "\" is declared twice");
-    const std::pair<const char*, bool DeclaredRole::*> flags[] = {
-        {"login", &DeclaredRole::login},           {"superuser", &DeclaredRole::superuser},
-        {"createdb", &DeclaredRole::createdb},     {"createrole", &DeclaredRole::createrole},
-        {"replication", &DeclaredRole::replication}, {"bypassrls", &DeclaredRole::bypassrls},
-        {"inherit", &DeclaredRole::inherit}};
+    const std::pair<const char*, bool DeclaredRole::*> flags[] = {{"login", &DeclaredRole::login},
+                                                                  {"superuser", &DeclaredRole::superuser},
+                                                                  {"createdb", &DeclaredRole::createdb},
+                                                                  {"createrole", &DeclaredRole::createrole},
+                                                                  {"replication", &DeclaredRole::replication},
+                                                                  {"bypassrls", &DeclaredRole::bypassrls},
+                                                                  {"inherit", &DeclaredRole::inherit}};
     for (const auto& [key, member] : flags)
       if (const toml::node* v = t.get(key)) d.*member = r.boolean(*v, key);
     if (const toml::node* v = t.get("connection_limit")) {
@@ -236,8 +238,9 @@ RolesFile parse_roles_file(const std::string& text, const std::string& path) {
   const auto check_grantees = [&](const toml::node& n, const std::vector<std::string>& to) {
     for (const auto& g : to)
       if (g != "public" && role_names.count(g) == 0)
-        throw r.error(n, "\"" + g + "\" is not a role of this file: declare it with [[role]] (grants go to the roles "
-                                    "the file manages, or to public)");
+        throw r.error(n, "\"" + g +
+                             "\" is not a role of this file: declare it with [[role]] (grants go to the roles "
+                             "the file manages, or to public)");
   };
   for (const toml::node& n : r.tables(root, "grant")) {
     const toml::table& t = *n.as_table();
@@ -247,7 +250,7 @@ RolesFile parse_roles_file(const std::string& text, const std::string& path) {
     g.database = r.name(r.required(t, "database", "[[grant]]"), "database");
     const toml::node& on = r.required(t, "on", "[[grant]]");
     g.on = lower(r.text(on, "on"));
-    static const std::set<std::string> kinds = {"database", "schema", "table",    "sequence",
+    static const std::set<std::string> kinds = {"database", "schema", "table",     "sequence",
                                                 "function", "tables", "sequences", "functions"};
     if (kinds.count(g.on) == 0)
       throw r.error(on, "on must be database, schema, table, sequence, function, tables, sequences or functions");
@@ -311,9 +314,9 @@ std::string write_roles_file(const RolesFile& f) {
        "# `pgdba privileges plan FILE` shows what would change; passwords are not managed here.\n";
   for (const auto& r : f.roles) {
     o << "\n[[role]]\nname = " << toml_string(r.name) << "\n";
-    const std::pair<const char*, bool> flags[] = {{"login", r.login},           {"superuser", r.superuser},
-                                                  {"createdb", r.createdb},     {"createrole", r.createrole},
-                                                  {"replication", r.replication}, {"bypassrls", r.bypassrls}};
+    const std::pair<const char*, bool> flags[] = {
+        {"login", r.login},           {"superuser", r.superuser},     {"createdb", r.createdb},
+        {"createrole", r.createrole}, {"replication", r.replication}, {"bypassrls", r.bypassrls}};
     for (const auto& [key, on] : flags)
       if (on) o << key << " = true\n";
     if (!r.inherit) o << "inherit = false\n";
@@ -321,8 +324,7 @@ std::string write_roles_file(const RolesFile& f) {
     if (!r.member_of.empty()) o << "member_of = " << toml_list(r.member_of) << "\n";
   }
   for (const auto& [name, revoke] : f.databases)
-    o << "\n[[database]]\nname = " << toml_string(name) << "\nrevoke_public = " << (revoke ? "true" : "false")
-      << "\n";
+    o << "\n[[database]]\nname = " << toml_string(name) << "\nrevoke_public = " << (revoke ? "true" : "false") << "\n";
   for (const auto& g : f.grants) {
     o << "\n[[grant]]\ndatabase = " << toml_string(g.database) << "\non = " << toml_string(g.on) << "\n";
     if (!g.schema.empty()) o << "schema = " << toml_string(g.schema) << "\n";
@@ -333,8 +335,7 @@ std::string write_roles_file(const RolesFile& f) {
     if (g.grant_option) o << "grant_option = true\n";
   }
   for (const auto& d : f.defaults) {
-    o << "\n[[default]]\ndatabase = " << toml_string(d.database) << "\nfor_role = " << toml_string(d.for_role)
-      << "\n";
+    o << "\n[[default]]\ndatabase = " << toml_string(d.database) << "\nfor_role = " << toml_string(d.for_role) << "\n";
     if (!d.schema.empty()) o << "schema = " << toml_string(d.schema) << "\n";
     o << "on = " << toml_string(d.on) << "\nprivileges = " << toml_list(d.privileges, true) << "\n";
     o << "to = " << (d.to.size() == 1 ? toml_string(d.to[0]) : toml_list(d.to)) << "\n";

@@ -13,8 +13,8 @@ namespace pgdba {
 
 struct DeclaredRole {
   std::string name;
-  bool login = false, superuser = false, createdb = false, createrole = false, replication = false,
-       bypassrls = false, inherit = true;
+  bool login = false, superuser = false, createdb = false, createrole = false, replication = false, bypassrls = false,
+       inherit = true;
   int connection_limit = -1;
   std::vector<std::string> member_of;  // sorted, unique
 };

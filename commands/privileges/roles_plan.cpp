@@ -124,8 +124,8 @@ std::map<std::string, RoleState> read_roles(Session& s, const std::vector<std::s
   const std::string arr = text_array_literal(names);
   std::map<std::string, RoleState> out;
   for (const auto& row : s.exec(sql_text("privileges/roles"), {arr.c_str(), all ? "true" : "false"}, "reading roles")) {
-    RoleState r{row["login"].as<bool>(),      row["superuser"].as<bool>(),   row["createdb"].as<bool>(),
-                row["createrole"].as<bool>(), row["replication"].as<bool>(), row["bypassrls"].as<bool>(),
+    RoleState r{row["login"].as<bool>(),      row["superuser"].as<bool>(),       row["createdb"].as<bool>(),
+                row["createrole"].as<bool>(), row["replication"].as<bool>(),     row["bypassrls"].as<bool>(),
                 row["inherit"].as<bool>(),    row["connection_limit"].as<int>(), {}};
     out[row["name"].str()] = r;
   }
@@ -142,11 +142,13 @@ std::map<std::string, RoleState> read_roles(Session& s, const std::vector<std::s
 
 std::string attributes_sql(const DeclaredRole& d, const RoleState* now) {
   std::string a;
-  const std::pair<const char*, bool DeclaredRole::*> flags[] = {
-      {"LOGIN", &DeclaredRole::login},           {"SUPERUSER", &DeclaredRole::superuser},
-      {"CREATEDB", &DeclaredRole::createdb},     {"CREATEROLE", &DeclaredRole::createrole},
-      {"REPLICATION", &DeclaredRole::replication}, {"BYPASSRLS", &DeclaredRole::bypassrls},
-      {"INHERIT", &DeclaredRole::inherit}};
+  const std::pair<const char*, bool DeclaredRole::*> flags[] = {{"LOGIN", &DeclaredRole::login},
+                                                                {"SUPERUSER", &DeclaredRole::superuser},
+                                                                {"CREATEDB", &DeclaredRole::createdb},
+                                                                {"CREATEROLE", &DeclaredRole::createrole},
+                                                                {"REPLICATION", &DeclaredRole::replication},
+                                                                {"BYPASSRLS", &DeclaredRole::bypassrls},
+                                                                {"INHERIT", &DeclaredRole::inherit}};
   const bool current[] = {now ? now->login : false,      now ? now->superuser : false,   now ? now->createdb : false,
                           now ? now->createrole : false, now ? now->replication : false, now ? now->bypassrls : false,
                           now ? now->inherit : false};
@@ -188,12 +190,11 @@ void plan_roles(Session& s, const RolesFile& f, std::vector<PlannedStatement>& o
     } else if (!attrs.empty()) {
       out.push_back({"", "ALTER ROLE " + quote_ident(d.name) + " WITH" + attrs, true});
     }
-    const std::set<std::string> have = cur ? std::set<std::string>(cur->member_of.begin(), cur->member_of.end())
-                                           : std::set<std::string>{};
+    const std::set<std::string> have =
+        cur ? std::set<std::string>(cur->member_of.begin(), cur->member_of.end()) : std::set<std::string>{};
     const std::set<std::string> want(d.member_of.begin(), d.member_of.end());
     for (const auto& g : have)
-      if (want.count(g) == 0)
-        out.push_back({"", "REVOKE " + quote_ident(g) + " FROM " + quote_ident(d.name), true});
+      if (want.count(g) == 0) out.push_back({"", "REVOKE " + quote_ident(g) + " FROM " + quote_ident(d.name), true});
     for (const auto& g : want)
       if (have.count(g) == 0) out.push_back({"", "GRANT " + quote_ident(g) + " TO " + quote_ident(d.name), false});
   }
@@ -227,9 +228,9 @@ DefaultMap read_defaults(Session& d, const std::vector<std::string>& roles, cons
   const std::string arr = text_array_literal(roles);
   const std::string arr2 = text_array_literal(public_for);
   DefaultMap actual;
-  for (const auto& row : d.exec(sql_text("privileges/default_acl"),
-                                {arr.c_str(), arr2.c_str(), with_public ? "true" : "false"},
-                                "reading default privileges")) {
+  for (const auto& row :
+       d.exec(sql_text("privileges/default_acl"), {arr.c_str(), arr2.c_str(), with_public ? "true" : "false"},
+              "reading default privileges")) {
     // Default privileges on types are not managed (USAGE on types is
     // PUBLIC's by default and rarely changed).
     if (row["kind"].is_null() || row["kind"].str() == "types") continue;
@@ -272,8 +273,8 @@ void plan_database(Session& d, const std::string& db, const RolesFile& f, std::v
     } else if (g.on == "table" || g.on == "sequence") {
       need({g.on, g.schema, g.name, ""}, g.on + " " + quote_qualified(g.schema, g.name));
     } else if (g.on == "function") {
-      const Rows r = d.exec(sql_text("privileges/resolve_routine"),
-                            {g.schema.c_str(), g.name.c_str(), g.args.c_str()}, "resolving a routine");
+      const Rows r = d.exec(sql_text("privileges/resolve_routine"), {g.schema.c_str(), g.name.c_str(), g.args.c_str()},
+                            "resolving a routine");
       const std::string shown = quote_qualified(g.schema, g.name) + "(" + g.args + ")";
       if (r.empty() || r[0]["args"].is_null()) {
         Error e = failure(at(g.line) + "function " + shown + " does not exist in database \"" + db + "\"");
@@ -384,8 +385,7 @@ std::vector<PlannedStatement> plan_roles_file(Unit& u, const RolesFile& f, Sessi
   if (!dbs.empty()) {
     const std::vector<std::string> list(dbs.begin(), dbs.end());
     const std::string arr = text_array_literal(list);
-    const Rows missing =
-        s.exec(sql_text("privileges/missing_databases"), {arr.c_str()}, "looking up databases");
+    const Rows missing = s.exec(sql_text("privileges/missing_databases"), {arr.c_str()}, "looking up databases");
     if (!missing.empty()) {
       Error e = failure("database \"" + missing[0][0].str() + "\" named in the roles file does not exist");
       e.sqlstate = "3D000";

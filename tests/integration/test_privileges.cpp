@@ -58,12 +58,17 @@ TEST_CASE("privileges report: a two-level membership chain and PUBLIC, checked a
   it::ScratchDb db("priv_report");
   db.exec("create role " + top + "; create role " + mid + " in role " + top + "; create role " + leaf +
           " login in role " + mid + "; create role " + ni + " noinherit in role " + top +
-          "; create schema s; grant usage on schema s to " + top + "; create table s.t(a int, b int);"
-          " grant select, update on s.t to " + top + "; alter table s.t enable row level security;"
-          " create table s.u(a int); grant select (a) on s.u to " + mid +
+          "; create schema s; grant usage on schema s to " + top +
+          "; create table s.t(a int, b int);"
+          " grant select, update on s.t to " +
+          top +
+          "; alter table s.t enable row level security;"
+          " create table s.u(a int); grant select (a) on s.u to " +
+          mid +
           "; create function s.f() returns int language sql security definer as 'select 1';"
           " create function s.g(int) returns int language sql as 'select $1'; revoke execute on function s.g(int) "
-          "from public; grant execute on function s.g(int) to " + top);
+          "from public; grant execute on function s.g(int) to " +
+          top);
 
   const auto r = db.pgdba({"-o", "json", "privileges", "report", "--role", leaf});
   INFO(r.err);
@@ -73,8 +78,7 @@ TEST_CASE("privileges report: a two-level membership chain and PUBLIC, checked a
   bool chain = false, definer = false, rls = false, through_public = false, column = false;
   for (const auto& row : rows) {
     CHECK(row["role"] == leaf);
-    const std::string type = row["object_type"], object = row["object"], priv = row["privilege"],
-                      via = row["via"];
+    const std::string type = row["object_type"], object = row["object"], priv = row["privilege"], via = row["via"];
     seen.insert(type + " " + object + " " + priv);
     INFO(type << " " << object << " " << priv << " via " << via);
     if (type == "table") {
@@ -165,25 +169,51 @@ TEST_CASE("privileges plan/apply: a declared file reaches a fixed point, PUBLIC'
   Roles roles;
   const std::string reader = roles.add("pv_reader"), app = roles.add("pv_app"), outsider = roles.add("pv_out");
   it::ScratchDb db("priv_plan");
-  db.exec("create role " + outsider + "; create schema app; create table app.a(x int); create table app.b(x int);"
+  db.exec("create role " + outsider +
+          "; create schema app; create table app.a(x int); create table app.b(x int);"
           " create function app.fn(int, text) returns int language sql as 'select $1'");
-  const std::string file = it::temp_file(
-      "[[role]]\nname = \"" + reader + "\"\n\n"
-      "[[role]]\nname = \"" + app + "\"\nlogin = true\nconnection_limit = 5\nmember_of = [\"" + reader + "\"]\n\n"
-      "[[database]]\nname = \"" + db.name() + "\"\nrevoke_public = true\n\n"
-      "[[grant]]\ndatabase = \"" + db.name() + "\"\non = \"database\"\nprivileges = [\"connect\"]\nto = [\"" +
-          reader + "\", \"" + app + "\"]\n\n"
-      "[[grant]]\ndatabase = \"" + db.name() + "\"\non = \"schema\"\nschema = \"app\"\nprivileges = [\"usage\"]\n"
-      "to = \"" + reader + "\"\n\n"
-      "[[grant]]\ndatabase = \"" + db.name() + "\"\non = \"tables\"\nschema = \"app\"\nprivileges = [\"select\"]\n"
-      "to = \"" + reader + "\"\n\n"
-      "[[grant]]\ndatabase = \"" + db.name() + "\"\non = \"table\"\nschema = \"app\"\nname = \"b\"\n"
-      "privileges = [\"insert\", \"update\"]\nto = \"" + app + "\"\n\n"
-      "[[grant]]\ndatabase = \"" + db.name() + "\"\non = \"function\"\nschema = \"app\"\nname = \"fn\"\n"
-      "args = \"int, text\"\nprivileges = [\"execute\"]\nto = \"" + app + "\"\n\n"
-      "[[default]]\ndatabase = \"" + db.name() + "\"\nfor_role = \"postgres\"\nschema = \"app\"\non = \"tables\"\n"
-      "privileges = [\"select\"]\nto = \"" + reader + "\"\n",
-      ".toml");
+  const std::string file = it::temp_file("[[role]]\nname = \"" + reader +
+                                             "\"\n\n"
+                                             "[[role]]\nname = \"" +
+                                             app + "\"\nlogin = true\nconnection_limit = 5\nmember_of = [\"" + reader +
+                                             "\"]\n\n"
+                                             "[[database]]\nname = \"" +
+                                             db.name() +
+                                             "\"\nrevoke_public = true\n\n"
+                                             "[[grant]]\ndatabase = \"" +
+                                             db.name() + "\"\non = \"database\"\nprivileges = [\"connect\"]\nto = [\"" +
+                                             reader + "\", \"" + app +
+                                             "\"]\n\n"
+                                             "[[grant]]\ndatabase = \"" +
+                                             db.name() +
+                                             "\"\non = \"schema\"\nschema = \"app\"\nprivileges = [\"usage\"]\n"
+                                             "to = \"" +
+                                             reader +
+                                             "\"\n\n"
+                                             "[[grant]]\ndatabase = \"" +
+                                             db.name() +
+                                             "\"\non = \"tables\"\nschema = \"app\"\nprivileges = [\"select\"]\n"
+                                             "to = \"" +
+                                             reader +
+                                             "\"\n\n"
+                                             "[[grant]]\ndatabase = \"" +
+                                             db.name() +
+                                             "\"\non = \"table\"\nschema = \"app\"\nname = \"b\"\n"
+                                             "privileges = [\"insert\", \"update\"]\nto = \"" +
+                                             app +
+                                             "\"\n\n"
+                                             "[[grant]]\ndatabase = \"" +
+                                             db.name() +
+                                             "\"\non = \"function\"\nschema = \"app\"\nname = \"fn\"\n"
+                                             "args = \"int, text\"\nprivileges = [\"execute\"]\nto = \"" +
+                                             app +
+                                             "\"\n\n"
+                                             "[[default]]\ndatabase = \"" +
+                                             db.name() +
+                                             "\"\nfor_role = \"postgres\"\nschema = \"app\"\non = \"tables\"\n"
+                                             "privileges = [\"select\"]\nto = \"" +
+                                             reader + "\"\n",
+                                         ".toml");
 
   auto p = db.pgdba({"-o", "json", "privileges", "plan", file});
   INFO(p.err);
@@ -192,8 +222,8 @@ TEST_CASE("privileges plan/apply: a declared file reaches a fixed point, PUBLIC'
   bool creates = false, public_db = false, public_future = false;
   for (const auto& row : planned) {
     const std::string s = row["statement"];
-    public_future = public_future ||
-                    s == "ALTER DEFAULT PRIVILEGES FOR ROLE \"postgres\" REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC";
+    public_future =
+        public_future || s == "ALTER DEFAULT PRIVILEGES FOR ROLE \"postgres\" REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC";
     creates = creates || s.rfind("CREATE ROLE " + q(app), 0) == 0;
     public_db = public_db || s == "REVOKE CONNECT, TEMPORARY ON DATABASE " + q(db.name()) + " FROM PUBLIC";
   }
@@ -269,14 +299,17 @@ TEST_CASE("privileges export: hostile names round-trip, and plan on the export h
   it::ScratchDb db("priv_export");
   const std::string schema = "sch\"é'ma";
   db.exec("create role " + q(h1) + " login createdb connection limit 3; create role " + q(h2) + " noinherit in role " +
-          q(h1) + "; create schema " + q(schema) + "; create table " + q(schema) + ".\"t;1\"(a int);"
-          " create sequence " + q(schema) + ".sq; create function " + q(schema) +
+          q(h1) + "; create schema " + q(schema) + "; create table " + q(schema) +
+          ".\"t;1\"(a int);"
+          " create sequence " +
+          q(schema) + ".sq; create function " + q(schema) +
           ".\"f'n\"(integer, text[]) returns int language sql as 'select 1';"
-          " grant usage on schema " + q(schema) + " to " + q(h1) + "; grant select, insert on " + q(schema) +
-          ".\"t;1\" to " + q(h2) + " with grant option; grant usage on sequence " + q(schema) + ".sq to " + q(h1) +
+          " grant usage on schema " +
+          q(schema) + " to " + q(h1) + "; grant select, insert on " + q(schema) + ".\"t;1\" to " + q(h2) +
+          " with grant option; grant usage on sequence " + q(schema) + ".sq to " + q(h1) +
           "; grant execute on function " + q(schema) + ".\"f'n\"(integer, text[]) to " + q(h2) +
-          "; grant temporary on database " + q(db.name()) + " to " + q(h1) +
-          "; alter default privileges in schema " + q(schema) + " grant select on tables to " + q(h2) +
+          "; grant temporary on database " + q(db.name()) + " to " + q(h1) + "; alter default privileges in schema " +
+          q(schema) + " grant select on tables to " + q(h2) +
           "; alter default privileges grant execute on functions to " + q(h1));
 
   const std::string file = it::temp_file("", ".toml");
@@ -306,8 +339,7 @@ TEST_CASE("privileges export: hostile names round-trip, and plan on the export h
   CHECK(p.code == 1);
   const auto fix = it::parse_json(p.out);
   REQUIRE(fix.size() == 1);
-  CHECK(fix[0]["statement"] ==
-        "GRANT INSERT ON TABLE " + q(schema) + ".\"t;1\" TO " + q(h2) + " WITH GRANT OPTION");
+  CHECK(fix[0]["statement"] == "GRANT INSERT ON TABLE " + q(schema) + ".\"t;1\" TO " + q(h2) + " WITH GRANT OPTION");
   CHECK(db.pgdba({"privileges", "export", "--role", it::unique("pv_nobody")}).code == 1);
 }
 
