@@ -288,7 +288,8 @@ TEST_CASE("privileges plan/apply: a declared file reaches a fixed point, PUBLIC'
   CHECK_FALSE(yes(db, "select has_table_privilege(" + lit(reader) + ", 'app.a', 'DELETE')"));
 }
 
-TEST_CASE("privileges export: hostile names round-trip, and plan on the export has nothing to do", "[privileges]") {
+TEST_CASE("privileges export: hostile names round-trip, and plan on the export has nothing to do",
+          "[privileges][matrix]") {
   Roles roles;
   // Quotes, a semicolon, unicode, and 63 bytes long.
   std::string h1 = it::unique("pv_\"q'; ü");
