@@ -43,15 +43,20 @@ Result report(Unit& u, const ReportOptions& o) {
   if (!o.role.empty() &&
       !s.exec(sql_text("roles/role_exists"), {o.role.c_str()}, "looking up role \"" + o.role + "\"")[0][0].as<bool>())
     throw failure("role \"" + o.role + "\" does not exist");
+  // The object asked about: its class in report.sql, its name, and what
+  // an error calls it.
+  struct Target {
+    const std::string* name;
+    const char* cls;
+    const char* what;
+  };
   std::string cls, name, what;
-  if (!o.on.empty()) {
-    cls = "relation", name = o.on, what = "table";
-  } else if (!o.on_function.empty()) {
-    cls = "function", name = o.on_function, what = "function";
-  } else if (!o.on_schema.empty()) {
-    cls = "schema", name = o.on_schema, what = "schema";
-  } else if (!o.on_database.empty()) {
-    cls = "database", name = o.on_database, what = "database";
+  for (const Target& t : {Target{&o.on, "relation", "table"}, Target{&o.on_function, "function", "function"},
+                          Target{&o.on_schema, "schema", "schema"}, Target{&o.on_database, "database", "database"}}) {
+    if (t.name->empty()) continue;
+    cls = t.cls;
+    name = *t.name;
+    what = t.what;
   }
   std::string oid;
   if (!cls.empty()) {
