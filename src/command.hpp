@@ -250,6 +250,7 @@ void register_stats(CommandTable& t);
 void register_maintenance(CommandTable& t);
 void register_role(CommandTable& t);
 void register_grant(CommandTable& t);
+void register_privileges(CommandTable& t);
 void register_config(CommandTable& t);
 void register_job(CommandTable& t);
 void register_backup(CommandTable& t);

@@ -19,6 +19,7 @@ void register_all(CommandTable& t) {
   register_listen(t);
   register_role(t);
   register_grant(t);
+  register_privileges(t);
   register_config(t);
   register_activity(t);
   register_locks(t);

@@ -38,7 +38,7 @@ std::vector<std::string> privileges_of(const std::string& kind) {
     return {"USAGE", "SELECT", "UPDATE", "ALL"};
   if (kind == "FUNCTION" || kind == "ROUTINE" || kind == "ALL FUNCTIONS IN SCHEMA" || kind == "FUNCTIONS")
     return {"EXECUTE", "ALL"};
-  return {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "ALL"};
+  return {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN", "ALL"};
 }
 
 std::string grant_statement(const GrantSpec& g) {
