@@ -20,6 +20,7 @@ void register_all(CommandTable& t) {
   register_role(t);
   register_grant(t);
   register_config(t);
+  register_audit(t);
   register_activity(t);
   register_locks(t);
   register_signal(t);
