@@ -17,6 +17,8 @@
 
 #include "commands/audit/audit.hpp"
 #include "commands/audit/controls.hpp"
+#include "src/config.hpp"
+#include "src/context.hpp"
 #include "src/duration.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
@@ -29,18 +31,25 @@ namespace pgdba {
 
 namespace {
 
+// Waivers (--skip or the config file's [audit] skip): `where` names them
+// in the usage error for a malformed or unknown id.
+void check_skip_ids(const std::vector<std::string>& ids, const std::string& where) {
+  for (const auto& id : ids) {
+    if (!is_audit_id(id))
+      throw usage_error(where + ": \"" + id +
+                        "\" is not a finding id (PGDBA-SEC-NNN; 'pgdba audit controls' lists them)");
+    if (find_audit_control(id) == nullptr)
+      throw usage_error(where + ": no control " + id + " ('pgdba audit controls' lists them)");
+  }
+}
+
 struct AuditReportOptions {
   bool all_databases = false;
   std::vector<std::string> exclude;
   std::vector<std::string> skip;
   std::string max_password_age;
   void validate() const {
-    for (const auto& id : skip) {
-      if (!is_audit_id(id))
-        throw usage_error("--skip: \"" + id + "\" is not a finding id (PGDBA-SEC-NNN; 'pgdba audit controls' lists them)");
-      if (find_audit_control(id) == nullptr)
-        throw usage_error("--skip: no control " + id + " ('pgdba audit controls' lists them)");
-    }
+    check_skip_ids(skip, "--skip");
     if (!max_password_age.empty() && parse_duration("--max-password-age", max_password_age) <= 0)
       throw usage_error("--max-password-age must be more than 0");
     if (!exclude.empty() && !all_databases) throw usage_error("--exclude-database needs --all-databases");
@@ -97,7 +106,8 @@ void unknown_settings(Session& s, const Readable& can, std::vector<Finding>& out
   }
   const std::string arr = text_array_literal(names);
   std::set<std::string> seen;
-  for (const auto& r : s.exec(sql_text("audit/visible_settings"), {arr.c_str()}, "reading which parameters are visible"))
+  for (const auto& r :
+       s.exec(sql_text("audit/visible_settings"), {arr.c_str()}, "reading which parameters are visible"))
     seen.insert(r[0].str());
   for (const auto& c : audit_controls()) {
     const std::string list = c.settings;
@@ -111,8 +121,8 @@ void unknown_settings(Session& s, const Readable& can, std::vector<Finding>& out
     }
     // db_user_namespace went away in 17: absent there for everyone.
     if (hidden.empty() || (hidden == "db_user_namespace" && s.server_version() >= 170000)) continue;
-    out.push_back(Finding{&c, std::nullopt, hidden,
-                          "cannot be judged: needs pg_read_all_settings to see " + hidden, true});
+    out.push_back(
+        Finding{&c, std::nullopt, hidden, "cannot be judged: needs pg_read_all_settings to see " + hidden, true});
   }
 }
 
@@ -146,14 +156,22 @@ bool excluded_db(const std::string& db, const std::vector<std::string>& patterns
 }
 
 Table findings_table() {
-  return Table("findings",
-               {Column{"id", Kind::Text, Kind::Text}, Column{"severity", Kind::Text, Kind::Text},
-                Column{"category", Kind::Text, Kind::Text}, Column{"database", Kind::Text, Kind::Text},
-                Column{"object", Kind::Text, Kind::Text}, Column{"finding", Kind::Text, Kind::Text},
-                Column{"recommendation", Kind::Text, Kind::Text}});
+  return Table("findings", {Column{"id", Kind::Text, Kind::Text}, Column{"severity", Kind::Text, Kind::Text},
+                            Column{"category", Kind::Text, Kind::Text}, Column{"database", Kind::Text, Kind::Text},
+                            Column{"object", Kind::Text, Kind::Text}, Column{"finding", Kind::Text, Kind::Text},
+                            Column{"recommendation", Kind::Text, Kind::Text}});
+}
+
+// The config file's waivers, checked before any connection.
+std::vector<std::string> config_skip(Context& ctx) {
+  const std::shared_ptr<const Config> cfg =
+      ctx.options().config ? ctx.options().config : std::make_shared<const Config>(load_config());
+  check_skip_ids(cfg->audit_skip, "config file " + cfg->path + ": [audit] skip");
+  return cfg->audit_skip;
 }
 
 Result audit_report(Unit& u, const AuditReportOptions& o) {
+  const std::vector<std::string> waived = config_skip(u.ctx());
   Session& s = u.session();
   const Rows probe = s.exec(sql_text("audit/probe"), "reading what the role may see");
   Readable can{probe[0]["authid"].as<bool>(), probe[0]["hba"].as<bool>(), probe[0]["settings"].as<bool>()};
@@ -181,10 +199,11 @@ Result audit_report(Unit& u, const AuditReportOptions& o) {
     }
     if (failed > 0) u.ctx().set_exit_code(static_cast<int>(ErrorKind::Partial));
   }
-  const std::set<std::string> skip(o.skip.begin(), o.skip.end());
-  found.erase(std::remove_if(found.begin(), found.end(),
-                             [&](const Finding& f) { return skip.count(f.control->id) > 0; }),
-              found.end());
+  std::set<std::string> skip(o.skip.begin(), o.skip.end());
+  skip.insert(waived.begin(), waived.end());
+  found.erase(
+      std::remove_if(found.begin(), found.end(), [&](const Finding& f) { return skip.count(f.control->id) > 0; }),
+      found.end());
   const auto severity = [](const Finding& f) { return f.unknown ? std::string("info") : f.control->severity; };
   std::stable_sort(found.begin(), found.end(), [&](const Finding& a, const Finding& b) {
     const int ra = severity_rank(severity(a)), rb = severity_rank(severity(b));
@@ -235,7 +254,9 @@ void register_audit(CommandTable& table) {
             "accepts connections; server-wide controls still report once")
       .option("--exclude-database", &AuditReportOptions::exclude,
               "with --all-databases, skip databases matching this shell pattern (repeatable)")
-      .option("--skip", &AuditReportOptions::skip, "leave out the findings of this control id (repeatable): a waiver")
+      .option("--skip", &AuditReportOptions::skip,
+              "leave out the findings of this control id (repeatable): a waiver; the config file's [audit] skip = "
+              "[\"PGDBA-SEC-NNN\", ...] adds standing ones")
       .option("--max-password-age", &AuditReportOptions::max_password_age,
               "password age policy (90d, 2160h): flags login roles without VALID UNTIL or valid beyond it")
       .run(audit_report);

@@ -80,8 +80,7 @@ const std::vector<AuditControl> kControls = {
      "revoke the membership; grant SELECT on what it needs"},
     {"PGDBA-SEC-030", "high", "roles", S, "audit/roles", "", "member of pg_write_all_data",
      "revoke the membership; grant what it needs"},
-    {"PGDBA-SEC-031", "high", "roles", S, "audit/roles", "", "member of pg_read_server_files",
-     "revoke the membership"},
+    {"PGDBA-SEC-031", "high", "roles", S, "audit/roles", "", "member of pg_read_server_files", "revoke the membership"},
     {"PGDBA-SEC-032", "high", "roles", S, "audit/roles", "", "member of pg_write_server_files",
      "revoke the membership"},
     {"PGDBA-SEC-033", "critical", "roles", S, "audit/roles", "", "member of pg_execute_server_program",
@@ -105,8 +104,8 @@ const std::vector<AuditControl> kControls = {
      "ALTER SYSTEM RESET zero_damaged_pages"},
     {"PGDBA-SEC-042", "medium", "settings", S, "audit/settings", "ignore_checksum_failure",
      "ignore_checksum_failure is on", "ALTER SYSTEM RESET ignore_checksum_failure"},
-    {"PGDBA-SEC-043", "medium", "settings", S, "audit/settings", "ignore_system_indexes",
-     "ignore_system_indexes is on", "remove it from the server's options"},
+    {"PGDBA-SEC-043", "medium", "settings", S, "audit/settings", "ignore_system_indexes", "ignore_system_indexes is on",
+     "remove it from the server's options"},
     {"PGDBA-SEC-044", "low", "settings", S, "audit/settings", "data_checksums", "data checksums are off",
      "enable them (pg_checksums --enable on the stopped cluster)"},
     {"PGDBA-SEC-045", "medium", "settings", S, "audit/settings", "wal_level", "wal_level is minimal",
@@ -148,15 +147,14 @@ const std::vector<AuditControl> kControls = {
      "ALTER SYSTEM SET log_checkpoints = on"},
     {"PGDBA-SEC-063", "low", "logging", S, "audit/settings", "log_lock_waits", "log_lock_waits is off",
      "ALTER SYSTEM SET log_lock_waits = on"},
-    {"PGDBA-SEC-064", "low", "logging", S, "audit/settings", "log_min_messages",
-     "log_min_messages is above warning", "ALTER SYSTEM SET log_min_messages = warning"},
+    {"PGDBA-SEC-064", "low", "logging", S, "audit/settings", "log_min_messages", "log_min_messages is above warning",
+     "ALTER SYSTEM SET log_min_messages = warning"},
     {"PGDBA-SEC-065", "low", "logging", S, "audit/settings", "log_min_error_statement",
      "log_min_error_statement is above error", "ALTER SYSTEM SET log_min_error_statement = error"},
     {"PGDBA-SEC-066", "low", "logging", S, "audit/settings", "log_replication_commands",
      "log_replication_commands is off", "ALTER SYSTEM SET log_replication_commands = on"},
-    {"PGDBA-SEC-067", "low", "logging", S, "audit/settings",
-     "debug_print_parse,debug_print_rewritten,debug_print_plan", "debug_print_parse/rewritten/plan is on",
-     "ALTER SYSTEM RESET the debug_print parameters"},
+    {"PGDBA-SEC-067", "low", "logging", S, "audit/settings", "debug_print_parse,debug_print_rewritten,debug_print_plan",
+     "debug_print_parse/rewritten/plan is on", "ALTER SYSTEM RESET the debug_print parameters"},
     {"PGDBA-SEC-068", "low", "logging", S, "audit/settings", "shared_preload_libraries",
      "pgaudit is not in shared_preload_libraries", "install pgaudit and preload it (restart)"},
     {"PGDBA-SEC-069", "medium", "logging", S, "audit/settings", "shared_preload_libraries",
@@ -173,8 +171,7 @@ const std::vector<AuditControl> kControls = {
     {"PGDBA-SEC-074", "medium", "privileges", D, "audit/privileges", "",
      "default privileges grant future tables, sequences or schemas to PUBLIC",
      "ALTER DEFAULT PRIVILEGES ... REVOKE ... FROM PUBLIC"},
-    {"PGDBA-SEC-075", "high", "functions", D, "audit/functions", "",
-     "SECURITY DEFINER function executable by PUBLIC",
+    {"PGDBA-SEC-075", "high", "functions", D, "audit/functions", "", "SECURITY DEFINER function executable by PUBLIC",
      "REVOKE EXECUTE ON FUNCTION ... FROM PUBLIC; grant it to the roles that need it"},
     {"PGDBA-SEC-076", "low", "functions", D, "audit/functions", "",
      "schema whose functions PUBLIC may execute (the built-in default)",
@@ -243,7 +240,7 @@ int severity_rank(const std::string& severity) {
 std::string audit_controls_text() {
   std::string out;
   for (const auto& c : kControls)
-    out += std::string("\n") + c.id + " (" + c.severity + ") " + c.title;
+    out += std::string("\n  ") + c.id + " (" + c.severity + ") " + c.title;
   return out;
 }
 

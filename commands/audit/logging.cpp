@@ -32,7 +32,8 @@ struct AuditLoggingOptions {
       for (std::size_t i = start; digits && i < v.size(); ++i)
         digits = std::isdigit(static_cast<unsigned char>(v[i])) != 0;
       if (!digits || std::stol(v) < -1)
-        throw usage_error("--min-duration: \"" + v + "\" is not a number of milliseconds (-1 turns it off, 0 logs "
+        throw usage_error("--min-duration: \"" + v +
+                          "\" is not a number of milliseconds (-1 turns it off, 0 logs "
                           "every statement)");
     }
   }

@@ -208,8 +208,23 @@ TEST_CASE("audit report --skip drops a control's findings, and a bad or unknown 
   CHECK(age.code == 2);
 }
 
-TEST_CASE("audit report as an unprivileged role: what it cannot judge is a finding, not an error",
-          "[audit][matrix]") {
+TEST_CASE("audit report reads standing waivers from the config file's [audit] skip", "[audit]") {
+  const std::string cfg = it::temp_file("[audit]\nskip = [\"PGDBA-SEC-038\"]\n", ".toml");
+  const auto waived = report({}, {{"PGDBA_CONFIG", cfg}});
+  CHECK(!has_id(waived, "PGDBA-SEC-038"));
+  CHECK(has_id(report({}), "PGDBA-SEC-038"));
+
+  for (const std::string& text :
+       {std::string("[audit]\nskip = [\"PGDBA-SEC-998\"]\n"), std::string("[audit]\nskip = [\"038\"]\n"),
+        std::string("[audit]\nskip = \"x\"\n"), std::string("[audit]\nskipped = []\n")}) {
+    const auto bad = pgdba({"audit", "report"}, "", {{"PGDBA_CONFIG", it::temp_file(text, ".toml")}});
+    INFO(text);
+    CHECK(bad.code == 2);
+    CHECK(it::count_lines(bad.err) == 1);
+  }
+}
+
+TEST_CASE("audit report as an unprivileged role: what it cannot judge is a finding, not an error", "[audit][matrix]") {
   const std::string role = it::unique("audit_nopriv");
   exec("CREATE ROLE " + q(role) + " LOGIN");
   const auto r = pgdba({"-U", role, "-o", "json", "audit", "report", "--all-databases"});
@@ -237,16 +252,15 @@ TEST_CASE("audit report as an unprivileged role: what it cannot judge is a findi
     CHECK(f["finding"].get<std::string>().rfind("cannot be judged", 0) != 0);
 }
 
-TEST_CASE("audit report: role controls appear for a role in the bad state and go when it is fixed",
-          "[audit][matrix]") {
+TEST_CASE("audit report: role controls appear for a role in the bad state and go when it is fixed", "[audit][matrix]") {
   const std::string r = it::unique("audit_role");
   const std::string rq = q(r);
   const int v = server_num();
   exec("CREATE ROLE " + rq + " LOGIN");
   auto rows = report({"--max-password-age", "90d"});
-  CHECK(has(rows, "PGDBA-SEC-002", r));  // no password
-  CHECK(has(rows, "PGDBA-SEC-005", r));  // never expires
-  CHECK(has(rows, "PGDBA-SEC-028", r));  // no connection limit
+  CHECK(has(rows, "PGDBA-SEC-002", r));         // no password
+  CHECK(has(rows, "PGDBA-SEC-005", r));         // never expires
+  CHECK(has(rows, "PGDBA-SEC-028", r));         // no connection limit
   CHECK(!has(report({}), "PGDBA-SEC-005", r));  // no policy given: not judged
 
   exec("ALTER ROLE " + rq + " PASSWORD 'x-Secret-1' VALID UNTIL '" + "2999-01-01' CONNECTION LIMIT 5");
@@ -255,7 +269,8 @@ TEST_CASE("audit report: role controls appear for a role in the bad state and go
   CHECK(!has(rows, "PGDBA-SEC-005", r));
   CHECK(has(rows, "PGDBA-SEC-006", r));  // beyond the policy
   CHECK(!has(rows, "PGDBA-SEC-028", r));
-  exec("DO $$ BEGIN EXECUTE format('ALTER ROLE %I VALID UNTIL %L', '" + r + "', (now() + interval '30 days')::text); END $$");
+  exec("DO $$ BEGIN EXECUTE format('ALTER ROLE %I VALID UNTIL %L', '" + r +
+       "', (now() + interval '30 days')::text); END $$");
   CHECK(!has(report({"--max-password-age", "90d"}), "PGDBA-SEC-006", r));
 
   exec("ALTER ROLE " + rq + " VALID UNTIL '2000-01-01'");
@@ -546,8 +561,9 @@ TEST_CASE("audit report: parameters fixed at server start, bad and good", "[audi
       CHECK(has_id(rows, id));
     }
   }
-  OwnCluster good("wal_level = replica\narchive_mode = on\narchive_command = 'true'\n"
-                  "superuser_reserved_connections = 3\nlogging_collector = on\n");
+  OwnCluster good(
+      "wal_level = replica\narchive_mode = on\narchive_command = 'true'\n"
+      "superuser_reserved_connections = 3\nlogging_collector = on\n");
   const auto rows = good.report();
   for (const char* id : {"PGDBA-SEC-021", "PGDBA-SEC-045", "PGDBA-SEC-046", "PGDBA-SEC-054"}) {
     INFO(id);
@@ -609,8 +625,7 @@ TEST_CASE("audit logging sets statement and connection logging, reports before a
                 "sourcefile like '%postgresql.auto.conf'") == "0");
 
   const std::string audit_log = it::temp_file("", ".jsonl");
-  const auto r = run({"--statements", "ddl", "--connections", "on", "--min-duration", "250", "--audit-log",
-                      audit_log});
+  const auto r = run({"--statements", "ddl", "--connections", "on", "--min-duration", "250", "--audit-log", audit_log});
   INFO(r.err);
   REQUIRE(r.code == 0);
   const auto rows = it::parse_json(r.out);
@@ -652,9 +667,10 @@ TEST_CASE("audit logging sets statement and connection logging, reports before a
   const auto nothing = run({});
   CHECK(nothing.code == 2);
   CHECK_THAT(nothing.err, Catch::Contains("nothing to change"));
-  for (const std::vector<std::string>& bad :
-       {std::vector<std::string>{"--statements", "some"}, {"--connections", "maybe"}, {"--min-duration", "5s"},
-        {"--min-duration", "-2"}}) {
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"--statements", "some"},
+                                              {"--connections", "maybe"},
+                                              {"--min-duration", "5s"},
+                                              {"--min-duration", "-2"}}) {
     const auto b = run(bad);
     INFO(bad[0] << " " << bad[1]);
     CHECK(b.code == 2);
