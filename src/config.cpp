@@ -186,7 +186,8 @@ class Checker {
       throw error(list->source(), "audit.skip must be an array of finding ids, not " + std::string(type_name(*list)));
     for (const toml::node& id : *ids) {
       if (!id.is_string())
-        throw error(id.source(), std::string("audit.skip: each item must be a finding id (a string), not ") + type_name(id));
+        throw error(id.source(),
+                    std::string("audit.skip: each item must be a finding id (a string), not ") + type_name(id));
       skip.push_back(id.as_string()->get());
     }
   }
