@@ -21,6 +21,7 @@ void register_all(CommandTable& t) {
   register_grant(t);
   register_privileges(t);
   register_config(t);
+  register_audit(t);
   register_activity(t);
   register_locks(t);
   register_signal(t);

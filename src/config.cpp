@@ -172,6 +172,26 @@ class Checker {
     }
   }
 
+  // [audit] skip = ["PGDBA-SEC-012", ...]: whether an id names a control is
+  // for `audit report` to say (the config knows no controls).
+  void read_audit(const toml::node& node, std::vector<std::string>& skip) const {
+    const toml::table* table = node.as_table();
+    if (table == nullptr)
+      throw error(node.source(), "audit must be a table ([audit]), not " + std::string(type_name(node)));
+    only_keys(*table, {"skip"}, " in [audit]");
+    const toml::node* list = table->get("skip");
+    if (list == nullptr) return;
+    const toml::array* ids = list->as_array();
+    if (ids == nullptr)
+      throw error(list->source(), "audit.skip must be an array of finding ids, not " + std::string(type_name(*list)));
+    for (const toml::node& id : *ids) {
+      if (!id.is_string())
+        throw error(id.source(),
+                    std::string("audit.skip: each item must be a finding id (a string), not ") + type_name(id));
+      skip.push_back(id.as_string()->get());
+    }
+  }
+
   void read_groups(const toml::node& node, std::map<std::string, std::vector<std::string>>& groups) const {
     const toml::table* table = node.as_table();
     if (table == nullptr)
@@ -246,10 +266,11 @@ Config read_config(const std::string& path, bool must_exist) {
   std::map<std::string, std::string> hints;
   for (const char* k : {"output", "lock_timeout", "statement_timeout", "connect_timeout", "parallel"})
     hints[k] = "; \"" + std::string(k) + "\" belongs under [defaults]";
-  check.only_keys(root, {"checks", "defaults", "groups"}, "", hints);
+  check.only_keys(root, {"audit", "checks", "defaults", "groups"}, "", hints);
   if (const toml::node* d = root.get("defaults")) check.read_defaults(*d, cfg.defaults);
   if (const toml::node* g = root.get("groups")) check.read_groups(*g, cfg.groups);
   if (const toml::node* c = root.get("checks")) check.read_checks(*c, cfg.checks);
+  if (const toml::node* a = root.get("audit")) check.read_audit(*a, cfg.audit_skip);
   return cfg;
 }
 

@@ -31,6 +31,9 @@
 //   per_database = false       # true: run in every database
 //   description = "Jobs waiting"
 //
+//   [audit]                    # waivers: findings pgdba audit report leaves out
+//   skip = ["PGDBA-SEC-012"]
+//
 // Whether a group's services exist is checked when the group is used
 // (resolve_targets), so a stale group does not break every command.
 #pragma once
@@ -69,6 +72,8 @@ struct Config {
   std::map<std::string, std::vector<std::string>> groups;
   // Check name -> its settings ([checks.NAME]).
   std::map<std::string, ConfigCheck> checks;
+  // Finding ids audit report leaves out ([audit] skip), as written.
+  std::vector<std::string> audit_skip;
 };
 
 struct ConfigLocation {

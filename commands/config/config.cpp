@@ -185,6 +185,10 @@ Result get_setting(Unit& u, const ConfigGetOptions& o) {
 
 }  // namespace
 
+Result alter_system_setting(Unit& u, const std::string& name, const std::optional<std::string>& value, bool reload) {
+  return alter_system(u, name, value, reload);
+}
+
 void register_config(CommandTable& table) {
   Noun config =
       table.noun("config", "Server parameters: show, get, set and reset (ALTER SYSTEM), diff across servers, advise");

@@ -95,6 +95,7 @@ TEST_CASE("verb contract: every verb has help and a man entry, read verbs give J
       {"grant", {"--table", missing + "_t", "--to", "postgres"}},
       {"revoke", {"--table", missing + "_t", "--from", "postgres"}},
       {"explain", {"-c", "SELECT 1"}},
+      {"audit logging", {"--statements", "ddl"}},
       {"copy out", {"--query", "SELECT 1", "--to", "-"}},
       {"copy in", {"--from", "/dev/null"}},
       {"check custom", {"--query", "SELECT 'x', 1"}},

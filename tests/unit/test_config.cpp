@@ -168,12 +168,25 @@ TEST_CASE("read_config: unknown keys are errors naming them", "[config]") {
   CHECK(config_error("[defaults]\nparallel = 2\n  lock_timout = \"5s\"\n") ==
         "F:3:3: unknown key \"lock_timout\" in [defaults] (known: connect_timeout, lock_timeout, output, parallel, "
         "statement_timeout)");
-  CHECK(config_error("[default]\noutput = \"json\"\n") == "F:1:2: unknown key \"default\" (known: checks, defaults, groups)");
+  CHECK(config_error("[default]\noutput = \"json\"\n") ==
+        "F:1:2: unknown key \"default\" (known: audit, checks, defaults, groups)");
   CHECK(config_error("output = \"json\"\n") ==
-        "F:1:1: unknown key \"output\" (known: checks, defaults, groups); \"output\" belongs under [defaults]");
+        "F:1:1: unknown key \"output\" (known: audit, checks, defaults, groups); \"output\" belongs under [defaults]");
   CHECK(config_error("[defaults]\n\"it's \\\"odd\\\"\" = 1\n") ==
         "F:2:1: unknown key \"it's \"odd\"\" in [defaults] (known: connect_timeout, lock_timeout, output, parallel, "
         "statement_timeout)");
+}
+
+TEST_CASE("read_config: [audit] skip holds finding ids for audit report", "[config]") {
+  CHECK(parse("[audit]\nskip = [\"PGDBA-SEC-012\", \"PGDBA-SEC-038\"]\n").audit_skip ==
+        Names{"PGDBA-SEC-012", "PGDBA-SEC-038"});
+  CHECK(parse("[audit]\n").audit_skip.empty());
+  CHECK(config_error("[audit]\nskip = \"PGDBA-SEC-012\"\n") ==
+        "F:2:8: audit.skip must be an array of finding ids, not a string");
+  CHECK(config_error("[audit]\nskip = [12]\n") ==
+        "F:2:9: audit.skip: each item must be a finding id (a string), not an integer");
+  CHECK(config_error("[audit]\nwaive = []\n") == "F:2:1: unknown key \"waive\" in [audit] (known: skip)");
+  CHECK(config_error("audit = 1\n") == "F:1:9: audit must be a table ([audit]), not an integer");
 }
 
 TEST_CASE("read_config: types and values are checked", "[config]") {
