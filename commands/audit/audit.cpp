@@ -170,6 +170,28 @@ std::vector<std::string> config_skip(Context& ctx) {
   return cfg->audit_skip;
 }
 
+}  // namespace
+
+std::vector<AuditFinding> audit_findings(Session& s) {
+  const Config cfg = load_config();
+  check_skip_ids(cfg.audit_skip, "config file " + cfg.path + ": [audit] skip");
+  const Rows probe = s.exec(sql_text("audit/probe"), "reading what the role may see");
+  const Readable can{probe[0]["authid"].as<bool>(), probe[0]["hba"].as<bool>(), probe[0]["settings"].as<bool>()};
+  std::vector<Finding> found;
+  server_findings(s, can, AuditReportOptions{}, found);
+  database_findings(s, probe[0]["database"].str(), found);
+  const std::set<std::string> skip(cfg.audit_skip.begin(), cfg.audit_skip.end());
+  std::vector<AuditFinding> out;
+  for (const auto& f : found) {
+    if (skip.count(f.control->id) > 0) continue;
+    out.push_back(AuditFinding{f.control->id, f.unknown ? "info" : f.control->severity, f.database.value_or(""),
+                               f.object, f.finding});
+  }
+  return out;
+}
+
+namespace {
+
 Result audit_report(Unit& u, const AuditReportOptions& o) {
   const std::vector<std::string> waived = config_skip(u.ctx());
   Session& s = u.session();

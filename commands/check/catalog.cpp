@@ -3,6 +3,7 @@
 // Nagios ranges in the check's measure: "80" alerts above 80, "90:" below 90.
 #include <chrono>
 
+#include "commands/audit/audit.hpp"
 #include "commands/check/check.hpp"
 #include "commands/check/replication_probes.hpp"
 #include "src/errors.hpp"
@@ -37,6 +38,22 @@ CheckDef q(std::string name, std::string help, Measure m, std::string warning, s
 CheckDef with_sql(CheckDef d, std::string sql) {
   d.sql = std::move(sql);
   return d;
+}
+
+// check security: every audit finding, valued by its severity.
+void security_probe(Session& s, std::vector<CheckSample>& out) {
+  for (const auto& f : audit_findings(s)) {
+    CheckSample smp;
+    smp.database = f.database;
+    smp.object = f.id + (f.object.empty() ? "" : " " + f.object);
+    smp.value = f.severity == "critical" ? 4
+                : f.severity == "high"   ? 3
+                : f.severity == "medium" ? 2
+                : f.severity == "low"    ? 1
+                                         : 0;
+    smp.detail = f.severity + ": " + f.finding;
+    out.push_back(std::move(smp));
+  }
 }
 
 CheckDef with_probe(CheckDef d, std::function<void(Session&, std::vector<CheckSample>&)> probe) {
@@ -283,6 +300,11 @@ std::vector<CheckDef> build() {
                 M::Count, "0", "1", server, "hba_trust_rules", "trust rules over TCP"));
   c.push_back(q("config-errors", "Settings in the configuration files the server could not apply", M::Count, "", "0",
                 server, "config_errors", "configuration errors"));
+  c.push_back(with_probe(q("security",
+                           "The security audit's findings (audit report) on the server and this database, each "
+                           "valued by severity: 4 critical, 3 high, 2 medium, 1 low, 0 info; [audit] skip waives",
+                           M::Count, "1", "3", server, "security_finding_severity", "audit findings"),
+                         security_probe));
   return c;
 }
 

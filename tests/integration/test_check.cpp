@@ -633,3 +633,38 @@ TEST_CASE("check deadlocks counts a real deadlock on the next run", "[check]") {
   CHECK(m["value"] == 1);
   CHECK(m["status"] == "WARNING");
 }
+
+TEST_CASE(
+    "check security: an audit finding made in the database is a metric valued by its severity, gone once "
+    "fixed, waived by the config file",
+    "[check][audit]") {
+  it::ScratchDb db("chk_sec");
+  db.exec("create table open_rls (a int)");
+  db.exec("alter table open_rls enable row level security");  // PGDBA-SEC-086, medium: no policy
+  const auto rls_metric = [&](const nlohmann::json& doc) {
+    for (const auto& m : doc["metrics"])
+      if (m["object"].get<std::string>().rfind("PGDBA-SEC-086", 0) == 0 &&
+          m["object"].get<std::string>().find("open_rls") != std::string::npos)
+        return m;
+    return nlohmann::json();
+  };
+  auto r = db.pgdba({"check", "security", "-o", "json"});
+  INFO(r.out << r.err);
+  auto doc = it::parse_json(r.out);
+  const auto m = rls_metric(doc);
+  REQUIRE(m.is_object());
+  CHECK(m["database"] == db.name());
+  CHECK(m["value"] == 2);  // medium
+  CHECK(m["status"] == "WARNING");
+  CHECK(r.code >= 1);
+  CHECK(doc["checks"][0]["status"] != "UNKNOWN");
+
+  const std::string cfg = it::temp_file("[audit]\nskip = [\"PGDBA-SEC-086\"]\n", ".toml");
+  r = db.pgdba({"check", "security", "-o", "json"}, "", {{"PGDBA_CONFIG", cfg}});
+  INFO(r.err);
+  CHECK(rls_metric(it::parse_json(r.out)).is_null());
+
+  db.exec("alter table open_rls disable row level security");
+  r = db.pgdba({"check", "security", "-o", "json"});
+  CHECK(rls_metric(it::parse_json(r.out)).is_null());
+}
