@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "src/errors.hpp"
 #include "src/fleet.hpp"
@@ -98,9 +99,23 @@ ResultSink& Context::sink() {
 
 void Context::emit(const Result& result) {
   if (opts_.dry_run && !planned_.empty()) {
-    Table t("dry_run", {Column{"sql", Kind::Text, Kind::Text}});
-    for (const auto& s : planned_)
-      t.add_row({s});
+    // Statements for several databases (role drop --reassign-to, a plan
+    // over --all-databases) say where each would run.
+    std::set<std::string> dbs;
+    for (const auto& d : planned_db_)
+      if (!d.empty()) dbs.insert(d);
+    const bool where = dbs.size() > 1;
+    std::vector<Column> cols;
+    if (where) cols.push_back(Column{"database", Kind::Text, Kind::Text});
+    cols.push_back(Column{"sql", Kind::Text, Kind::Text});
+    Table t("dry_run", cols);
+    for (std::size_t i = 0; i < planned_.size(); ++i) {
+      if (where) {
+        t.add_row({planned_db_[i].empty() ? std::nullopt : std::optional<std::string>(planned_db_[i]), planned_[i]});
+      } else {
+        t.add_row({planned_[i]});
+      }
+    }
     emit_result({t}, sink());
     return;
   }
@@ -143,6 +158,7 @@ Rows Context::mutate(Session& session, const std::string& sql, const std::string
     {
       std::lock_guard<std::mutex> lock(mutex_);
       planned_.push_back(redact_secrets(shown));  // a password verifier is a secret too
+      planned_db_.push_back(session.dbname());
     }
     audit(session, shown, "dry-run");
     return {};

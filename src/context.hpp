@@ -90,7 +90,10 @@ class Context {
   Rows mutate(Session& session, const std::string& sql, const std::string& what, const Params& params = {});
   // Records an action that is not SQL (an external command line) for
   // --dry-run to print; the caller then skips doing it.
-  void plan(const std::string& action) { planned_.push_back(action); }
+  void plan(const std::string& action) {
+    planned_.push_back(action);
+    planned_db_.emplace_back();
+  }
   // The statements --dry-run collected, in order.
   const std::vector<std::string>& planned() const { return planned_; }
 
@@ -125,6 +128,7 @@ class Context {
   bool confirmed_ = false;
   std::unique_ptr<ResultSink> sink_;
   std::vector<std::string> planned_;
+  std::vector<std::string> planned_db_;  // the database each ran in ("" for an action)
   std::unique_ptr<std::ofstream> audit_out_;
   bool output_closed_ = false;
   int exit_code_ = 0;

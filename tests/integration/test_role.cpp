@@ -166,6 +166,20 @@ TEST_CASE("role drop --reassign-to hands everything over in every database, then
   CHECK(refused.err.find("--reassign-to") != std::string::npos);
   CHECK(it::pgdba({"role", "drop", role, "--reassign-to", heir}).code == 2);  // not a terminal: needs --yes
 
+  // --dry-run: the plan, database by database, and nothing done.
+  const auto dry = it::pgdba({"role", "drop", role, "--reassign-to", heir, "--dry-run", "-o", "json"});
+  INFO(dry.err);
+  REQUIRE(dry.code == 0);
+  std::set<std::string> planned;
+  for (const auto& row : it::parse_json(dry.out))
+    if (row["sql"].get<std::string>().rfind("REASSIGN OWNED BY", 0) == 0 && row["database"].is_string())
+      planned.insert(row["database"].get<std::string>());
+  CHECK(planned.count(one.name()) == 1);
+  CHECK(planned.count(two.name()) == 1);
+  CHECK(planned.count(three.name()) == 1);
+  CHECK(one.value("select count(*) from pg_roles where rolname = " + literal(role)) == "1");
+  CHECK(one.value("select tableowner from pg_tables where tablename = 'owned_t'") == role);
+
   const auto r = it::pgdba({"role", "drop", role, "--reassign-to", heir, "--yes", "-o", "json"});
   INFO(r.err);
   REQUIRE(r.code == 0);
