@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config ccache git
   libpqxx-dev libpq-dev libcli11-dev libspdlog-dev nlohmann-json3-dev libtomlplusplus-dev catch2
-  postgresql-15 postgresql-client-15 postgresql-contrib
+  postgresql-15 postgresql-client-15 postgresql-contrib postgresql-15-pgaudit openssl
   python3 python3-psycopg2 hyperfine time jq
   prometheus prometheus-node-exporter check-postgres check-pgactivity
   zsh fish groff-base man-db bash-completion

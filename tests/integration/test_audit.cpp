@@ -554,9 +554,9 @@ TEST_CASE("audit report: parameters fixed at server start, bad and good", "[audi
   {
     OwnCluster bad(
         "wal_level = minimal\nmax_wal_senders = 0\narchive_mode = off\nsuperuser_reserved_connections = 0\n"
-        "logging_collector = off\n");
+        "logging_collector = off\nlisten_addresses = '*'\n");
     const auto rows = bad.report();
-    for (const char* id : {"PGDBA-SEC-021", "PGDBA-SEC-045", "PGDBA-SEC-046", "PGDBA-SEC-054"}) {
+    for (const char* id : {"PGDBA-SEC-019", "PGDBA-SEC-021", "PGDBA-SEC-045", "PGDBA-SEC-046", "PGDBA-SEC-054"}) {
       INFO(id);
       CHECK(has_id(rows, id));
     }
@@ -675,4 +675,40 @@ TEST_CASE("audit logging sets statement and connection logging, reports before a
     INFO(bad[0] << " " << bad[1]);
     CHECK(b.code == 2);
   }
+}
+
+TEST_CASE("audit report: ssl off is found and goes once the server has a certificate and ssl on", "[audit]") {
+  OwnCluster pc;
+  REQUIRE(has_id(pc.report(), "PGDBA-SEC-016"));
+  const std::string dir = pc.data_dir();
+  // A self-signed certificate, owned by the server's OS user (root runs it as postgres).
+  const auto made = it::shell("cd " + dir + " && openssl req -new -x509 -days 2 -nodes -subj /CN=pgdba-test " +
+                              "-keyout server.key -out server.crt 2>&1 && chmod 600 server.key && " +
+                              "{ [ \"$(id -u)\" != 0 ] || chown postgres server.key server.crt; }");
+  INFO(made.out << made.err);
+  REQUIRE(made.code == 0);
+  pc.set({{"ssl", "on"}});  // reloadable since PostgreSQL 10
+  CHECK(!has_id(pc.report(), "PGDBA-SEC-016"));
+}
+
+TEST_CASE("audit report: pgaudit loaded without pgaudit.log is found, and audit logging sets it", "[audit]") {
+  if (it::shell("test -f /usr/lib/postgresql/15/lib/pgaudit.so").code != 0) {
+    WARN("pgaudit is not installed (apt-get install postgresql-15-pgaudit): not exercised");
+    return;
+  }
+  OwnCluster bare;
+  CHECK(has_id(bare.report(), "PGDBA-SEC-068"));  // not loaded
+  OwnCluster pc("shared_preload_libraries = 'pgaudit'\n");
+  auto rows = pc.report();
+  CHECK(!has_id(rows, "PGDBA-SEC-068"));
+  CHECK(has_id(rows, "PGDBA-SEC-069"));  // loaded, logs nothing
+  const auto r = it::pgdba({"audit", "logging", "--statements", "ddl", "-o", "json"}, "", pc.env());
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  bool pgaudit_row = false;
+  for (const auto& row : it::parse_json(r.out))
+    if (row["setting"] == "pgaudit.log") pgaudit_row = row["after"] != row["before"];
+  CHECK(pgaudit_row);
+  CHECK(pc.value("show pgaudit.log") != "none");
+  CHECK(!has_id(pc.report(), "PGDBA-SEC-069"));
 }
