@@ -5,7 +5,8 @@
 #   cluster.sh stop ENVFILE    stop it and delete its directory
 #   cluster.sh standby ENVFILE PRIMARY_ENVFILE   a streaming standby of that cluster (or of a
 #                                                standby: a cascade)
-# PGDBA_CLUSTER_CONF: extra postgresql.conf lines for the new cluster.
+# PGDBA_CLUSTER_CONF: extra postgresql.conf lines for the new cluster;
+# PGDBA_INITDB_FLAGS: extra initdb options.
 # As root the server runs as the postgres OS user. Reused by every test that
 # needs a server of its own (killing one, a standby later).
 # The server is Debian's PostgreSQL 15 unless PGDBA_PG_BINDIR names another
@@ -67,6 +68,8 @@ start)
   [ -n "$major" ] || { echo "cluster.sh: cannot tell the version of $bindir/postgres: $version" >&2; exit 1; }
   initdb_flags=(-U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync)
   [ "$major" -ge 14 ] && initdb_flags+=(--no-instructions)  # new in 14
+  # PGDBA_INITDB_FLAGS: more initdb options (--data-checksums) for a test's own cluster.
+  if [ -n "${PGDBA_INITDB_FLAGS:-}" ]; then read -ra extra <<<"$PGDBA_INITDB_FLAGS"; initdb_flags+=("${extra[@]}"); fi
   dir=$(mktemp -d /tmp/pgdba-test.XXXXXX)
   chmod 755 "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -711,4 +712,15 @@ TEST_CASE("audit report: pgaudit loaded without pgaudit.log is found, and audit 
   CHECK(pgaudit_row);
   CHECK(pc.value("show pgaudit.log") != "none");
   CHECK(!has_id(pc.report(), "PGDBA-SEC-069"));
+}
+
+TEST_CASE("audit report: a cluster without data checksums is found, one initialised with them is not", "[audit]") {
+  OwnCluster without;  // initdb's default on 15: no checksums
+  REQUIRE(without.value("show data_checksums") == "off");
+  CHECK(has_id(without.report(), "PGDBA-SEC-044"));
+  setenv("PGDBA_INITDB_FLAGS", "--data-checksums", 1);
+  OwnCluster with;
+  unsetenv("PGDBA_INITDB_FLAGS");
+  REQUIRE(with.value("show data_checksums") == "on");
+  CHECK(!has_id(with.report(), "PGDBA-SEC-044"));
 }
