@@ -724,3 +724,14 @@ TEST_CASE("audit report: a cluster without data checksums is found, one initiali
   REQUIRE(with.value("show data_checksums") == "on");
   CHECK(!has_id(with.report(), "PGDBA-SEC-044"));
 }
+
+TEST_CASE("audit report: db_user_namespace on is found (a global user then logs in as name@)", "[audit]") {
+  OwnCluster off;
+  CHECK(!has_id(off.report(), "PGDBA-SEC-022"));
+  OwnCluster on("db_user_namespace = on\n");
+  // With db_user_namespace a user name without @ is per-database: the
+  // superuser postgres is "postgres@".
+  it::Env env = on.env();
+  env["PGUSER"] = "postgres@";
+  CHECK(has_id(report({}, env), "PGDBA-SEC-022"));
+}
