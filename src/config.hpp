@@ -57,8 +57,8 @@ struct ConfigDefaults {
 // check only the thresholds; a new check also has its query.
 struct ConfigCheck {
   std::optional<std::string> warning, critical;
-  std::string query;        // "" for a built-in check's thresholds
-  std::string unit;         // count | bytes | seconds | percent ("" = count)
+  std::string query;  // "" for a built-in check's thresholds
+  std::string unit;   // count | bytes | seconds | percent ("" = count)
   bool per_database = false;
   std::string description;
 };

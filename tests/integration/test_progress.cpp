@@ -37,8 +37,9 @@ class OnTerminal {
     std::string cmd = sh_quote(bin != nullptr ? bin : PGDBA_BIN);
     for (const auto& a : args)
       cmd += " " + sh_quote(a);
-    thread_ = std::thread(
-        [this, cmd] { result_ = it::shell("script -qfec " + sh_quote(cmd) + " " + sh_quote(typescript_) + " >/dev/null"); });
+    thread_ = std::thread([this, cmd] {
+      result_ = it::shell("script -qfec " + sh_quote(cmd) + " " + sh_quote(typescript_) + " >/dev/null");
+    });
   }
   ~OnTerminal() {
     if (thread_.joinable()) thread_.join();
