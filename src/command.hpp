@@ -258,6 +258,7 @@ void register_check(CommandTable& t);
 void register_replication(CommandTable& t);
 void register_completion(CommandTable& t);
 void register_audit(CommandTable& t);
+void register_logs(CommandTable& t);
 void register_all(CommandTable& t);
 
 // Help-derived documents (cli.cpp): the man page in roff, the bash

@@ -25,6 +25,7 @@ void register_all(CommandTable& t) {
   register_activity(t);
   register_locks(t);
   register_signal(t);
+  register_logs(t);
   register_stats(t);
   register_maintenance(t);
   register_replication(t);

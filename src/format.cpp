@@ -389,6 +389,20 @@ std::size_t display_width(std::string_view text) {
   return w;
 }
 
+std::string fit_width(std::string_view text, std::size_t width) {
+  if (width == 0 || display_width(text) <= width) return std::string(text);
+  std::size_t w = 0, i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    const std::size_t len = utf8_sequence(text, i, cp);
+    const std::size_t cw = len > 0 && wide(cp) ? 2 : 1;
+    if (w + cw > width - 1) break;  // room for the ellipsis
+    w += cw;
+    i += len == 0 ? 1 : len;
+  }
+  return std::string(text.substr(0, i)) + "\u2026";
+}
+
 std::string local_time_text(std::chrono::system_clock::time_point t, char separator, int fraction_digits) {
   const int digits = fraction_digits < 1 ? 1 : fraction_digits > 6 ? 6 : fraction_digits;
   long long scale = 1;

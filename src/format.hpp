@@ -47,5 +47,7 @@ std::string terminal_text(std::string_view text);
 // Terminal columns that UTF-8 text takes: East Asian wide characters count
 // two, everything else one. A byte of ill-formed UTF-8 counts one.
 std::size_t display_width(std::string_view text);
+// `text` cut to at most `width` terminal columns, ending in "…" when cut.
+std::string fit_width(std::string_view text, std::size_t width);
 
 }  // namespace pgdba

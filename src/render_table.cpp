@@ -26,6 +26,7 @@ std::string display(const Column& c, CellView cell) {
     const double n = std::strtod(v.c_str(), &end);
     if (end != v.c_str()) return c.kind == Kind::Bytes ? format_size(n) : format_duration(n);
   }
+  if (c.max_width > 0) return fit_width(terminal_text(cell.text()), c.max_width);
   return terminal_text(cell.text());
 }
 

@@ -124,14 +124,18 @@ void Table::add_row(std::vector<std::optional<std::string>> cells) {
   rows_.push_back(std::move(cells));
 }
 
+Column& Table::column(const std::string& name) {
+  for (auto& c : columns_)
+    if (c.name == name) return c;
+  throw std::logic_error("table " + name_ + " has no column " + name);
+}
+
 void Table::set_kind(const std::string& column, Kind kind) {
-  for (auto& c : columns_) {
-    if (c.name == column) {
-      c.kind = kind;
-      return;
-    }
-  }
-  throw std::logic_error("table " + name_ + " has no column " + column);
+  this->column(column).kind = kind;
+}
+
+void Table::set_max_width(const std::string& column, std::size_t width) {
+  this->column(column).max_width = width;
 }
 
 void Table::emit(ResultSink& sink) const {

@@ -20,6 +20,9 @@ struct Column {
   std::string name;
   Kind kind = Kind::Text;
   Kind element = Kind::Text;  // for arrays: the kind of the elements
+  // Tables for people cut longer values to this many columns (0: never);
+  // machine formats always carry the whole value.
+  std::size_t max_width = 0;
 };
 
 // A cell as text in PostgreSQL's output format, or SQL NULL.
@@ -78,9 +81,13 @@ class Table {
   void add_row(std::vector<std::optional<std::string>> cells);
   // Overrides the kind of the named column (sizes and durations).
   void set_kind(const std::string& column, Kind kind);
+  // Cuts the named column's long values in tables for people (Column::max_width).
+  void set_max_width(const std::string& column, std::size_t width);
   void emit(ResultSink& sink) const;
 
  private:
+  Column& column(const std::string& name);
+
   std::string name_;
   std::vector<Column> columns_;
   std::vector<std::vector<std::optional<std::string>>> rows_;

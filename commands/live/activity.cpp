@@ -33,6 +33,7 @@ Result list_activity(Session& s, const ActivityOptions& o) {
   Table t = to_table(s.exec(sql_text("live/list_activity"), params, "listing sessions"), "activity");
   for (const char* c : {"state_duration", "query_duration", "xact_duration"})
     t.set_kind(c, Kind::Seconds);
+  t.set_max_width("query", 80);  // whole in JSON and CSV
   return {t};
 }
 

@@ -21,6 +21,7 @@ struct LocksOptions {
 Result list_locks(Session& s) {
   Table t = to_table(s.exec(sql_text("live/list_locks", s.server_version()), "listing locks"), "locks");
   t.set_kind("waiting", Kind::Seconds);
+  t.set_max_width("query", 80);  // whole in JSON and CSV
   return {t};
 }
 
@@ -59,6 +60,7 @@ Result lock_tree(Session& s) {
       Column col = sessions.columns()[c];
       if (col.name == "waiting" || col.name == "xact_duration" || col.name == "query_duration")
         col.kind = Kind::Seconds;
+      if (col.name == "query") col.max_width = 80;
       cols.push_back(col);
       source.push_back(c);
     }

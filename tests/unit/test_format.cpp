@@ -127,6 +127,14 @@ TEST_CASE("terminal_text output is always safe: escaping it again changes nothin
   }
 }
 
+TEST_CASE("fit_width cuts to terminal columns with an ellipsis", "[format][terminal]") {
+  CHECK(fit_width("abcdef", 0) == "abcdef");
+  CHECK(fit_width("abcdef", 6) == "abcdef");
+  CHECK(fit_width("abcdef", 4) == "abc\u2026");
+  CHECK(display_width(fit_width("日本語テキスト", 5)) <= 5);
+  CHECK(fit_width("日本語テキスト", 5) == "日本\u2026");
+}
+
 TEST_CASE("display_width counts terminal columns and survives bad UTF-8", "[format][terminal]") {
   CHECK(display_width("") == 0);
   CHECK(display_width("abc") == 3);
