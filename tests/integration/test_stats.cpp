@@ -688,3 +688,35 @@ TEST_CASE("stats across targets: overview per server, tables per target and data
   }
   CHECK(seen == 2);  // once per target
 }
+
+TEST_CASE("stats overview names a prepared transaction and a logical slot holding the horizon", "[stats][matrix]") {
+  it::PrivateCluster pc("max_prepared_transactions = 5\nwal_level = logical\nmax_replication_slots = 4\n");
+  const it::Env env{{"PGHOST", pc.env().at("PGHOST")}, {"PGPORT", pc.env().at("PGPORT")}};
+  {
+    auto c = pc.connect();
+    pqxx::nontransaction(c).exec("create table t (id int)");
+    pqxx::nontransaction(c).exec("select pg_create_logical_replication_slot('pgdba_horizon_slot', 'test_decoding')");
+    pqxx::nontransaction(c).exec("begin; insert into t values (1); prepare transaction 'pgdba horizon ''gid'''");
+  }
+  // Both outlive every session: the report must name them, not a session.
+  const auto r = it::pgdba({"-o", "json", "stats", "overview"}, "", env);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto out = it::parse_json(r.out);
+  const auto* prepared = find_row(out["horizon"], "kind", "prepared transaction");
+  REQUIRE(prepared != nullptr);
+  CHECK((*prepared)["holder"] == "pgdba horizon 'gid'");
+  CHECK((*prepared)["database"] == "postgres");
+  CHECK((*prepared)["xmin_age"].get<long>() >= 1);
+  const auto* slot = find_row(out["horizon"], "kind", "replication slot");
+  REQUIRE(slot != nullptr);
+  CHECK((*slot)["holder"] == "pgdba_horizon_slot");
+  CHECK((*slot)["detail"] == "logical, inactive");
+  CHECK(find_row(out["horizon"], "kind", "transaction") == nullptr);  // no session has one open
+  auto c = pc.connect();
+  pqxx::nontransaction(c).exec("rollback prepared 'pgdba horizon ''gid'''");
+  pqxx::nontransaction(c).exec("select pg_drop_replication_slot('pgdba_horizon_slot')");
+  const auto after = it::parse_json(it::pgdba({"-o", "json", "stats", "overview"}, "", env).out);
+  CHECK(find_row(after["horizon"], "kind", "prepared transaction") == nullptr);
+  CHECK(find_row(after["horizon"], "kind", "replication slot") == nullptr);
+}
