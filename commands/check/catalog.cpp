@@ -6,6 +6,7 @@
 #include "commands/audit/audit.hpp"
 #include "commands/check/check.hpp"
 #include "commands/check/replication_probes.hpp"
+#include "commands/stats/stats.hpp"
 #include "src/errors.hpp"
 #include "src/rows.hpp"
 #include "src/session.hpp"
@@ -70,13 +71,15 @@ void connection_probe(Session& s, std::vector<CheckSample>& out) {
   out.push_back(smp);
 }
 
-// stats bloat's estimate, for tables or btree indexes.
-void bloat_probe(Session& s, std::vector<CheckSample>& out, const std::string& kind) {
+// stats bloat's estimate, for tables or btree indexes: the 20 worst; with
+// `exact`, those 20 measured by pgstattuple and judged by what it found.
+void bloat_probe(Session& s, std::vector<CheckSample>& out, const std::string& kind, bool exact) {
   const Rows rows = s.exec(sql_text("stats/bloat", s.server_version()), {nullptr, "200"}, "estimating bloat");
-  std::size_t n = 0;
+  std::vector<std::string> oids;
+  std::size_t first = out.size();
   for (const auto& r : rows) {
-    if (r["kind"].str() != kind || r["estimated_bloat"].is_null() || n == 20) continue;
-    ++n;
+    if (r["kind"].str() != kind || r["estimated_bloat"].is_null() || oids.size() == 20) continue;
+    oids.push_back(r["oid"].str());
     CheckSample smp;
     smp.object = r["schema"].str() + "." + (kind == "index" ? r["index"].str() : r["table"].str());
     smp.value = r["estimated_bloat"].as<double>();
@@ -85,6 +88,19 @@ void bloat_probe(Session& s, std::vector<CheckSample>& out, const std::string& k
     const std::string flags = r["flags"].str();
     if (flags != "{}") smp.detail += ", " + flags;
     out.push_back(smp);
+  }
+  if (!exact) return;
+  const auto measured = exact_bloat(s, oids, false);
+  if (!measured) {
+    throw failure("pgstattuple is not installed in database \"" + s.dbname() +
+                  "\": CREATE EXTENSION pgstattuple there for --exact");
+  }
+  for (std::size_t i = 0; i < oids.size(); ++i) {
+    CheckSample& smp = out[first + i];
+    const auto m = measured->find(oids[i]);
+    if (m == measured->end() || !m->second.bytes) continue;  // gone since the estimate
+    smp.detail = "measured " + m->second.percent.value_or("0") + "% (estimated " + smp.detail + ")";
+    smp.value = std::stod(*m->second.bytes);
   }
 }
 
@@ -200,10 +216,10 @@ std::vector<CheckDef> build() {
                 "20", "50", db, "dead_tuples_ratio", "tables"));
   c.push_back(with_probe(q("bloat", "Estimated table bloat (stats bloat's estimate, from the planner's statistics)",
                            M::Bytes, "1GB", "10GB", db, "table_bloat_bytes", "tables"),
-                         [](Session& s, std::vector<CheckSample>& out) { bloat_probe(s, out, "table"); }));
+                         [](Session& s, std::vector<CheckSample>& out) { bloat_probe(s, out, "table", false); }));
   c.push_back(with_probe(q("index-bloat", "Estimated btree index bloat (dedup-aware flags, as stats bloat)", M::Bytes,
                            "1GB", "10GB", db, "index_bloat_bytes", "indexes"),
-                         [](Session& s, std::vector<CheckSample>& out) { bloat_probe(s, out, "index"); }));
+                         [](Session& s, std::vector<CheckSample>& out) { bloat_probe(s, out, "index", false); }));
   c.push_back(q("last-vacuum", "Time since tables with dead rows were last vacuumed", M::Seconds, "1d", "7d", db,
                 "last_vacuum_age_seconds", "tables"));
   c.push_back(q("last-analyze", "Time since modified tables were last analyzed", M::Seconds, "1d", "7d", db,
@@ -313,6 +329,14 @@ std::vector<CheckDef> build() {
 const std::vector<CheckDef>& check_catalog() {
   static const std::vector<CheckDef> catalog = build();
   return catalog;
+}
+
+CheckDef exact_bloat_check(const CheckDef& estimated) {
+  CheckDef d = estimated;
+  const std::string kind = d.name == "index-bloat" ? "index" : "table";
+  d.help = "Table or btree index bloat measured by pgstattuple for the 20 worst by estimate";
+  d.probe = [kind](Session& s, std::vector<CheckSample>& out) { bloat_probe(s, out, kind, true); };
+  return d;
 }
 
 const CheckDef* find_check(const std::string& name) {

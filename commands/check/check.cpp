@@ -39,6 +39,8 @@ struct CheckOptions {
   // check backup-age
   std::string dir;
   bool unverified = false;
+  // check bloat|index-bloat
+  bool exact = false;
   // check all
   std::vector<std::string> only, skip;
   std::string config;
@@ -396,13 +398,20 @@ void register_check(CommandTable& table) {
     help += def.warning.empty() && def.critical.empty() ? " no thresholds)" : ")";
     Verb v = noun.raw(def.name, help, {Need::Catalog});
     common_options(v, o, true);
+    if (def.name == "bloat" || def.name == "index-bloat") {
+      v.flag("--exact", &o.exact,
+             "judge the 20 worst by estimate on what pgstattuple measures (installed in each database; reads "
+             "every page of each)");
+    }
     const VerbRecord* rec = &v.record();
     v.run([&def, &o, rec](Context& ctx) {
       const std::string service = service_name(def.name);
       try {
         output_format(ctx);
         const auto cfg = checks_config(ctx, "");
-        finish(ctx, run_checks(ctx, *rec, {&def}, {thresholds(def, *cfg, o.warning, o.critical)}, o), service, o);
+        const CheckDef exact = o.exact ? exact_bloat_check(def) : CheckDef{};
+        const CheckDef& chosen = o.exact ? exact : def;
+        finish(ctx, run_checks(ctx, *rec, {&chosen}, {thresholds(chosen, *cfg, o.warning, o.critical)}, o), service, o);
       } catch (const Error& e) {
         if (e.kind == ErrorKind::Connect && std::string(e.what()).empty()) throw;
         unknown(ctx, service, e);

@@ -60,6 +60,8 @@ struct CheckDef {
 // The catalog of built-in checks, in the order `check list` shows them.
 const std::vector<CheckDef>& check_catalog();
 const CheckDef* find_check(const std::string& name);
+// bloat or index-bloat judged on what pgstattuple measures (--exact).
+CheckDef exact_bloat_check(const CheckDef& estimated);
 
 // A judged sample.
 struct CheckMetric {

@@ -68,7 +68,9 @@ std::string upper_name(const std::string& s) {
   return out;
 }
 
-std::string where(const CheckOutcome& o) { return o.target.empty() ? o.check : o.target + "/" + o.check; }
+std::string where(const CheckOutcome& o) {
+  return o.target.empty() ? o.check : o.target + "/" + o.check;
+}
 
 std::string labels(const std::vector<std::pair<std::string, std::string>>& pairs) {
   std::string out;

@@ -19,7 +19,6 @@ namespace pgdba {
 
 namespace {
 
-
 // A file name from anything: letters, digits, '-', '.', '_' kept.
 std::string file_part(const std::string& s) {
   std::string out;

@@ -27,36 +27,6 @@ struct BloatOptions {
   }
 };
 
-using Measured = std::map<std::string, std::pair<std::optional<std::string>, std::optional<std::string>>>;
-
-// pgstattuple's figures by oid; empty (after a warning) when the extension
-// is not installed in this database or the role may not use it.
-Measured measure_exactly(Session& s, const Rows& estimated) {
-  Measured out;
-  if (estimated.empty()) return out;
-  const Rows ext = s.exec(sql_text("stats/extension_schema"), {"pgstattuple"}, "looking up pgstattuple");
-  if (ext.empty()) {
-    log::warn("pgstattuple is not installed in database \"" + s.dbname() +
-              "\": CREATE EXTENSION pgstattuple for --exact; the exact columns are empty");
-    return out;
-  }
-  std::vector<std::string> oids;
-  for (const auto& row : estimated)
-    oids.push_back(row["oid"].str());
-  const auto list = array_param(oids);
-  const std::string sql =
-      with_extension_schema(sql_text("stats/bloat_exact", s.server_version()), ext[0]["schema"].str());
-  const auto rows = s.try_query(sql, {param(list)}, "measuring bloat with pgstattuple");
-  if (!rows) return out;
-  for (const auto& row : *rows) {
-    const auto cell = [&](const char* c) {
-      return row[c].is_null() ? std::nullopt : std::optional<std::string>(row[c].str());
-    };
-    out[row["oid"].str()] = {cell("exact_bloat"), cell("exact_bloat_percent")};
-  }
-  return out;
-}
-
 Result bloat_stats(Session& s, const BloatOptions& o) {
   const std::string top = std::to_string(o.top);
   const auto schemas = array_param(o.schemas);
@@ -69,7 +39,14 @@ Result bloat_stats(Session& s, const BloatOptions& o) {
   set_kinds(t, {"size", "estimated_bloat"}, Kind::Bytes);
   if (!o.exact) return {t};
 
-  const Measured measured = measure_exactly(s, rows);
+  std::vector<std::string> oids;
+  for (const auto& row : rows)
+    oids.push_back(row["oid"].str());
+  const auto exact = exact_bloat(s, oids, true);
+  if (!exact)
+    log::warn("pgstattuple is not installed in database \"" + s.dbname() +
+              "\": CREATE EXTENSION pgstattuple for --exact; the exact columns are empty");
+  const std::map<std::string, ExactBloat> measured = exact ? *exact : std::map<std::string, ExactBloat>{};
   std::vector<Column> cols = t.columns();
   cols.push_back({"exact_bloat", Kind::Bytes, Kind::Text});
   cols.push_back({"exact_bloat_percent", Kind::Float, Kind::Text});
@@ -77,14 +54,36 @@ Result bloat_stats(Session& s, const BloatOptions& o) {
   for (std::size_t r = 0; r < t.size(); ++r) {
     auto cells = t.row(r);
     const auto m = measured.find(rows[r]["oid"].str());
-    cells.push_back(m == measured.end() ? std::nullopt : m->second.first);
-    cells.push_back(m == measured.end() ? std::nullopt : m->second.second);
+    cells.push_back(m == measured.end() ? std::nullopt : m->second.bytes);
+    cells.push_back(m == measured.end() ? std::nullopt : m->second.percent);
     both.add_row(std::move(cells));
   }
   return {both};
 }
 
 }  // namespace
+
+std::optional<std::map<std::string, ExactBloat>> exact_bloat(Session& s, const std::vector<std::string>& oids,
+                                                             bool lenient) {
+  std::map<std::string, ExactBloat> out;
+  const Rows ext = s.exec(sql_text("stats/extension_schema"), {"pgstattuple"}, "looking up pgstattuple");
+  if (ext.empty()) return std::nullopt;
+  if (oids.empty()) return out;
+  const auto list = array_param(oids);
+  const std::string sql =
+      with_extension_schema(sql_text("stats/bloat_exact", s.server_version()), ext[0]["schema"].str());
+  const std::string what = "measuring bloat with pgstattuple";
+  const auto rows =
+      lenient ? s.try_query(sql, {param(list)}, what) : std::optional<Rows>(s.exec(sql, {param(list)}, what));
+  if (!rows) return out;
+  for (const auto& row : *rows) {
+    const auto cell = [&](const char* c) {
+      return row[c].is_null() ? std::nullopt : std::optional<std::string>(row[c].str());
+    };
+    out[row["oid"].str()] = {cell("exact_bloat"), cell("exact_bloat_percent")};
+  }
+  return out;
+}
 
 void add_bloat_verb(Noun& stats) {
   stats

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,17 @@ std::optional<std::string> array_param(const std::vector<std::string>& items);
 inline const char* param(const std::optional<std::string>& v) {
   return v ? v->c_str() : nullptr;
 }
+
+// What pgstattuple measures of a table or btree index (stats bloat --exact,
+// check bloat --exact): bloat in bytes and as a percentage of its size.
+struct ExactBloat {
+  std::optional<std::string> bytes, percent;
+};
+// The relations `oids` measured, by oid; nullopt when pgstattuple is not
+// installed in the session's database. `lenient`: a role that may not use
+// it gets a warning and an empty map instead of an error.
+std::optional<std::map<std::string, ExactBloat>> exact_bloat(Session& s, const std::vector<std::string>& oids,
+                                                             bool lenient);
 
 // Sets `kind` on each of the named columns (a name `t` lacks is a bug in
 // pgdba: std::logic_error).

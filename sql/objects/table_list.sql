@@ -2,8 +2,9 @@
 -- views and materialized views of the current database: owner, kind, row
 -- estimate (pg_class.reltuples: as of the last VACUUM or ANALYZE; NULL when
 -- never counted), size_bytes (pg_total_relation_size: heap, indexes and TOAST;
--- NULL for views, foreign tables and partitioned tables, which hold no data
--- of their own: their partitions are listed with theirs), whether it has a
+-- NULL for views and foreign tables; for a partitioned table, the sum of its
+-- leaf partitions, as psql's \dP+ shows it: the partitions are also listed
+-- with their own), whether it has a
 -- primary key, its replica identity (default, nothing, full, index: what
 -- logical replication sends for an UPDATE or DELETE), its comment. Sizes take
 -- each table's ACCESS SHARE lock: lock_timeout bounds a wait.
@@ -19,8 +20,19 @@ SELECT n.nspname::text AS schema,
                       WHEN 'v' THEN 'view'
                       WHEN 'm' THEN 'materialized view'
        END::text AS kind,
-       CASE WHEN c.relkind IN ('r', 'm') AND c.reltuples >= 0 THEN c.reltuples::int8 END AS row_estimate,
-       CASE WHEN c.relkind IN ('r', 'm') THEN pg_catalog.pg_total_relation_size(c.oid) END::int8 AS size_bytes,
+       CASE WHEN c.relkind IN ('r', 'm') AND c.reltuples >= 0 THEN c.reltuples::int8
+            WHEN c.relkind = 'p' THEN
+              (SELECT sum(l.reltuples)::int8
+               FROM pg_catalog.pg_partition_tree(c.oid) t
+               JOIN pg_catalog.pg_class l ON l.oid = t.relid
+               WHERE t.isleaf AND l.relkind = 'r' AND l.reltuples >= 0)
+       END AS row_estimate,
+       CASE WHEN c.relkind IN ('r', 'm') THEN pg_catalog.pg_total_relation_size(c.oid)
+            WHEN c.relkind = 'p' THEN
+              (SELECT coalesce(sum(pg_catalog.pg_total_relation_size(t.relid)), 0)
+               FROM pg_catalog.pg_partition_tree(c.oid) t
+               WHERE t.isleaf)
+       END::int8 AS size_bytes,
        EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p')
          AS has_primary_key,
        CASE WHEN c.relkind IN ('r', 'p', 'm') THEN

@@ -668,3 +668,44 @@ TEST_CASE(
   r = db.pgdba({"check", "security", "-o", "json"});
   CHECK(rls_metric(it::parse_json(r.out)).is_null());
 }
+
+TEST_CASE("check bloat and index-bloat: real bloat by estimate and, with --exact, as pgstattuple measures it",
+          "[check][matrix]") {
+  it::ScratchDb db("chk_bloat");
+  db.exec(
+      "create extension pgstattuple; "
+      "create table bloated (id int primary key, v text) with (autovacuum_enabled = off); "
+      "create table tight (id int primary key, v text) with (autovacuum_enabled = off); "
+      "insert into bloated select g, md5(g::text) from generate_series(1, 50000) g; "
+      "insert into tight select g, md5(g::text) from generate_series(1, 50000) g");
+  db.exec("delete from bloated where id % 10 <> 0");
+  db.exec("vacuum analyze bloated");
+  db.exec("vacuum analyze tight");
+  const std::vector<std::string> args{"--database", db.name(), "-w", "500kB", "-c", "1MB"};
+  for (const bool exact : {false, true}) {
+    INFO("exact " << exact);
+    std::vector<std::string> a{"check", "bloat"};
+    a.insert(a.end(), args.begin(), args.end());
+    if (exact) a.push_back("--exact");
+    const auto doc = run_json(a);
+    const auto m = metric(doc, "public.bloated", db.name());
+    REQUIRE(m != nullptr);
+    CHECK(m["status"] == "CRITICAL");  // 90% of ~3.3 MB is empty
+    CHECK(m["value"].get<double>() > 1024.0 * 1024);
+    CHECK((m["detail"].get<std::string>().rfind("measured ", 0) == 0) == exact);
+    const auto t = metric(doc, "public.tight", db.name());
+    if (t != nullptr) CHECK(t["status"] == "OK");
+    CHECK(status_of(doc) == "CRITICAL");
+  }
+  // The primary key of the bloated table keeps its size: index bloat, measured.
+  const auto idx = run_json({"check", "index-bloat", "--exact", "--database", db.name(), "-w", "100kB", "-c", "300kB"});
+  const auto m = metric(idx, "public.bloated_pkey", db.name());
+  REQUIRE(m != nullptr);
+  CHECK(m["status"] == "CRITICAL");
+  CHECK(m["detail"].get<std::string>().rfind("measured ", 0) == 0);
+  // Without pgstattuple, --exact cannot judge: UNKNOWN, saying what to do.
+  db.exec("drop extension pgstattuple");
+  const auto r = it::pgdba({"check", "bloat", "--database", db.name(), "--exact"});
+  CHECK(r.code == 3);
+  CHECK(r.out.find("CREATE EXTENSION pgstattuple") != std::string::npos);
+}

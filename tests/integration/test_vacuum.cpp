@@ -192,7 +192,7 @@ TEST_CASE("vacuum --max-replication-lag waits while a standby's replay is behind
 }
 
 TEST_CASE("vacuum --full refuses a rewrite its tablespace has no room for, and --no-disk-check shows why",
-          "[vacuum][fault]") {
+          "[vacuum][fault][matrix]") {
   char dir[] = "/tmp/pgdba-vac-disk-XXXXXX";
   REQUIRE(mkdtemp(dir) != nullptr);
   const std::string mnt = std::string(dir) + "/mnt";
