@@ -1,7 +1,9 @@
 // extension: what is installed and what the server offers; create, update
 // and drop extensions.
 #include <string>
+#include <vector>
 
+#include "commands/objects/cascade.hpp"
 #include "src/command.hpp"
 #include "src/errors.hpp"
 #include "src/quote.hpp"
@@ -99,10 +101,15 @@ Result drop_extension(Unit& u, const ExtensionDropOptions& o) {
     }
     throw no_such_extension(o.name, "does not exist in database \"" + s.dbname() + "\"");
   }
-  u.ctx().confirm("drop extension \"" + o.name + "\"" + (o.cascade ? " and every object that depends on it" : ""));
+  std::vector<std::string> deps;
+  for (const auto& row : s.exec(sql_text("extension/dependents"), {r[0]["oid"].c_str()},
+                                "finding what depends on extension \"" + o.name + "\""))
+    deps.push_back(row[0].str());
+  confirm_drop(u, "extension \"" + o.name + "\"", deps, o.cascade);
   std::string sql = "DROP EXTENSION " + quote_ident(o.name);
   if (o.cascade) sql += " CASCADE";
   u.ctx().mutate(s, sql, "dropping extension \"" + o.name + "\"");
+  add_cascaded(u, t, deps);
   add_action(t, "drop extension", o.name, "dropped");
   return {t};
 }

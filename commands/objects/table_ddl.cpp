@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "commands/objects/alter.hpp"
+#include "commands/objects/cascade.hpp"
 #include "commands/objects/relation.hpp"
 #include "commands/objects/table.hpp"
 #include "src/errors.hpp"
@@ -99,23 +100,10 @@ Result drop_table(Unit& u, const TableDropOptions& o) {
   Session& s = u.session();
   const auto deps = strings_of(
       s.exec(sql_text("objects/table_dependents"), {r.oid.c_str()}, "finding what depends on " + r.qualified()));
-  std::string also;
-  for (const auto& d : deps)
-    also += (also.empty() ? "" : ", ") + d;
-  if (!deps.empty() && !o.cascade) {
-    Error e = failure("cannot drop " + r.qualified() + ": other objects depend on it: " + also);
-    e.sqlstate = "2BP01";
-    e.hint = "--cascade drops them too";
-    throw e;
-  }
-  u.ctx().confirm("drop " + relkind_name(r.kind) + " " + r.qualified() + (deps.empty() ? "" : " and " + also));
-  if (u.ctx().dry_run())
-    for (const auto& d : deps)
-      u.ctx().plan("-- drops too: " + d);
+  confirm_drop(u, relkind_name(r.kind) + " " + r.qualified(), deps, o.cascade);
   const std::string kw = r.kind == 'f' ? "DROP FOREIGN TABLE " : "DROP TABLE ";
   mutate_retrying(u, s, kw + r.qualified() + (o.cascade ? " CASCADE" : ""), "dropping " + r.qualified(), o.retry());
-  for (const auto& d : deps)
-    add_action(t, "drop (cascade)", d, u.ctx().dry_run() ? "planned" : "dropped");
+  add_cascaded(u, t, deps);
   add_action(t, "drop table", r.qualified(), "dropped");
   return {t};
 }

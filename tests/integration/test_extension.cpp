@@ -65,10 +65,23 @@ TEST_CASE("extension create, list, update, drop", "[extension][matrix]") {
 
   // drop: asks first, refuses a dependent one without --cascade.
   CHECK(db.pgdba({"extension", "drop", "citext"}).code == 2);
+  db.exec("create table \"t; x\" (id int, c cube); create view \"v 日\" as select c from \"t; x\"");
   const auto dep = db.pgdba({"extension", "drop", "cube", "--yes"});
   CHECK(dep.code == 1);
-  CHECK_THAT(dep.err, Catch::Contains("depend"));
+  // Everything CASCADE would take is named before anything runs.
+  CHECK_THAT(dep.err, Catch::Contains("depend") && Catch::Contains("extension earthdistance") &&
+                          Catch::Contains("column c of table public.\"t; x\"") &&
+                          Catch::Contains("view public.\"v 日\""));
+  const auto plan = db.pgdba({"extension", "drop", "cube", "--yes", "--cascade", "--dry-run", "-o", "json"});
+  REQUIRE(plan.code == 0);
+  int planned = 0;
+  for (const auto& a : it::parse_json(plan.out))
+    planned += a["sql"].get<std::string>().rfind("-- drops too: ", 0) == 0;
+  CHECK(planned == 3);
+  CHECK(db.value("select count(*) from pg_extension where extname = 'cube'") == "1");
   REQUIRE(db.pgdba({"extension", "drop", "cube", "--yes", "--cascade"}).code == 0);
+  CHECK(db.value("select count(*) from pg_attribute where attrelid = '\"t; x\"'::regclass and attnum > 0 "
+                 "and not attisdropped") == "1");  // the column went, the table stayed
   REQUIRE(db.pgdba({"extension", "drop", "citext", "--yes"}).code == 0);
   CHECK(db.value("select count(*) from pg_extension where extname <> 'plpgsql'") == "0");
   CHECK(db.pgdba({"extension", "drop", "citext", "--yes"}).code == 1);
