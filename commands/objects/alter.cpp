@@ -76,6 +76,8 @@ AlterAnalysis probe_alter(Session& s, const RelationRef& rel, const std::string&
         ++a.indexes_rebuilt;
     }
   }
+  // Rebuilding an index reads the whole table under the same lock.
+  if (a.impact == AlterImpact::Catalog && a.indexes_rebuilt > 0) a.impact = AlterImpact::Scan;
   tx.rollback();
   return a;
 }

@@ -158,7 +158,9 @@ Result set_column_type(Unit& u, const ColumnSetTypeOptions& o) {
   if (!o.using_sql.empty()) clause += " USING " + user_sql(o.using_sql);
   Analysis a = probe_alter(s, rel, clause);
   a.note = info[0]["type"].str() + " -> " + o.type +
-           (a.impact == Impact::Rewrite ? ": not binary-coercible, every row is converted" : ": binary-coercible");
+           (a.impact == Impact::Rewrite ? ": not binary-coercible, every row is converted"
+            : a.impact == Impact::Scan  ? ": binary-coercible, but indexes on it are rebuilt from the whole table"
+                                        : ": binary-coercible");
   announce_alter(u, s, rel, a, t, obj);
   mutate_retrying(u, s, "ALTER TABLE " + quote_qualified(rel.schema, rel.name) + " " + clause,
                   "changing the type of " + obj, o.retry());

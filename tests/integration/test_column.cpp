@@ -79,6 +79,27 @@ TEST_CASE("column set-type warns of a rewrite for int to text, not for varchar(1
   CHECK(db.pgdba({"column", "set-type", "t", "missing", "int"}).code == 1);
 }
 
+TEST_CASE("column set-type: no rewrite but an index rebuilt is a scan, asked first", "[column][matrix]") {
+  it::ScratchDb db("col_scan");
+  db.exec(
+      "create table t (id int, at timestamp); create index t_at on t (at); "
+      "insert into t select g, now() from generate_series(1, 1000) g");
+  const std::string table = filenode(db, "t"), index = filenode(db, "t_at");
+  // In UTC, timestamp -> timestamptz keeps the rows (12+) but the index's
+  // operator class changes: it is built again from the whole table.
+  const it::Env utc{{"PGTZ", "UTC"}};
+  const auto refused = db.pgdba({"column", "set-type", "t", "at", "timestamptz"}, "", utc);
+  CHECK(refused.code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("scans \"public\".\"t\"") && Catch::Contains("rebuilds 1 index") &&
+                              Catch::Contains("--yes"));
+  const auto done = db.pgdba({"column", "set-type", "t", "at", "timestamptz", "--yes", "-o", "json"}, "", utc);
+  INFO(done.err);
+  REQUIRE(done.code == 0);
+  CHECK(row_for(it::parse_json(done.out), "action", "analyse")["impact"] == "scan");
+  CHECK(filenode(db, "t") == table);
+  CHECK(filenode(db, "t_at") != index);
+}
+
 TEST_CASE("column set-not-null goes through CHECK NOT VALID and VALIDATE, and cleans up when rows are NULL",
           "[column][matrix]") {
   it::ScratchDb db("col_notnull");
