@@ -709,3 +709,186 @@ TEST_CASE("check bloat and index-bloat: real bloat by estimate and, with --exact
   CHECK(r.code == 3);
   CHECK(r.out.find("CREATE EXTENSION pgstattuple") != std::string::npos);
 }
+
+// Server-wide checks on a cluster of the test's own, each state made for
+// real: a fresh start, forced checkpoints, broken lines in pg_hba.conf and
+// postgresql.conf (read by the server's views, not reloaded), a logical slot
+// nobody reads, a database that grows and writes temporary files, mostly
+// rolled-back transactions.
+TEST_CASE(
+    "check uptime, version, checkpoints, hba-errors, config-errors, logical-slot-lag, commit-ratio, "
+    "temp-files, database-growth, locks and wal-files on states made for them",
+    "[check][matrix]") {
+  it::PrivateCluster pc("wal_level = logical\nmax_replication_slots = 4\n");
+  const std::string state = fs::temp_directory_path() / it::unique("check_state");
+  const it::Env env{{"PGHOST", pc.env().at("PGHOST")}, {"PGPORT", pc.env().at("PGPORT")}, {"XDG_STATE_HOME", state}};
+  auto c = pc.connect();
+  const auto sql = [&](const std::string& q) {
+    pqxx::nontransaction tx(c);
+    const auto r = tx.exec(q);
+    return r.empty() || r[0][0].is_null() ? std::string() : std::string(r[0][0].c_str());
+  };
+
+  // Started seconds ago: under the default 10m: a restart.
+  auto doc = run_json({"check", "uptime"}, env);
+  CHECK(status_of(doc) == "WARNING");
+  CHECK(doc["metrics"][0]["value"].get<double>() < 600);
+  CHECK(status_of(run_json({"check", "uptime", "-w", "0:"}, env)) == "OK");
+
+  const long version = std::stol(sql("select current_setting('server_version_num')"));
+  CHECK(status_of(run_json({"check", "version", "-c", std::to_string(version + 1) + ":"}, env)) == "CRITICAL");
+  doc = run_json({"check", "version", "-c", std::to_string(version) + ":"}, env);
+  CHECK(status_of(doc) == "OK");
+  CHECK(doc["metrics"][0]["value"].get<long>() == version);
+
+  // Only requested checkpoints so far: 100% requested is CRITICAL (60).
+  for (int i = 0; i < 3; ++i)
+    sql("checkpoint");
+  REQUIRE(it::wait_for([&] { return run_json({"check", "checkpoints"}, env)["metrics"].size() == 1; }));
+  doc = run_json({"check", "checkpoints"}, env);
+  CHECK(doc["metrics"][0]["value"].get<double>() > 60);
+  CHECK(status_of(doc) == "CRITICAL");
+
+  // A logical slot nobody consumes while WAL is written.
+  CHECK(status_of(run_json({"check", "logical-slot-lag"}, env)) == "OK");
+  sql("select pg_create_logical_replication_slot('pgdba_lag_slot', 'test_decoding')");
+  sql("create table big as select g, md5(g::text) from generate_series(1, 100000) g");
+  doc = run_json({"check", "logical-slot-lag", "-w", "1MB", "-c", "1GB"}, env);
+  auto m = metric(doc, "pgdba_lag_slot");
+  REQUIRE(m != nullptr);
+  CHECK(m["status"] == "WARNING");
+  CHECK(m["value"].get<double>() > 1024 * 1024);
+  sql("select pg_drop_replication_slot('pgdba_lag_slot')");
+
+  // Locks per mode: one held in another session's transaction.
+  {
+    pqxx::work held(c);
+    held.exec("lock table big in share mode");
+    doc = run_json({"check", "locks", "-w", "0"}, env);
+    m = metric(doc, "ShareLock");
+    REQUIRE(m != nullptr);
+    CHECK(m["status"] == "WARNING");
+  }
+  CHECK(metric(run_json({"check", "locks"}, env), "ShareLock") == nullptr);
+
+  // pg_wal against max_wal_size: at least one 16 MB segment of 1GB.
+  doc = run_json({"check", "wal-files", "-w", "0.1"}, env);
+  CHECK(status_of(doc) == "WARNING");
+  CHECK(doc["metrics"][0]["value"].get<double>() >= 100.0 * 16 / 1024 - 0.01);
+
+  // Rates: a baseline run, then growth and temporary files in between.
+  CHECK(run_json({"check", "database-growth"}, env)["metrics"].empty());
+  CHECK(run_json({"check", "temp-files"}, env)["metrics"].empty());
+  sql("create table grown as select g, md5(g::text) from generate_series(1, 50000) g");
+  {
+    // A session of its own: its statistics are flushed when it ends.
+    auto sorter = pc.connect();
+    pqxx::nontransaction tx(sorter);
+    tx.exec("set work_mem = '64kB'");
+    tx.exec("select count(*) from (select g from generate_series(1, 200000) g order by g desc) s");
+  }
+  REQUIRE(it::wait_for([&] {
+    auto fresh = pc.connect();
+    return pqxx::nontransaction(fresh)
+        .exec("select temp_bytes > 0 from pg_stat_database where datname = 'postgres'")[0][0]
+        .as<bool>();
+  }));
+  doc = run_json({"check", "database-growth", "-w", "1"}, env);
+  m = metric(doc, "", "postgres");
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() > 1);
+  CHECK(m["status"] == "WARNING");
+  doc = run_json({"check", "temp-files", "-w", "1kB"}, env);
+  m = metric(doc, "", "postgres");
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() > 1024);
+  CHECK(m["status"] == "WARNING");
+
+  // Mostly rolled back: 1000 rollbacks against a few commits.
+  sql("create database ratio_db");
+  {
+    auto r = pc.connect("ratio_db");
+    for (int i = 0; i < 1000; ++i) {
+      pqxx::work tx(r);
+      tx.exec("select 1");
+      tx.abort();
+    }
+  }
+  REQUIRE(it::wait_for([&] { return run_json({"check", "commit-ratio"}, env)["metrics"].size() >= 1; }));
+  m = metric(run_json({"check", "commit-ratio"}, env), "", "ratio_db");
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() < 50);
+  CHECK(m["status"] == "CRITICAL");
+
+  // Broken lines the server reports through pg_hba_file_rules and pg_file_settings.
+  CHECK(status_of(run_json({"check", "hba-errors"}, env)) == "OK");
+  CHECK(status_of(run_json({"check", "config-errors"}, env)) == "OK");
+  const std::string data = pc.env().at("PGDBA_CLUSTER_DIR") + "/data";
+  std::ofstream(data + "/pg_hba.conf", std::ios::app) << "host all all 10.0.0.1/99 md5\n";
+  std::ofstream(data + "/postgresql.conf", std::ios::app) << "shared_buffers = 'lots'\n";
+  doc = run_json({"check", "hba-errors"}, env);
+  CHECK(status_of(doc) == "CRITICAL");
+  REQUIRE(doc["metrics"].size() == 1);
+  // Named by its line (and file, 16+): the line just added, the file's last.
+  std::ifstream hba(data + "/pg_hba.conf");
+  int lines = 0;
+  for (std::string l; std::getline(hba, l);)
+    ++lines;
+  const std::string object = doc["metrics"][0]["object"].get<std::string>();
+  CHECK((object == "line " + std::to_string(lines) || object == data + "/pg_hba.conf:" + std::to_string(lines)));
+  doc = run_json({"check", "config-errors"}, env);
+  CHECK(status_of(doc) == "CRITICAL");
+  REQUIRE(!doc["metrics"].empty());
+  CHECK(doc["metrics"][0]["detail"].get<std::string>().find("shared_buffers") != std::string::npos);
+  fs::remove_all(state);
+}
+
+TEST_CASE("check long-running, dead-tuples, last-analyze and table-size on states made for them", "[check][matrix]") {
+  it::ScratchDb db("chk_state");
+  db.exec(
+      "create table churn (id int, v text) with (autovacuum_enabled = off); "
+      "insert into churn select g, md5(g::text) from generate_series(1, 5000) g; analyze churn");
+  db.exec("delete from churn where id <= 3000");  // 60% dead: CRITICAL (50)
+  REQUIRE(it::wait_for(
+      [&] { return db.value("select n_dead_tup from pg_stat_user_tables where relname = 'churn'") == "3000"; }));
+  const std::vector<std::string> in_db{"--database", db.name()};
+  auto args = [&](std::vector<std::string> a) {
+    a.insert(a.end(), in_db.begin(), in_db.end());
+    return a;
+  };
+  auto m = metric(run_json(args({"check", "dead-tuples"})), "public.churn", db.name());
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() == Approx(60));
+  CHECK(m["status"] == "CRITICAL");
+
+  // Modified since its last analyze more than a second ago.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  m = metric(run_json(args({"check", "last-analyze", "-w", "1s", "-c", "1h"})), "public.churn", db.name());
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() >= 1);
+  CHECK(m["status"] == "WARNING");
+  CHECK(m["detail"].get<std::string>().find("rows modified since") != std::string::npos);
+
+  m = metric(run_json(args({"check", "table-size", "-w", "100kB", "-c", "1GB"})), "public.churn", db.name());
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() == std::stod(db.value("select pg_total_relation_size('churn')")));
+  CHECK(m["status"] == "WARNING");
+
+  // A statement running for seconds in another session.
+  std::thread sleeper([&] {
+    auto c = it::connect(db.name());
+    pqxx::nontransaction(c).exec("select pg_sleep(4)");
+  });
+  nlohmann::json found;
+  const bool seen = it::wait_for([&] {
+    const auto doc = run_json({"check", "long-running", "-w", "1s", "-c", "1h"});
+    for (const auto& x : doc["metrics"])
+      if (x["detail"].get<std::string>().find("pg_sleep(4)") != std::string::npos && x["value"].get<double>() >= 1)
+        found = x;
+    return !found.is_null();
+  });
+  sleeper.join();
+  REQUIRE(seen);
+  CHECK(found["status"] == "WARNING");
+  CHECK(found["object"].get<std::string>().rfind("pid ", 0) == 0);
+}
