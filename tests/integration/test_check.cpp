@@ -713,13 +713,13 @@ TEST_CASE("check bloat and index-bloat: real bloat by estimate and, with --exact
 // Server-wide checks on a cluster of the test's own, each state made for
 // real: a fresh start, forced checkpoints, broken lines in pg_hba.conf and
 // postgresql.conf (read by the server's views, not reloaded), a logical slot
-// nobody reads, a database that grows and writes temporary files, mostly
-// rolled-back transactions.
+// nobody reads, a table bigger than shared_buffers, a database that grows and
+// writes temporary files, mostly rolled-back transactions.
 TEST_CASE(
     "check uptime, version, checkpoints, hba-errors, config-errors, logical-slot-lag, commit-ratio, "
     "temp-files, database-growth, locks and wal-files on states made for them",
     "[check][matrix]") {
-  it::PrivateCluster pc("wal_level = logical\nmax_replication_slots = 4\n");
+  it::PrivateCluster pc("wal_level = logical\nmax_replication_slots = 4\nshared_buffers = 1MB\n");
   const std::string state = fs::temp_directory_path() / it::unique("check_state");
   const it::Env env{{"PGHOST", pc.env().at("PGHOST")}, {"PGPORT", pc.env().at("PGPORT")}, {"XDG_STATE_HOME", state}};
   auto c = pc.connect();
@@ -759,6 +759,26 @@ TEST_CASE(
   CHECK(m["status"] == "WARNING");
   CHECK(m["value"].get<double>() > 1024 * 1024);
   sql("select pg_drop_replication_slot('pgdba_lag_slot')");
+
+  // Shared buffers of 1 MB cannot hold the 6 MB table: reading it is mostly
+  // reads from outside them.
+  for (int i = 0; i < 3; ++i) {
+    auto reader = pc.connect();
+    pqxx::nontransaction(reader).exec("select count(*) from big");
+  }
+  REQUIRE(it::wait_for([&] {
+    const auto x = metric(run_json({"check", "cache-hit"}, env), "", "postgres");
+    return x != nullptr && x["value"].get<double>() < 80;
+  }));
+  CHECK(metric(run_json({"check", "cache-hit"}, env), "", "postgres")["status"] == "CRITICAL");
+
+  // The xid age as the server counts it (a quiet cluster: nothing moves it).
+  m = metric(run_json({"check", "wraparound"}, env), "", "postgres");
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() ==
+        Approx(std::stod(sql("select round(100.0 * age(datfrozenxid) / 2147483648, 3) from pg_database where "
+                             "datname = 'postgres'"))));
+  CHECK(m["status"] == "OK");
 
   // Locks per mode: one held in another session's transaction.
   {
@@ -843,7 +863,8 @@ TEST_CASE(
   fs::remove_all(state);
 }
 
-TEST_CASE("check long-running, dead-tuples, last-analyze and table-size on states made for them", "[check][matrix]") {
+TEST_CASE("check long-running, dead-tuples, last-analyze, table-size and statement-time on states made for them",
+          "[check][matrix]") {
   it::ScratchDb db("chk_state");
   db.exec(
       "create table churn (id int, v text) with (autovacuum_enabled = off); "
@@ -872,6 +893,19 @@ TEST_CASE("check long-running, dead-tuples, last-analyze and table-size on state
   m = metric(run_json(args({"check", "table-size", "-w", "100kB", "-c", "1GB"})), "public.churn", db.name());
   REQUIRE(m != nullptr);
   CHECK(m["value"].get<double>() == std::stod(db.value("select pg_total_relation_size('churn')")));
+  CHECK(m["status"] == "WARNING");
+
+  // pg_stat_statements (preloaded on the test cluster): a statement whose
+  // mean time is over the threshold after ten calls.
+  db.exec("create extension pg_stat_statements");
+  {
+    auto c = it::connect(db.name());
+    for (int i = 0; i < 11; ++i)
+      pqxx::nontransaction(c).exec("select pg_sleep(0.02)");
+  }
+  m = metric(run_json(args({"check", "statement-time", "-w", "10ms", "-c", "1h"})), "select pg_sleep($1)", db.name());
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() >= 0.02);
   CHECK(m["status"] == "WARNING");
 
   // A statement running for seconds in another session.
