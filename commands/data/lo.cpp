@@ -7,13 +7,16 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "src/command.hpp"
+#include "src/context.hpp"
 #include "src/durable.hpp"
 #include "src/errors.hpp"
 #include "src/quote.hpp"
+#include "src/render.hpp"
 #include "src/runner.hpp"
 #include "src/sql_catalog.hpp"
 
@@ -117,27 +120,48 @@ Result import_large_object(Unit& u, const LoImportOptions& o) {
   return {transfer_table(oid, o.file, bytes, seconds_since(t0))};
 }
 
+// Streams large object `oid` to `fd` in one read-only transaction; its size.
+std::uint64_t export_to_fd(Session& s, std::uint32_t oid, int fd, const std::string& shown) {
+  Transaction tx(s, "starting a read-only transaction");
+  const std::uint64_t bytes = s.lo_export(
+      oid,
+      [&](std::string_view chunk) {
+        while (!chunk.empty()) {
+          const ssize_t w = write(fd, chunk.data(), chunk.size());
+          if (w < 0 && errno == EINTR) continue;
+          if (w < 0) throw failure("cannot write " + shown + ": " + std::strerror(errno));
+          chunk.remove_prefix(static_cast<std::size_t>(w));
+        }
+      },
+      "exporting large object " + std::to_string(oid));
+  tx.commit();
+  return bytes;
+}
+
 Result export_large_object(Unit& u, const LoExportOptions& o) {
   const std::uint32_t oid = parse_oid(o.oid);
   Session& s = u.session();
   const auto t0 = std::chrono::steady_clock::now();
   std::uint64_t bytes = 0;
-  write_stream_atomic(o.file, [&](int fd) {
-    Transaction tx(s, "starting a read-only transaction");
-    bytes = s.lo_export(
-        oid,
-        [&](std::string_view chunk) {
-          while (!chunk.empty()) {
-            const ssize_t w = write(fd, chunk.data(), chunk.size());
-            if (w < 0 && errno == EINTR) continue;
-            if (w < 0) throw failure("cannot write \"" + o.file + "\": " + std::strerror(errno));
-            chunk.remove_prefix(static_cast<std::size_t>(w));
-          }
-        },
-        "exporting large object " + std::to_string(oid));
-    tx.commit();
-  });
-  return {transfer_table(oid, o.file, bytes, seconds_since(t0))};
+  if (o.file == "-") {
+    bytes = export_to_fd(s, oid, STDOUT_FILENO, "standard output");
+  } else {
+    write_stream_atomic(o.file, [&](int fd) { bytes = export_to_fd(s, oid, fd, "\"" + o.file + "\""); });
+  }
+  return {transfer_table(oid, o.file == "-" ? "standard output" : o.file, bytes, seconds_since(t0))};
+}
+
+// lo export OID -: the object's bytes on standard output, so its summary
+// goes to standard error (in the format asked for), as copy out does.
+void export_to_stdout(Context& ctx, const VerbRecord& rec, const LoExportOptions& o) {
+  parse_oid(o.oid);
+  if (!ctx.targets().empty()) throw usage_error("lo export to standard output reads one database, not targets");
+  if (isatty(STDOUT_FILENO))
+    throw usage_error("lo export OID - writes binary data: redirect standard output to a file or a pipe");
+  Unit u(ctx, rec, "", "", nullptr);
+  const Result r = export_large_object(u, o);
+  auto err = make_renderer(ctx.render_options(), stderr);
+  emit_result(r, *err);
 }
 
 Result unlink_large_object(Unit& u, const LoUnlinkOptions& o) {
@@ -166,11 +190,22 @@ void register_lo(CommandTable& table) {
       .option("--comment", &LoImportOptions::comment, "COMMENT ON the new large object")
       .run(import_large_object);
 
-  lo.verb<LoExportOptions>("export", "Write a large object to a file: streamed, the file replaced only when complete",
-                           {Need::User, Effect::Read})
-      .arg("oid", &LoExportOptions::oid, "OID of the large object")
-      .arg("file", &LoExportOptions::file, "file to write")
-      .run(export_large_object);
+  auto eo = std::make_shared<LoExportOptions>();
+  Verb ex = lo.raw("export",
+                   "Write a large object to a file (streamed, the file replaced only when complete) or, with -, to "
+                   "standard output (the summary then goes to standard error)",
+                   {Need::User, Effect::Read});
+  const VerbRecord* rec = &ex.record();
+  ex.arg("oid", &eo->oid, "OID of the large object")
+      .arg("file", &eo->file, "file to write, - for standard output")
+      .run([eo, rec](Context& ctx) {
+        if (eo->file == "-") {
+          export_to_stdout(ctx, *rec, *eo);
+          return;
+        }
+        parse_oid(eo->oid);
+        run_verb(ctx, *rec, [&](Unit& u) { return export_large_object(u, *eo); });
+      });
 
   lo.verb<LoUnlinkOptions>("unlink", "Delete a large object (asks first; --yes when not on a terminal)",
                            {Need::User, Effect::Destroy})

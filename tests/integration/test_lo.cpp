@@ -58,6 +58,18 @@ TEST_CASE("lo import then export is byte-identical, list shows it, unlink remove
   CHECK(it::parse_json(exp.out)[0]["bytes"] == static_cast<long>(data.size()));
   CHECK(read_file(dst) == data);
 
+  // To standard output: the bytes alone there, the summary on standard error.
+  const auto piped = db.pgdba({"lo", "export", std::to_string(oid), "-", "-o", "json"});
+  INFO(piped.err);
+  REQUIRE(piped.code == 0);
+  CHECK(piped.out.size() == data.size());
+  CHECK(piped.out == data);
+  CHECK(it::parse_json(piped.err)[0]["bytes"] == static_cast<long>(data.size()));
+  CHECK(it::parse_json(piped.err)[0]["file"] == "standard output");
+  const auto gone = db.pgdba({"lo", "export", "4000000000", "-"});
+  CHECK(gone.code == 1);
+  CHECK(gone.out.empty());
+
   const auto refused = db.pgdba({"lo", "unlink", std::to_string(oid)});
   CHECK(refused.code == 2);
   CHECK(refused.err.find("--yes") != std::string::npos);
