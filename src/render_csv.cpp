@@ -1,7 +1,8 @@
 // RFC 4180 CSV as COPY ... CSV writes it, so it loads back with COPY FROM:
 // NULL is an empty field, an empty string is "" (psql --csv writes both as
-// nothing), and a field with a comma, quote or line break, or exactly \.,
-// is quoted.
+// nothing), and a field with a comma, quote or line break is quoted, as is
+// the value \. alone on its line (a one-column row), which COPY FROM would
+// read as the end of the data; COPY quotes it only then, and so does this.
 #include <array>
 
 #include "src/render.hpp"
@@ -11,7 +12,7 @@ namespace pgdba {
 
 namespace {
 
-void append_csv_field(std::string& b, std::string_view v, bool null) {
+void append_csv_field(std::string& b, std::string_view v, bool null, bool alone = false) {
   if (null) return;
   static const auto special = [] {
     std::array<bool, 256> t{};
@@ -19,7 +20,7 @@ void append_csv_field(std::string& b, std::string_view v, bool null) {
       t[c] = true;
     return t;
   }();
-  bool quote = v.empty() || v == "\\.";
+  bool quote = v.empty() || (alone && v == "\\.");
   for (std::size_t i = 0; i < v.size() && !quote; ++i)
     quote = special[static_cast<unsigned char>(v[i])];
   if (quote) {
@@ -46,7 +47,7 @@ class CsvRenderer : public ResultSink {
       const auto names = unique_column_names(columns);  // the keys the JSON formats use
       for (std::size_t i = 0; i < names.size(); ++i) {
         if (i > 0) w_.buf() += ',';
-        append_csv_field(w_.buf(), names[i], false);
+        append_csv_field(w_.buf(), names[i], false, names.size() == 1);
       }
       w_.buf() += '\n';
     }
@@ -55,9 +56,14 @@ class CsvRenderer : public ResultSink {
     std::string& b = w_.buf();
     for (std::size_t i = 0; i < width_; ++i) {
       if (i > 0) b += ',';
-      append_csv_field(b, cells[i].text(), cells[i].null);
+      append_csv_field(b, cells[i].text(), cells[i].null, width_ == 1);
     }
     b += '\n';
+    w_.maybe_flush();
+  }
+  bool takes_copy_csv() const override { return true; }
+  void copy_csv(std::string_view rows) override {
+    w_.buf().append(rows);
     w_.maybe_flush();
   }
   void end_table() override {}

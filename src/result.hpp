@@ -51,6 +51,12 @@ class ResultSink {
   virtual void begin_table(const std::string& name, const std::vector<Column>& columns) = 0;
   virtual void row(const CellView* cells) = 0;
   virtual void end_table() = 0;
+  // Whether copy_csv() may stand in for row(): only a sink that writes CSV
+  // in COPY's dialect (the CSV renderer) can take the server's own output.
+  virtual bool takes_copy_csv() const { return false; }
+  // Rows of the open table as COPY ... (FORMAT csv) wrote them, whole lines,
+  // byte for byte what row() would have written for them.
+  virtual void copy_csv(std::string_view) {}
   // Writes out what it holds now, for a stream whose rows come slowly
   // (listen): a table prints its buffered rows (their widths fixed so far).
   virtual void flush() {}

@@ -89,6 +89,8 @@ class StatementRunner {
         run_copy_in(st);
       } else if (is_copy_out(st)) {
         run_copy_out(st);
+      } else if (is_plain_query(st) && params_.empty() && ctx_.sink().takes_copy_csv()) {
+        run_copy_csv(st);
       } else if (is_plain_query(st)) {
         run_cursor(st);
       } else {
@@ -132,6 +134,20 @@ class StatementRunner {
     // JSON lines are records, not tables: a query that found nothing still
     // writes one, so every statement of a script can be counted.
     if (rows == 0 && sectioned_ && ctx_.options().output == "jsonl") status(st, 0);
+  }
+
+  // -o csv of a query: COPY (query) TO STDOUT writes the very CSV the
+  // renderer would (its dialect is COPY's), so pgdba only moves bytes, at
+  // \copy's speed. The columns, for the header, come from the query's shape
+  // (LIMIT 0 runs nothing). The newlines keep a trailing comment from
+  // swallowing the closing parenthesis.
+  void run_copy_csv(const Statement& st) {
+    const Rows shape = s_.exec("SELECT * FROM (" + st.sql + "\n) AS pgdba_query LIMIT 0", "");
+    ctx_.sink().begin_table(name_, s_.columns(shape));
+    s_.copy_out(
+        "COPY (" + st.sql + "\n) TO STDOUT (FORMAT csv)", [&](std::string_view rows) { ctx_.sink().copy_csv(rows); },
+        "");
+    ctx_.sink().end_table();
   }
 
   static bool is_copy_out(const Statement& st) {

@@ -1,6 +1,8 @@
 // sql -c / -f / --param / --single-transaction / --batch against the test cluster.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -216,10 +218,11 @@ TEST_CASE("large results stream: jsonl and csv match the server row for row", "[
 TEST_CASE("the cursor really streams: the server sees one FETCH per --fetch-size rows", "[sql][stream]") {
   Scratch s;
   const std::string log = it::temp_file("");
+  // (-o csv goes through COPY instead: see the test after this one.)
   const auto r = pgdba({"-d", s.db, "-vv", "--log-file", log, "sql", "-c", "select generate_series(1, 2500) as g",
-                        "--fetch-size", "1000", "-o", "csv"});
+                        "--fetch-size", "1000", "-o", "jsonl"});
   REQUIRE(r.code == 0);
-  CHECK(it::count_lines(r.out) == 2501);
+  CHECK(it::count_lines(r.out) == 2500);
   std::ifstream in(log);
   const std::string text((std::istreambuf_iterator<char>(in)), {});
   CHECK(text.find("DECLARE pgdba_cursor") != std::string::npos);
@@ -240,6 +243,50 @@ TEST_CASE("the cursor really streams: the server sees one FETCH per --fetch-size
     }
   }
   CHECK(fetches == 3);
+}
+
+TEST_CASE("sql -o csv of a query goes through COPY, byte for byte the renderer's CSV and psql's copy",
+          "[sql][matrix]") {
+  Scratch s;
+  REQUIRE(s.sql({"-c",
+                 "create table t as select g as id, case g % 5 when 0 then null when 1 then '' when 2 then "
+                 "'a,\"b\"' || chr(10) || 'c' when 3 then '\\.' else 'ü' || g end as v, g / 3.0 as n, "
+                 "now()::date + g as d, array[g, null] as a, jsonb_build_object('k', g) as j, "
+                 "decode('00ff', 'hex') as b, g % 2 = 0 as f from generate_series(1, 500) g"})
+              .code == 0);
+  const std::string q = "select * from t where id > 0 order by id -- a trailing comment";
+  it::ServerLog log;
+  const auto copied = s.sql({"-c", q, "-o", "csv"});
+  INFO(copied.err);
+  REQUIRE(copied.code == 0);
+  CHECK(log.saw("COPY \\(select \\* from t where id > 0 order by id"));
+  // With a bound parameter COPY cannot be used: the cursor and the renderer.
+  const auto rendered = s.sql({"-c", "select * from t where id > $1 order by id", "--param", "0", "-o", "csv"});
+  REQUIRE(rendered.code == 0);
+  CHECK(copied.out == rendered.out);
+  CHECK(it::count_lines(copied.out) > 500);
+  // \. alone on its line is quoted by both, as COPY does.
+  const auto alone = s.sql({"-c", "select v from t where id = 3", "-o", "csv"});
+  const auto alone_cursor = s.sql({"-c", "select v from t where id = $1", "--param", "3", "-o", "csv"});
+  CHECK(alone.out == "v\n\"\\.\"\n");
+  CHECK(alone_cursor.out == alone.out);
+  // The same as psql's \copy (query) to stdout with csv header.
+  const auto& env = it::cluster();
+  std::string psql = "psql";
+  if (env.count("PGDBA_PG_BINDIR") != 0u && access((env.at("PGDBA_PG_BINDIR") + "/psql").c_str(), X_OK) == 0)
+    psql = env.at("PGDBA_PG_BINDIR") + "/psql";
+  const auto ref = it::shell(psql + " -X -q -d " + s.db +
+                             " -c \"set datestyle = iso; set extra_float_digits = 1\" -c '\\copy (select * from t "
+                             "where id > 0 order by id) to stdout with (format csv, header)'");
+  REQUIRE(ref.code == 0);
+  CHECK(copied.out == ref.out);
+  // --no-header leaves the header out.
+  const auto bare = s.sql({"-c", "select id from t where id <= 2 order by id", "-o", "csv", "--no-header"});
+  CHECK(bare.out == "1\n2\n");
+  // An error part-way: the rows so far, then a failure.
+  const auto failed = s.sql({"-c", "select 10 / (3 - g) as x from generate_series(1, 5) g", "-o", "csv"});
+  CHECK(failed.code == 1);
+  CHECK(failed.err.find("division by zero") != std::string::npos);
 }
 
 TEST_CASE("sql --batch inserts every CSV row in one transaction", "[sql][batch]") {

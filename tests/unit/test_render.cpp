@@ -259,6 +259,15 @@ TEST_CASE("csv: RFC 4180 quoting, NULL empty, empty string quoted", "[render][cs
   CHECK(render({t}, no_header) == expected_rows);
 }
 
+TEST_CASE("csv: \\. is quoted only alone on its line, as COPY quotes it", "[render][csv]") {
+  Table one("t", {Column{"v", Kind::Text, Kind::Text}});
+  one.add_row({std::string("\\.")});
+  CHECK(render({one}, fmt(Format::Csv)) == "v\n\"\\.\"\n");
+  Table two("t", {Column{"v", Kind::Text, Kind::Text}, Column{"w", Kind::Text, Kind::Text}});
+  two.add_row({std::string("\\."), std::string("x")});
+  CHECK(render({two}, fmt(Format::Csv)) == "v,w\n\\.,x\n");
+}
+
 TEST_CASE("csv: values are PostgreSQL text, sections separated by a blank line", "[render][csv]") {
   Table t("t", {Column{"b", Kind::Boolean, Kind::Text}, Column{"tags", Kind::Array, Kind::Text},
                 Column{"size", Kind::Bytes, Kind::Text}, Column{"ts", Kind::Timestamp, Kind::Text}});
