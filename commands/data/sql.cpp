@@ -1,7 +1,10 @@
 #include "commands/data/sql.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -286,20 +289,24 @@ namespace {
 // The meta-commands pgdba runs with psql's meaning; any other is refused
 // before anything runs.
 const std::set<std::string>& supported_meta() {
-  static const std::set<std::string> names = {"echo", "set",   "unset",  "if",       "elif",
-                                              "else", "endif", "timing", "restrict", "unrestrict"};
+  static const std::set<std::string> names = {
+      "echo",   "set",      "unset",      "if", "elif",    "else", "endif",
+      "timing", "restrict", "unrestrict", "i",  "include", "ir",   "include_relative"};
   return names;
 }
 
 std::string supported_meta_list() {
-  return "\\g, \\gset, \\echo, \\set, \\unset, \\if, \\elif, \\else, \\endif, \\timing, \\restrict, "
-         "\\unrestrict";
+  return "\\g, \\gset, \\echo, \\set, \\unset, \\if, \\elif, \\else, \\endif, \\i, \\ir, \\timing, "
+         "\\restrict, \\unrestrict";
 }
 
-// A script read and lexed: its text (COPY data points into it), its items.
+// A script read and lexed, with the files it includes (\i, \ir) spliced
+// in: their texts (COPY data points into them) and the items, each with the
+// text it came from.
 struct Script {
-  std::string text;
+  std::deque<std::string> texts;
   std::vector<ScriptItem> items;
+  std::vector<std::size_t> text_of;  // per item: its index in texts
   std::vector<const Statement*> statements() const {
     std::vector<const Statement*> out;
     for (const auto& i : items)
@@ -353,13 +360,93 @@ void check_meta_commands(const Script& sc) {
   if (depth > 0) throw usage_error("the script ends without the \\endif of " + std::to_string(depth) + " \\if");
 }
 
-// Phase 1, before connecting: the script read, lexed and checked against
-// the options.
+// psql's variables before the script runs: --set NAME=VALUE.
+std::map<std::string, std::string> initial_variables(const SqlOptions& o) {
+  std::map<std::string, std::string> vars;
+  for (const auto& v : o.variables) {
+    const auto eq = v.find('=');
+    vars[v.substr(0, eq)] = eq == std::string::npos ? "" : v.substr(eq + 1);
+  }
+  return vars;
+}
+
+bool is_include(const std::string& name) {
+  return name == "i" || name == "include" || name == "ir" || name == "include_relative";
+}
+
+std::string read_included(const std::string& path, const std::string& by) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw usage_error(by + ": cannot open \"" + path + "\": " + std::strerror(errno) + "; nothing was run");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Adds the items of `text` (read from `where`: "" for the command line, a
+// file name otherwise) to the script, each file checked on its own as psql
+// reads it (its \if blocks closed in it), with \i FILE (relative to the
+// current directory) and \ir FILE (relative to the including file) replaced
+// by the file's own items, so that everything is read and checked before
+// anything runs. psql reads an included file when it gets there; the
+// difference shows only for a file missing where a skipped \if branch
+// includes it. `chain`: the files being included, to refuse a cycle.
+void add_items(Script& sc, std::string text, const std::string& where, const std::string& dir,
+               std::vector<std::string>& chain, const std::function<const std::string*(const std::string&)>& lookup) {
+  sc.texts.push_back(std::move(text));
+  const std::size_t index = sc.texts.size() - 1;
+  Script own;
+  own.items = lex_script(sc.texts.back());
+  const std::string in = where.empty() ? "" : where + ", ";
+  try {
+    check_meta_commands(own);
+  } catch (const Error& e) {
+    throw where.empty() ? e : with_prefix(e, where);
+  }
+  for (auto& item : own.items) {
+    if (!item.is_meta || !is_include(item.meta.name)) {
+      sc.items.push_back(std::move(item));
+      sc.text_of.push_back(index);
+      continue;
+    }
+    const MetaCommand& m = item.meta;
+    const std::string by = in + "line " + std::to_string(m.line) + ": \\" + m.name;
+    const auto args = meta_args(m.args, lookup);
+    if (args.size() != 1) throw usage_error(by + " takes one file name; nothing was run");
+    const bool relative = m.name == "ir" || m.name == "include_relative";
+    std::string path = args[0];
+    if (relative && !path.empty() && path[0] != '/') path = dir + path;
+    std::error_code ec;
+    const std::string canonical = std::filesystem::weakly_canonical(path, ec).string();
+    if (std::find(chain.begin(), chain.end(), canonical) != chain.end())
+      throw usage_error(by + " " + path + " includes itself again (a cycle); nothing was run");
+    if (chain.size() >= 32) throw usage_error(by + ": more than 32 nested includes; nothing was run");
+    std::string body = read_included(path, by);
+    const auto slash = path.rfind('/');
+    chain.push_back(canonical);
+    add_items(sc, std::move(body), path, slash == std::string::npos ? "" : path.substr(0, slash + 1), chain, lookup);
+    chain.pop_back();
+  }
+}
+
+// Phase 1, before connecting: the script read, lexed (its includes too)
+// and checked against the options.
 Script load_script(const SqlOptions& o) {
   Script sc;
-  sc.text = read_script(o);
-  sc.items = lex_script(sc.text);
-  check_meta_commands(sc);
+  const std::map<std::string, std::string> vars = initial_variables(o);
+  const auto lookup = [&](const std::string& name) -> const std::string* {
+    const auto it = vars.find(name);
+    return it == vars.end() ? nullptr : &it->second;
+  };
+  const bool from_file = o.command.empty() && o.file != "-";
+  std::vector<std::string> chain;
+  std::string dir;
+  if (from_file) {
+    std::error_code ec;
+    chain.push_back(std::filesystem::weakly_canonical(o.file, ec).string());
+    const auto slash = o.file.rfind('/');
+    dir = slash == std::string::npos ? "" : o.file.substr(0, slash + 1);
+  }
+  add_items(sc, read_script(o), "", dir, chain, lookup);
   const auto statements = sc.statements();
   if (statements.empty()) throw usage_error("no SQL statement to run");
   if (!o.params.empty() && statements.size() > 1) {
@@ -406,12 +493,7 @@ void run_statements(Context& ctx, Session& s, const Script& sc, const SqlOptions
   const std::size_t total = sc.statements().size();
   const bool sectioned = total > 1;
   StatementRunner runner(ctx, s, o, sectioned);
-  std::map<std::string, std::string> vars;
-  for (const auto& v : o.variables) {
-    const auto eq = v.find('=');
-    vars[v.substr(0, eq)] = eq == std::string::npos ? "" : v.substr(eq + 1);
-  }
-  runner.script = sc.text;
+  std::map<std::string, std::string> vars = initial_variables(o);
   runner.vars = &vars;
   const auto lookup = [&](const std::string& name) -> const std::string* {
     const auto it = vars.find(name);
@@ -428,7 +510,9 @@ void run_statements(Context& ctx, Session& s, const Script& sc, const SqlOptions
   int failed = 0;
   int number = 0;
   std::vector<Branch> branches;
-  for (const ScriptItem& item : sc.items) {
+  for (std::size_t at = 0; at < sc.items.size(); ++at) {
+    const ScriptItem& item = sc.items[at];
+    runner.script = sc.texts[sc.text_of[at]];
     if (item.is_meta) {
       const MetaCommand& m = item.meta;
       const bool run_now = running(branches);
@@ -614,8 +698,9 @@ void register_sql(CommandTable& table) {
   sql.option("-c,--command", &o->command, "SQL to run (one or more statements)")
       .option("-f,--file", &o->file,
               "psql script to run, - for standard input: COPY ... FROM stdin data, \\g, \\gset, \\echo, "
-              "\\set/\\unset and :var, \\if/\\elif/\\else/\\endif, \\timing (ignored), "
-              "\\restrict; any other meta-command is refused before anything runs")
+              "\\set/\\unset and :var, \\if/\\elif/\\else/\\endif, \\i and \\ir (included files read "
+              "and checked first), \\timing (ignored), \\restrict; any other meta-command is refused before "
+              "anything runs")
       .option("--param", &o->params, "value bound to $1, $2, ... in order (repeat the option)")
       .flag("--single-transaction", &o->single_transaction, "run everything in one transaction")
       .option("--on-error", &o->on_error, "stop (default) or continue after a failed statement")

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -263,4 +264,46 @@ TEST_CASE("scripts: a pg_dump plain file restores through sql -f to identical co
   };
   CHECK(without_keys(again) == without_keys(dump));
   CHECK(state(dst) == state(src));
+}
+
+TEST_CASE("scripts: i and ir include files as psql does, read and checked before anything runs", "[sql][psql]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / it::unique("pgdba include é");
+  fs::create_directories(dir / "sub dir");
+  const auto write = [](const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; };
+  write(dir / "other.sql", "insert into a values (4);\n");
+  write(dir / "main.sql", "create table a(x int);\n\\ir 'sub dir/part.sql'\n\\i '" + (dir / "other.sql").string() +
+                              "'\ninsert into a values (5);\n");
+  // \ir is relative to the including file, wherever that is.
+  write(dir / "sub dir" / "part.sql", "insert into a values (1);\n\\ir nested.sql\n");
+  write(dir / "sub dir" / "nested.sql", "copy a from stdin;\n2\n3\n\\.\n");
+  it::ScratchDb a("psqlinc"), b("pgdbainc");
+  std::string out, err;
+  REQUIRE(shell(bindir() + "/psql -X -q -v ON_ERROR_STOP=1 -f '" + (dir / "main.sql").string() + "' -d " + a.name(),
+                out, err) == 0);
+  const auto r = b.pgdba({"sql", "-f", (dir / "main.sql").string()});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(state(b) == state(a));
+  CHECK(b.value("select string_agg(x::text, ',' order by x) from a") == "1,2,3,4,5");
+
+  // A missing file, a cycle, a meta-command pgdba does not run in an
+  // included file: refused before anything runs, naming file and line.
+  write(dir / "missing.sql", "create table u(x int);\n\\i no-such-file.sql\n");
+  write(dir / "loop1.sql", "create table u(x int);\n\\ir loop2.sql\n");
+  write(dir / "loop2.sql", "select 1;\n\\ir loop1.sql\n");
+  write(dir / "bad.sql", "create table u(x int);\n\\ir 'sub dir/bad part.sql'\n");
+  write(dir / "sub dir" / "bad part.sql", "select 1;\n\\gexec\n");
+  for (const auto& [file, words] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"missing.sql", {"line 2", "no-such-file.sql"}},
+           {"loop1.sql", {"cycle"}},
+           {"bad.sql", {"bad part.sql", "line 2", "\\gexec", "not supported"}}}) {
+    const auto refused = b.pgdba({"sql", "-f", (dir / file).string()});
+    INFO(file << ": " << refused.err);
+    CHECK(refused.code == 2);
+    for (const auto& w : words)
+      CHECK_THAT(refused.err, Catch::Contains(w));
+    CHECK(b.value("select count(*) from pg_class where relname = 'u'") == "0");
+  }
+  fs::remove_all(dir);
 }
