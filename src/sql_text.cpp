@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <iterator>
 #include <regex>
 #include <set>
@@ -866,6 +867,86 @@ std::string prepare_sql(std::string_view sql, bool standard_strings,
     i = e - 1;
   }
   return out;
+}
+
+Statement slash_copy_statement(const MetaCommand& m) {
+  const std::string where = "line " + std::to_string(m.line) + ": \\copy";
+  const std::string& a = m.args;
+  // The first FROM or TO outside quotes and parentheses splits what is
+  // copied from where.
+  std::size_t split = std::string::npos;
+  bool from = false;
+  int depth = 0;
+  char quote = 0;
+  const auto word_at = [&](std::size_t i, const char* w) {
+    const std::size_t n = std::strlen(w);
+    if (a.size() < i + n) return false;
+    for (std::size_t k = 0; k < n; ++k)
+      if (std::tolower(static_cast<unsigned char>(a[i + k])) != w[k]) return false;
+    const bool before = i == 0 || std::isspace(static_cast<unsigned char>(a[i - 1])) || a[i - 1] == ')';
+    const bool after = i + n == a.size() || std::isspace(static_cast<unsigned char>(a[i + n])) || a[i + n] == '\'';
+    return before && after;
+  };
+  for (std::size_t i = 0; i < a.size() && split == std::string::npos; ++i) {
+    const char c = a[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (depth == 0 && i > 0 && (word_at(i, "from") || word_at(i, "to"))) {
+      split = i;
+      from = std::tolower(static_cast<unsigned char>(c)) == 'f';
+    }
+  }
+  if (split == std::string::npos) throw usage_error(where + " needs FROM or TO: \\copy " + a + "; nothing was run");
+  const std::string what = a.substr(0, split);
+  std::size_t i = split + (from ? 4 : 2);
+  while (i < a.size() && std::isspace(static_cast<unsigned char>(a[i])))
+    ++i;
+  std::string target;
+  if (i < a.size() && a[i] == '\'') {
+    for (++i; i < a.size(); ++i) {
+      if (a[i] == '\'' && i + 1 < a.size() && a[i + 1] == '\'') {
+        target += '\'';
+        ++i;
+      } else if (a[i] == '\'') {
+        ++i;
+        break;
+      } else {
+        target += a[i];
+      }
+    }
+  } else {
+    const std::size_t b = i;
+    while (i < a.size() && !std::isspace(static_cast<unsigned char>(a[i])))
+      ++i;
+    std::string word = a.substr(b, i - b);
+    for (char& c : word)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (word == "program")
+      throw usage_error(where + " ... program runs a shell command: not supported by pgdba sql; nothing was run");
+    if (word == "stdin" || word == "pstdin")
+      throw usage_error(where + " ... from " + word +
+                        " is not supported by pgdba sql: write COPY ... FROM STDIN with the data after it; "
+                        "nothing was run");
+    if (word == "stdout" || word == "pstdout") word.clear();
+    target = word.empty() ? "" : a.substr(b, i - b);
+  }
+  if (from && target.empty()) throw usage_error(where + " from needs a file; nothing was run");
+  Statement st;
+  st.keyword = "COPY";
+  st.line = m.line;
+  st.text = "\\copy " + a;
+  st.sql = "COPY " + what + (from ? "FROM STDIN" : "TO STDOUT") + a.substr(i);
+  st.copy_in = from;
+  st.client_file = target;
+  return st;
 }
 
 std::vector<std::string> meta_args(std::string_view raw,

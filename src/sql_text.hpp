@@ -40,6 +40,9 @@ struct Statement {
   bool copy_in = false;
   std::size_t data_begin = 0;
   std::size_t data_end = 0;
+  // psql's \copy: the file on the client the COPY reads (copy_in) or writes;
+  // empty otherwise (and for \copy ... to stdout).
+  std::string client_file;
 };
 
 // One step of a psql script: a statement to send, or a meta-command.
@@ -77,6 +80,14 @@ std::string prepare_sql(std::string_view sql, bool standard_strings,
 // for a `backquoted` shell command.
 std::vector<std::string> meta_args(std::string_view raw,
                                    const std::function<const std::string*(const std::string&)>& lookup);
+
+// psql's \copy as the statement it stands for (src/bin/psql/copy.c):
+// `\copy what from 'file' [options]` is COPY what FROM STDIN [options] with
+// the file's contents as data, `to 'file'` COPY ... TO STDOUT into the file,
+// `to stdout|pstdout` COPY ... TO STDOUT. File names are relative to the
+// working directory. Throws a usage Error (naming the line) for what pgdba
+// does not run: from stdin|pstdin, program '...', no from/to.
+Statement slash_copy_statement(const MetaCommand& m);
 
 // psql's boolean values (ParseVariableBool): true/false, yes/no and their
 // unique prefixes, on/off, 1/0, any case. nullopt for anything else.

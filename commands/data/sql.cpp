@@ -1,5 +1,8 @@
 #include "commands/data/sql.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -88,8 +91,12 @@ class StatementRunner {
     try {
       if (st.sent_by.name == "gset") {
         run_gset(st);
+      } else if (st.copy_in && !st.client_file.empty()) {
+        run_copy_in_file(st);
       } else if (st.copy_in) {
         run_copy_in(st);
+      } else if (!st.client_file.empty()) {
+        run_copy_to_file(st);
       } else if (is_copy_out(st)) {
         run_copy_out(st);
       } else if (is_plain_query(st) && params_.empty() && ctx_.sink().takes_copy_csv()) {
@@ -155,13 +162,52 @@ class StatementRunner {
 
   static bool is_copy_out(const Statement& st) {
     static const std::regex to_stdout(R"(\bto\s+stdout\b)", std::regex::icase);
-    return st.keyword == "COPY" && std::regex_search(code_mask(st.text, st.standard_strings), to_stdout);
+    return st.keyword == "COPY" && std::regex_search(code_mask(st.sql, st.standard_strings), to_stdout);
   }
 
   void status(const Statement& st, std::uint64_t rows) {
     Table t(name_, {Column{"command", Kind::Text, Kind::Text}, Column{"rows_affected", Kind::Integer, Kind::Text}});
     t.add_row({st.keyword, std::to_string(rows)});
     t.emit(ctx_.sink());
+  }
+
+  // \copy ... from 'file': the file streamed in chunks.
+  void run_copy_in_file(const Statement& st) {
+    const int fd = open(st.client_file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw failure("\\copy: cannot open \"" + st.client_file + "\": " + std::strerror(errno));
+    std::vector<char> buf(std::size_t{256} * 1024);
+    std::uint64_t rows = 0;
+    try {
+      rows = s_.copy_in(
+          st.sql,
+          [&](std::string_view& chunk) {
+            for (;;) {
+              const ssize_t n = read(fd, buf.data(), buf.size());
+              if (n < 0 && errno == EINTR) continue;
+              if (n < 0) throw failure("\\copy: cannot read \"" + st.client_file + "\": " + std::strerror(errno));
+              if (n == 0) return false;
+              chunk = std::string_view(buf.data(), static_cast<std::size_t>(n));
+              return true;
+            }
+          },
+          "");
+    } catch (...) {
+      close(fd);
+      throw;
+    }
+    close(fd);
+    status(st, rows);
+  }
+
+  // \copy ... to 'file': COPY's output written to the file as it comes.
+  void run_copy_to_file(const Statement& st) {
+    std::ofstream out(st.client_file, std::ios::binary | std::ios::trunc);
+    if (!out) throw failure("\\copy: cannot write \"" + st.client_file + "\": " + std::strerror(errno));
+    const std::uint64_t rows = s_.copy_out(
+        st.sql, [&](std::string_view row) { out.write(row.data(), static_cast<std::streamsize>(row.size())); }, "");
+    out.flush();
+    if (!out) throw failure("\\copy: cannot write \"" + st.client_file + "\"");
+    status(st, rows);
   }
 
   // The inline data after COPY ... FROM STDIN, line by line from the script.
@@ -291,12 +337,13 @@ namespace {
 const std::set<std::string>& supported_meta() {
   static const std::set<std::string> names = {
       "echo",   "set",      "unset",      "if", "elif",    "else", "endif",
-      "timing", "restrict", "unrestrict", "i",  "include", "ir",   "include_relative"};
+      "timing", "restrict", "unrestrict", "i",  "include", "ir",   "include_relative",
+      "copy"};
   return names;
 }
 
 std::string supported_meta_list() {
-  return "\\g, \\gset, \\echo, \\set, \\unset, \\if, \\elif, \\else, \\endif, \\i, \\ir, \\timing, "
+  return "\\g, \\gset, \\echo, \\set, \\unset, \\if, \\elif, \\else, \\endif, \\i, \\ir, \\copy, \\timing, "
          "\\restrict, \\unrestrict";
 }
 
@@ -403,6 +450,18 @@ void add_items(Script& sc, std::string text, const std::string& where, const std
     throw where.empty() ? e : with_prefix(e, where);
   }
   for (auto& item : own.items) {
+    if (item.is_meta && item.meta.name == "copy") {
+      // \copy is a COPY statement whose data is a file on this side.
+      ScriptItem copy;
+      try {
+        copy.statement = slash_copy_statement(item.meta);
+      } catch (const Error& e) {
+        throw where.empty() ? e : with_prefix(e, where);
+      }
+      sc.items.push_back(std::move(copy));
+      sc.text_of.push_back(index);
+      continue;
+    }
     if (!item.is_meta || !is_include(item.meta.name)) {
       sc.items.push_back(std::move(item));
       sc.text_of.push_back(index);
@@ -699,8 +758,8 @@ void register_sql(CommandTable& table) {
       .option("-f,--file", &o->file,
               "psql script to run, - for standard input: COPY ... FROM stdin data, \\g, \\gset, \\echo, "
               "\\set/\\unset and :var, \\if/\\elif/\\else/\\endif, \\i and \\ir (included files read "
-              "and checked first), \\timing (ignored), \\restrict; any other meta-command is refused before "
-              "anything runs")
+              "and checked first), \\copy to and from files, \\timing (ignored), \\restrict; any other "
+              "meta-command is refused before anything runs")
       .option("--param", &o->params, "value bound to $1, $2, ... in order (repeat the option)")
       .flag("--single-transaction", &o->single_transaction, "run everything in one transaction")
       .option("--on-error", &o->on_error, "stop (default) or continue after a failed statement")

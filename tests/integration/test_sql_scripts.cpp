@@ -145,7 +145,7 @@ TEST_CASE("scripts: COPY TO STDOUT is a section of lines in JSON", "[sql][copy]"
 TEST_CASE("scripts: an unsupported meta-command anywhere is refused before anything runs", "[sql][psql]") {
   it::ScratchDb db;
   for (const std::string script :
-       {"create table u(a int);\nselect 1 \\gexec\n", "create table u(a int);\n\\copy u to 'x'\n",
+       {"create table u(a int);\nselect 1 \\gexec\n", "create table u(a int);\n\\lo_import 'x'\n",
         "create table u(a int);\n\\gx\n", "create table u(a int);\nselect 1 \\g out.txt\n"}) {
     const auto r = db.pgdba({"sql", "-f", it::temp_file(script, ".sql")});
     INFO(script << r.err);
@@ -305,5 +305,63 @@ TEST_CASE("scripts: i and ir include files as psql does, read and checked before
       CHECK_THAT(refused.err, Catch::Contains(w));
     CHECK(b.value("select count(*) from pg_class where relname = 'u'") == "0");
   }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("scripts: copy reads and writes files on this side as psql does", "[sql][psql][copy]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / it::unique("pgdba copy it's");
+  fs::create_directories(dir);
+  const std::string in = (dir / "in put.csv").string();
+  std::ofstream(in, std::ios::binary) << "1,\"a,b\"\n2,\n3,ü \"q\"\n";
+  const auto quoted = [](const std::string& p) {
+    std::string q = "'";
+    for (char c : p)
+      q += c == '\'' ? std::string("''") : std::string(1, c);
+    return q + "'";
+  };
+  const auto script = [&](const std::string& side) {
+    return "create table cp(a int, b text);\n"
+           "\\copy cp from " +
+           quoted(in) +
+           " with (format csv)\n"
+           "\\copy (select a, b from cp where a > 1 order by a) to " +
+           quoted((dir / (side + ".csv")).string()) +
+           " with (format csv, header)\n"
+           "\\copy cp (a) to " +
+           quoted((dir / (side + ".txt")).string()) + "\n";
+  };
+  it::ScratchDb a("psqlcopy"), b("pgdbacopy");
+  std::string out, err;
+  REQUIRE(shell(bindir() + "/psql -X -q -v ON_ERROR_STOP=1 -f '" + it::temp_file(script("psql"), ".sql") + "' -d " +
+                    a.name(),
+                out, err) == 0);
+  const auto r = b.pgdba({"sql", "-f", it::temp_file(script("pgdba"), ".sql"), "-o", "json"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(state(b) == state(a));
+  const auto slurp = [](const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), {});
+  };
+  CHECK(slurp(dir / "pgdba.csv") == slurp(dir / "psql.csv"));
+  CHECK(slurp(dir / "pgdba.txt") == slurp(dir / "psql.txt"));
+  // (COPY's CSV reads the quotes inside an unquoted field as quoting.)
+  CHECK(slurp(dir / "pgdba.csv") == "a,b\n2,\n3,ü q\n");
+  const auto j = it::parse_json(r.out);
+  CHECK(j["statement_2"][0]["rows_affected"] == 3);
+  // What pgdba does not run is refused before anything runs.
+  for (const std::string bad :
+       {"\\copy cp from stdin\n", "\\copy cp from program 'cat /etc/passwd'\n", "\\copy cp somewhere\n"}) {
+    const auto refused = b.pgdba({"sql", "-f", it::temp_file("create table u(x int);\n" + bad, ".sql")});
+    INFO(bad << refused.err);
+    CHECK(refused.code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("line 2") && Catch::Contains("\\copy"));
+    CHECK(b.value("select count(*) from pg_class where relname = 'u'") == "0");
+  }
+  // A file that is not there: that statement fails, named, as in psql.
+  const auto missing = b.pgdba({"sql", "-f", it::temp_file("\\copy cp from '/nonexistent/x.csv'\n", ".sql")});
+  CHECK(missing.code == 1);
+  CHECK_THAT(missing.err, Catch::Contains("/nonexistent/x.csv"));
   fs::remove_all(dir);
 }

@@ -228,7 +228,8 @@ TEST_CASE("split_statements keeps the closing semicolon in what is sent, and the
   CHECK(w[2].sql == "select 3");
 }
 
-TEST_CASE("split_statements: E'', U&'', nested comments, backslash-semicolon and standard_conforming_strings", "[sql_text][psql]") {
+TEST_CASE("split_statements: E'', U&'', nested comments, backslash-semicolon and standard_conforming_strings",
+          "[sql_text][psql]") {
   const auto v = split_statements(
       "select E'a\\';b', U&'d\\0061t;a', /* x /* y; */ z; */ 1;\n"
       "select 1 \\; select 2;\n"
@@ -322,4 +323,31 @@ TEST_CASE("meta_args and parse_psql_bool read as psql does", "[sql_text][psql]")
   CHECK(parse_psql_bool("1") == true);
   CHECK_FALSE(parse_psql_bool("o").has_value());
   CHECK_FALSE(parse_psql_bool("7").has_value());
+}
+
+TEST_CASE("slash_copy_statement: psql's copy as the COPY it stands for", "[sql_text][psql]") {
+  const auto st = [](const std::string& args) {
+    MetaCommand m;
+    m.name = "copy";
+    m.args = args;
+    m.line = 7;
+    return slash_copy_statement(m);
+  };
+  auto s = st("my.t (a, b) from 'in ''x''.csv' with (format csv)");
+  CHECK(s.sql == "COPY my.t (a, b) FROM STDIN with (format csv)");
+  CHECK(s.copy_in);
+  CHECK(s.client_file == "in 'x'.csv");
+  CHECK(s.keyword == "COPY");
+  CHECK(s.line == 7);
+  s = st("(select 'from' as \"to\" from t) TO out.csv csv header");
+  CHECK(s.sql == "COPY (select 'from' as \"to\" from t) TO STDOUT csv header");
+  CHECK_FALSE(s.copy_in);
+  CHECK(s.client_file == "out.csv");
+  s = st("t to pstdout");
+  CHECK(s.sql == "COPY t TO STDOUT");
+  CHECK(s.client_file.empty());
+  CHECK_THROWS_WITH(st("t from stdin"), Catch::Contains("line 7") && Catch::Contains("from stdin"));
+  CHECK_THROWS_WITH(st("t to program 'gzip > x'"), Catch::Contains("program"));
+  CHECK_THROWS_WITH(st("t somewhere"), Catch::Contains("FROM or TO"));
+  CHECK_THROWS_WITH(st("t from"), Catch::Contains("needs a file"));
 }
