@@ -365,3 +365,57 @@ TEST_CASE("scripts: copy reads and writes files on this side as psql does", "[sq
   CHECK_THAT(missing.err, Catch::Contains("/nonexistent/x.csv"));
   fs::remove_all(dir);
 }
+
+// Scripts we did not write, from the server's own share directory (so no
+// copy of them lives here): the SQL of contrib extensions, made loadable
+// by hand as a DBA would (the guard line that stops psql dropped,
+// MODULE_PATHNAME and @extschema@ filled in), and the server's bootstrap
+// files, rich in BEGIN ATOMIC bodies, rules and dollar quotes, which fail
+// statement by statement where objects exist. Each runs through psql -X -f
+// and pgdba sql -f --on-error continue in fresh databases: the same errors
+// and the same final catalog and data.
+TEST_CASE("scripts: a corpus of the server's own SQL files runs as in psql", "[sql][psql][corpus]") {
+  const std::string share = it::query_value("select setting from pg_config where name = 'SHAREDIR'");
+  REQUIRE(!share.empty());
+  const auto read = [](const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), {});
+  };
+  const auto replace_all = [](std::string s, const std::string& from, const std::string& to) {
+    for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+      s.replace(at, from.size(), to);
+    return s;
+  };
+  std::vector<std::pair<std::string, std::string>> corpus;
+  for (const std::string ext : {"hstore--1.4", "pg_trgm--1.3", "citext--1.4", "cube--1.2", "ltree--1.1", "seg--1.1",
+                                "isn--1.1", "intarray--1.2", "tablefunc--1.0", "fuzzystrmatch--1.1", "pgcrypto--1.3",
+                                "unaccent--1.1", "lo--1.1", "btree_gist--1.2"}) {
+    std::string text = read(share + "/extension/" + ext + ".sql");
+    if (text.empty()) continue;  // not shipped with this major
+    std::string kept;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind("\\echo Use", 0) != 0) kept += line + "\n";
+    const std::string module = ext.substr(0, ext.find("--"));
+    kept = replace_all(kept, "MODULE_PATHNAME", "$libdir/" + module);
+    corpus.emplace_back(ext, replace_all(kept, "@extschema@", "public"));
+  }
+  REQUIRE(corpus.size() >= 10);
+  for (const std::string f : {"system_functions.sql", "system_views.sql", "information_schema.sql"}) {
+    const std::string text = read(share + "/" + f);
+    if (!text.empty()) corpus.emplace_back(f, text);
+  }
+  int clean = 0;
+  for (const auto& [name, script] : corpus) {
+    const auto c = compare(script);
+    INFO(name << "\npgdba: " << c.pgdba_err.substr(0, 2000) << "\npsql: " << c.psql_err.substr(0, 2000));
+    CHECK(pgdba_errors(c) == c.psql_errors);
+    CHECK(c.pgdba_state == c.psql_state);
+    if (c.psql_errors == 0) {
+      ++clean;
+      CHECK(c.pgdba_code == 0);
+      CHECK_THAT(c.pgdba_state, Catch::Contains("\nf ") || Catch::StartsWith("f "));
+    }
+  }
+  CHECK(clean >= 10);  // the extension scripts load without an error
+}

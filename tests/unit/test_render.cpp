@@ -259,7 +259,7 @@ TEST_CASE("csv: RFC 4180 quoting, NULL empty, empty string quoted", "[render][cs
   CHECK(render({t}, no_header) == expected_rows);
 }
 
-TEST_CASE("csv: \\. is quoted only alone on its line, as COPY quotes it", "[render][csv]") {
+TEST_CASE("csv: the value backslash-dot is quoted only alone on its line, as COPY quotes it", "[render][csv]") {
   Table one("t", {Column{"v", Kind::Text, Kind::Text}});
   one.add_row({std::string("\\.")});
   CHECK(render({one}, fmt(Format::Csv)) == "v\n\"\\.\"\n");
