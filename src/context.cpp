@@ -62,15 +62,25 @@ Session& Context::session(SessionKind kind, const std::string& dbname) {
 }
 
 std::unique_ptr<Session> Context::open_session(const std::string& target, SessionKind kind, const std::string& dbname) {
+  ConnOptions conn = opts_.conn;
+  // A target is a service: libpq reads host, port and the rest from
+  // pg_service.conf; -U and -d still apply on top.
+  if (!target.empty()) conn.dsn = "service=" + quote_conninfo_value(target);
+  return open(conn, target, kind, dbname);
+}
+
+std::unique_ptr<Session> Context::open_session_with(const ConnOptions& conn, SessionKind kind,
+                                                    const std::string& dbname) {
+  return open(conn, "", kind, dbname);
+}
+
+std::unique_ptr<Session> Context::open(const ConnOptions& conn, const std::string& target, SessionKind kind,
+                                       const std::string& dbname) {
   SessionSettings s;
   s.fixed_search_path = kind != SessionKind::User;
   s.lock_timeout = opts_.lock_timeout;
   if (s.lock_timeout.empty() && kind == SessionKind::Ddl) s.lock_timeout = "5s";
   s.statement_timeout = opts_.statement_timeout;
-  ConnOptions conn = opts_.conn;
-  // A target is a service: libpq reads host, port and the rest from
-  // pg_service.conf; -U and -d still apply on top.
-  if (!target.empty()) conn.dsn = "service=" + quote_conninfo_value(target);
   std::string password;
   if (opts_.conn.prompt_password) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -79,8 +89,7 @@ std::unique_ptr<Session> Context::open_session(const std::string& target, Sessio
       remembered = prompt_password(target.empty() ? "Password: " : "Password for " + target + ": ");
     password = remembered;
   }
-  auto session = std::make_unique<Session>(build_conninfo(conn, s, password, dbname));
-  return session;
+  return std::make_unique<Session>(build_conninfo(conn, s, password, dbname));
 }
 
 const std::vector<std::string>& Context::targets() {

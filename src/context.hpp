@@ -65,6 +65,9 @@ class Context {
   // A new connection to `target` (a service name; "" is the connection the
   // options describe) for a unit of work. Safe to call from any thread.
   std::unique_ptr<Session> open_session(const std::string& target, SessionKind kind, const std::string& dbname);
+  // A session with these connection options instead of the command line's
+  // (sql -f's \connect), the password asked once as for the others.
+  std::unique_ptr<Session> open_session_with(const ConnOptions& conn, SessionKind kind, const std::string& dbname);
   // The services the fleet options name, in order; empty when none was given.
   const std::vector<std::string>& targets();
   // Where results go; commands that stream write here directly.
@@ -117,6 +120,8 @@ class Context {
 
  private:
   void audit(Session& session, const std::string& sql, const std::string& result);
+  std::unique_ptr<Session> open(const ConnOptions& conn, const std::string& target, SessionKind kind,
+                                const std::string& dbname);
 
   GlobalOptions opts_;
   std::string command_;

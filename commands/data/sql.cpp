@@ -71,12 +71,19 @@ void check_param_count(const Statement& st, const SqlOptions& o) {
 class StatementRunner {
  public:
   StatementRunner(Context& ctx, Session& s, const SqlOptions& o, bool sectioned)
-      : ctx_(ctx), s_(s), o_(o), sectioned_(sectioned) {
+      : ctx_(ctx), s_(&s), o_(o), sectioned_(sectioned) {
     for (const auto& p : o.params)
       params_.push_back(p.c_str());
   }
 
   bool in_tx = false;
+
+  // After \connect: statements go to the new session, outside any
+  // transaction the old one had.
+  void use(Session& s) {
+    s_ = &s;
+    in_tx = false;
+  }
 
   // The script's text, for COPY ... FROM STDIN data.
   std::string_view script;
@@ -107,10 +114,10 @@ class StatementRunner {
         run_plain(st);
       }
     } catch (const Error& e) {
-      if (audited) ctx_.record_audit(s_, st.text, std::string("error: ") + e.what());
+      if (audited) ctx_.record_audit(*s_, st.text, std::string("error: ") + e.what());
       throw;
     }
-    if (audited) ctx_.record_audit(s_, st.text, "ok");
+    if (audited) ctx_.record_audit(*s_, st.text, "ok");
     track_transaction(st, in_tx);
     if (may_change_output_settings(st)) pin_output_settings();
   }
@@ -121,16 +128,16 @@ class StatementRunner {
     // A cursor lives in a transaction: the script's own, or one of pgdba's
     // that never commits anything of the script's.
     std::optional<Transaction> own;
-    if (!in_tx) own.emplace(s_, "starting a transaction for the cursor");
-    s_.exec("DECLARE pgdba_cursor NO SCROLL CURSOR FOR " + st.sql, params_, "");
+    if (!in_tx) own.emplace(*s_, "starting a transaction for the cursor");
+    s_->exec("DECLARE pgdba_cursor NO SCROLL CURSOR FOR " + st.sql, params_, "");
     // The first batch on its own: typing its columns may need the catalog,
     // which cannot be asked while the pipeline has the next FETCH in flight.
-    const Rows first = s_.exec(fetch, "");
-    ctx_.sink().begin_table(name_, s_.columns(first));
+    const Rows first = s_->exec(fetch, "");
+    ctx_.sink().begin_table(name_, s_->columns(first));
     emit_rows(first, ctx_.sink());
     std::size_t rows = first.size();
     if (first.size() >= static_cast<std::size_t>(o_.fetch_size)) {
-      s_.fetch_all(
+      s_->fetch_all(
           fetch, static_cast<std::size_t>(o_.fetch_size),
           [&](const Rows& r) {
             rows += r.size();
@@ -139,7 +146,7 @@ class StatementRunner {
           "");
     }
     ctx_.sink().end_table();
-    s_.exec("CLOSE pgdba_cursor", "closing the cursor");
+    s_->exec("CLOSE pgdba_cursor", "closing the cursor");
     if (own) own->commit("committing");
     // JSON lines are records, not tables: a query that found nothing still
     // writes one, so every statement of a script can be counted.
@@ -152,9 +159,9 @@ class StatementRunner {
   // (LIMIT 0 runs nothing). The newlines keep a trailing comment from
   // swallowing the closing parenthesis.
   void run_copy_csv(const Statement& st) {
-    const Rows shape = s_.exec("SELECT * FROM (" + st.sql + "\n) AS pgdba_query LIMIT 0", "");
-    ctx_.sink().begin_table(name_, s_.columns(shape));
-    s_.copy_out(
+    const Rows shape = s_->exec("SELECT * FROM (" + st.sql + "\n) AS pgdba_query LIMIT 0", "");
+    ctx_.sink().begin_table(name_, s_->columns(shape));
+    s_->copy_out(
         "COPY (" + st.sql + "\n) TO STDOUT (FORMAT csv)", [&](std::string_view rows) { ctx_.sink().copy_csv(rows); },
         "");
     ctx_.sink().end_table();
@@ -178,7 +185,7 @@ class StatementRunner {
     std::vector<char> buf(std::size_t{256} * 1024);
     std::uint64_t rows = 0;
     try {
-      rows = s_.copy_in(
+      rows = s_->copy_in(
           st.sql,
           [&](std::string_view& chunk) {
             for (;;) {
@@ -203,7 +210,7 @@ class StatementRunner {
   void run_copy_to_file(const Statement& st) {
     std::ofstream out(st.client_file, std::ios::binary | std::ios::trunc);
     if (!out) throw failure("\\copy: cannot write \"" + st.client_file + "\": " + std::strerror(errno));
-    const std::uint64_t rows = s_.copy_out(
+    const std::uint64_t rows = s_->copy_out(
         st.sql, [&](std::string_view row) { out.write(row.data(), static_cast<std::streamsize>(row.size())); }, "");
     out.flush();
     if (!out) throw failure("\\copy: cannot write \"" + st.client_file + "\"");
@@ -214,7 +221,7 @@ class StatementRunner {
   void run_copy_in(const Statement& st) {
     std::size_t at = st.data_begin;
     const std::size_t end = st.data_end;
-    const std::uint64_t rows = s_.copy_in(
+    const std::uint64_t rows = s_->copy_in(
         st.sql,
         [&](std::string_view& chunk) {
           if (at >= end) return false;
@@ -241,7 +248,7 @@ class StatementRunner {
       ctx_.sink().begin_table(name_, {Column{"copy", Kind::Text, Kind::Text}});
       begun = true;
     };
-    s_.copy_out(
+    s_->copy_out(
         st.sql,
         [&](std::string_view row) {
           begin();
@@ -256,7 +263,7 @@ class StatementRunner {
 
   // \gset [PREFIX]: one row, each column a variable (NULL unsets it).
   void run_gset(const Statement& st) {
-    const Rows r = s_.exec(st.sql, params_, "");
+    const Rows r = s_->exec(st.sql, params_, "");
     if (r.columns() == 0) throw failure("\\gset: the statement returned no columns");
     if (r.size() == 0) throw failure("no rows returned for \\gset");
     if (r.size() > 1) throw failure("more than one row returned for \\gset");
@@ -274,9 +281,9 @@ class StatementRunner {
   }
 
   void run_plain(const Statement& st) {
-    const Rows r = s_.exec(st.sql, params_, "");
+    const Rows r = s_->exec(st.sql, params_, "");
     if (r.columns() > 0) {
-      ctx_.sink().begin_table(name_, s_.columns(r));
+      ctx_.sink().begin_table(name_, s_->columns(r));
       emit_rows(r, ctx_.sink());
       ctx_.sink().end_table();
       return;
@@ -296,7 +303,7 @@ class StatementRunner {
 
   void pin_output_settings() {
     try {
-      s_.exec(kOutputSettingsSql, "restoring pgdba's output settings");
+      s_->exec(kOutputSettingsSql, "restoring pgdba's output settings");
     } catch (const Error& e) {
       if (e.kind == ErrorKind::Connect) throw;
       // An aborted transaction refuses it; the script's next statement fails
@@ -305,7 +312,7 @@ class StatementRunner {
   }
 
   Context& ctx_;
-  Session& s_;
+  Session* s_;
   const SqlOptions& o_;
   bool sectioned_;
   Params params_;
@@ -338,12 +345,12 @@ const std::set<std::string>& supported_meta() {
   static const std::set<std::string> names = {
       "echo",   "set",      "unset",      "if", "elif",    "else", "endif",
       "timing", "restrict", "unrestrict", "i",  "include", "ir",   "include_relative",
-      "copy"};
+      "copy",   "connect",  "c"};
   return names;
 }
 
 std::string supported_meta_list() {
-  return "\\g, \\gset, \\echo, \\set, \\unset, \\if, \\elif, \\else, \\endif, \\i, \\ir, \\copy, \\timing, "
+  return "\\g, \\gset, \\echo, \\set, \\unset, \\if, \\elif, \\else, \\endif, \\i, \\ir, \\copy, \\connect, \\timing, "
          "\\restrict, \\unrestrict";
 }
 
@@ -370,7 +377,7 @@ Error unsupported(int line, const std::string& what) {
 // Refuses, before connecting, what pgdba would not run as psql does: an
 // unsupported meta-command anywhere (even in a branch \if skips), \g with
 // a file or command, and \if blocks that do not close.
-void check_meta_commands(const Script& sc) {
+void check_meta_commands(const Script& sc, bool single_transaction) {
   int depth = 0;
   std::string restricted;
   for (const auto& item : sc.items) {
@@ -382,6 +389,9 @@ void check_meta_commands(const Script& sc) {
     }
     const MetaCommand& m = item.meta;
     if (supported_meta().count(m.name) == 0) throw unsupported(m.line, "psql meta-command \\" + m.name);
+    if ((m.name == "connect" || m.name == "c") && single_transaction)
+      throw usage_error("line " + std::to_string(m.line) +
+                        ": \\connect cannot be part of --single-transaction (one transaction is one connection)");
     // pg_dump's \restrict KEY ... \unrestrict KEY: psql runs no other
     // meta-command in between, so neither does pgdba.
     if (!restricted.empty() && !(m.name == "unrestrict" && m.args == restricted)) {
@@ -437,7 +447,7 @@ std::string read_included(const std::string& path, const std::string& by) {
 // anything runs. psql reads an included file when it gets there; the
 // difference shows only for a file missing where a skipped \if branch
 // includes it. `chain`: the files being included, to refuse a cycle.
-void add_items(Script& sc, std::string text, const std::string& where, const std::string& dir,
+void add_items(Script& sc, std::string text, const std::string& where, const std::string& dir, bool single_transaction,
                std::vector<std::string>& chain, const std::function<const std::string*(const std::string&)>& lookup) {
   sc.texts.push_back(std::move(text));
   const std::size_t index = sc.texts.size() - 1;
@@ -445,7 +455,7 @@ void add_items(Script& sc, std::string text, const std::string& where, const std
   own.items = lex_script(sc.texts.back());
   const std::string in = where.empty() ? "" : where + ", ";
   try {
-    check_meta_commands(own);
+    check_meta_commands(own, single_transaction);
   } catch (const Error& e) {
     throw where.empty() ? e : with_prefix(e, where);
   }
@@ -482,7 +492,8 @@ void add_items(Script& sc, std::string text, const std::string& where, const std
     std::string body = read_included(path, by);
     const auto slash = path.rfind('/');
     chain.push_back(canonical);
-    add_items(sc, std::move(body), path, slash == std::string::npos ? "" : path.substr(0, slash + 1), chain, lookup);
+    add_items(sc, std::move(body), path, slash == std::string::npos ? "" : path.substr(0, slash + 1),
+              single_transaction, chain, lookup);
     chain.pop_back();
   }
 }
@@ -505,7 +516,7 @@ Script load_script(const SqlOptions& o) {
     const auto slash = o.file.rfind('/');
     dir = slash == std::string::npos ? "" : o.file.substr(0, slash + 1);
   }
-  add_items(sc, read_script(o), "", dir, chain, lookup);
+  add_items(sc, read_script(o), "", dir, o.single_transaction, chain, lookup);
   const auto statements = sc.statements();
   if (statements.empty()) throw usage_error("no SQL statement to run");
   if (!o.params.empty() && statements.size() > 1) {
@@ -548,10 +559,86 @@ bool running(const std::vector<Branch>& stack) {
 // The script, item by item, each result streamed as it comes: statements
 // are sent with variables interpolated, meta-commands run with psql's
 // meaning.
+// Where \connect goes: psql's positional form (dbname user host port, "-"
+// or an omitted one keeping the previous value) or a key=value conninfo
+// (pg_dumpall writes \connect -reuse-previous=on "dbname='x'"), the
+// values not given kept from the previous connection.
+struct ConnectTo {
+  ConnOptions conn;
+  std::string dbname;  // "" keeps the database
+};
+
+ConnectTo connect_target(const std::vector<std::string>& raw, ConnectTo now) {
+  // psql reads these as identifiers: "My DB" is My DB, quotes and all removed.
+  std::vector<std::string> a;
+  for (const auto& r : raw) {
+    if (r.size() < 2 || r.front() != '"' || r.back() != '"') {
+      a.push_back(r);
+      continue;
+    }
+    std::string v;
+    for (std::size_t i = 1; i + 1 < r.size(); ++i) {
+      if (r[i] == '"' && r[i + 1] == '"') ++i;
+      v += r[i];
+    }
+    a.push_back(v);
+  }
+  if (!a.empty() && a[0].rfind("-reuse-previous=", 0) == 0) a.erase(a.begin());
+  if (!a.empty() && a[0].find("://") != std::string::npos)
+    throw usage_error("a URI is not supported here; give dbname [user [host [port]]]");
+  if (!a.empty() && a[0].find('=') != std::string::npos) {
+    // key=value pairs, values optionally in '...' with \' and \\ escapes.
+    const std::string& c = a[0];
+    for (std::size_t i = 0; i < c.size();) {
+      while (i < c.size() && std::isspace(static_cast<unsigned char>(c[i])))
+        ++i;
+      const std::size_t eq = c.find('=', i);
+      if (i >= c.size()) break;
+      if (eq == std::string::npos) throw usage_error("cannot read \"" + c + "\"");
+      std::string key = c.substr(i, eq - i);
+      while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back())))
+        key.pop_back();
+      i = eq + 1;
+      while (i < c.size() && std::isspace(static_cast<unsigned char>(c[i])))
+        ++i;
+      std::string value;
+      if (i < c.size() && c[i] == '\'') {
+        for (++i; i < c.size() && c[i] != '\''; ++i) {
+          if (c[i] == '\\' && i + 1 < c.size()) ++i;
+          value += c[i];
+        }
+        ++i;
+      } else {
+        while (i < c.size() && !std::isspace(static_cast<unsigned char>(c[i])))
+          value += c[i++];
+      }
+      if (key == "dbname")
+        now.dbname = value;
+      else if (key == "user")
+        now.conn.user = value;
+      else if (key == "host")
+        now.conn.host = value;
+      else if (key == "port")
+        now.conn.port = value;
+      else
+        throw usage_error("only dbname, user, host and port can change, not " + key);
+    }
+    return now;
+  }
+  if (a.size() > 4) throw usage_error("it takes at most dbname user host port");
+  std::string* fields[] = {&now.dbname, &now.conn.user, &now.conn.host, &now.conn.port};
+  for (std::size_t k = 0; k < a.size(); ++k)
+    if (a[k] != "-") *fields[k] = a[k];
+  return now;
+}
+
 void run_statements(Context& ctx, Session& s, const Script& sc, const SqlOptions& o) {
   const std::size_t total = sc.statements().size();
   const bool sectioned = total > 1;
   StatementRunner runner(ctx, s, o, sectioned);
+  // \connect moves the script to another session.
+  std::unique_ptr<Session> connected;
+  ConnectTo now{ctx.options().conn, ""};
   std::map<std::string, std::string> vars = initial_variables(o);
   runner.vars = &vars;
   const auto lookup = [&](const std::string& name) -> const std::string* {
@@ -639,6 +726,19 @@ void run_statements(Context& ctx, Session& s, const Script& sc, const SqlOptions
           const auto b = m.name == "set" ? parse_psql_bool(value) : std::optional<bool>(false);
           // --single-transaction always stops: the transaction is aborted anyway.
           if (b) stop_on_error = *b || o.single_transaction;
+        }
+      } else if (m.name == "connect" || m.name == "c") {
+        // As psql running a script: a \connect that fails ends it.
+        try {
+          const ConnectTo next = connect_target(meta_args(m.args, lookup), now);
+          connected = ctx.open_session_with(next.conn, SessionKind::User, next.dbname);
+          runner.use(*connected);
+          now = next;
+          log::info("line " + std::to_string(m.line) + ": connected to database \"" + connected->dbname() + "\"");
+        } catch (Error& e) {
+          e = with_prefix(e, "line " + std::to_string(m.line) + ": \\connect");
+          ctx.fail_output(e, "");
+          throw;
         }
       } else if (m.name == "timing") {
         log::info("line " + std::to_string(m.line) +
@@ -758,7 +858,8 @@ void register_sql(CommandTable& table) {
       .option("-f,--file", &o->file,
               "psql script to run, - for standard input: COPY ... FROM stdin data, \\g, \\gset, \\echo, "
               "\\set/\\unset and :var, \\if/\\elif/\\else/\\endif, \\i and \\ir (included files read "
-              "and checked first), \\copy to and from files, \\timing (ignored), \\restrict; any other "
+              "and checked first), \\copy to and from files, \\connect (a failed one ends the script), \\timing "
+              "(ignored), \\restrict; any other "
               "meta-command is refused before anything runs")
       .option("--param", &o->params, "value bound to $1, $2, ... in order (repeat the option)")
       .flag("--single-transaction", &o->single_transaction, "run everything in one transaction")

@@ -419,3 +419,54 @@ TEST_CASE("scripts: a corpus of the server's own SQL files runs as in psql", "[s
   }
   CHECK(clean >= 10);  // the extension scripts load without an error
 }
+
+TEST_CASE("scripts: connect moves the script to another database as psql does, a failed one ends it", "[sql][psql]") {
+  it::ScratchDb a1("conn a 1"), b1("conn b 日1"), a2("conn a 2"), b2("conn b 日2");
+  const auto quoted = [](const std::string& name) {
+    std::string q = "'";
+    for (char c : name)
+      q += c == '\'' ? std::string("''") : std::string(1, c);
+    return q + "'";
+  };
+  const auto script = [&](const it::ScratchDb& a, const it::ScratchDb& b) {
+    return "create table in_a(x int);\n"
+           "\\connect " +
+           quoted(b.name()) +
+           "\n"
+           "create table in_b(x int);\n"
+           "\\c - - - -\n"
+           "insert into in_b values (1);\n"
+           "\\connect -reuse-previous=on \"dbname=" +
+           quoted(a.name()) +
+           "\"\n"
+           "insert into in_a values (2);\n";
+  };
+  std::string out, err;
+  REQUIRE(shell(bindir() + "/psql -X -q -v ON_ERROR_STOP=1 -f '" + it::temp_file(script(a1, b1), ".sql") + "' -d '" +
+                    a1.name() + "'",
+                out, err) == 0);
+  const auto r = a2.pgdba({"sql", "-f", it::temp_file(script(a2, b2), ".sql")});
+  INFO(r.err << err);
+  REQUIRE(r.code == 0);
+  CHECK(state(a2) == state(a1));
+  CHECK(state(b2) == state(b1));
+  CHECK(a2.value("select string_agg(x::text, ',') from in_a") == "2");
+  CHECK(b2.value("select string_agg(x::text, ',') from in_b") == "1");
+
+  // A \connect that fails ends the script in psql, even without
+  // ON_ERROR_STOP; so it does in pgdba, with --on-error continue too.
+  const std::string failing = "\\connect no_such_db_pgdba\ncreate table after_fail(x int);\n";
+  const int psql_code =
+      shell(bindir() + "/psql -X -q -f '" + it::temp_file(failing, ".sql") + "' -d '" + a1.name() + "'", out, err);
+  const auto f = a2.pgdba({"sql", "-f", it::temp_file(failing, ".sql"), "--on-error", "continue"});
+  CHECK(psql_code != 0);
+  CHECK(f.code == 3);
+  CHECK_THAT(f.err, Catch::Contains("line 1") && Catch::Contains("no_such_db_pgdba"));
+  CHECK(a1.value("select count(*) from pg_class where relname = 'after_fail'") == "0");
+  CHECK(a2.value("select count(*) from pg_class where relname = 'after_fail'") == "0");
+  // One transaction is one connection.
+  const auto single =
+      a2.pgdba({"sql", "-f", it::temp_file("select 1;\n\\c postgres\n", ".sql"), "--single-transaction"});
+  CHECK(single.code == 2);
+  CHECK_THAT(single.err, Catch::Contains("--single-transaction"));
+}
