@@ -79,8 +79,10 @@ namespace {
 // The files the server writes to now, per format (stderr, csvlog, jsonlog):
 // pg_current_logfile when the role may call it (superusers, or EXECUTE
 // granted), otherwise the newest file of each format in the directory,
-// which is the one the server moved to at its last rotation.
-std::vector<std::string> current_paths(Session& s, const Rows& files) {
+// which is the one the server moved to at its last rotation. `files` lists
+// the directory, only when that fallback needs it (tail --follow asks every
+// half second).
+std::vector<std::string> current_paths(Session& s, const std::function<Rows()>& files) {
   try {
     const Rows current = s.exec(sql_text("logs/current", s.server_version()), "asking for the current log file");
     std::vector<std::string> out;
@@ -91,7 +93,7 @@ std::vector<std::string> current_paths(Session& s, const Rows& files) {
     if (e.sqlstate != "42501") throw;
   }
   std::vector<std::string> out(3);
-  for (const auto& r : files) {  // oldest first: the last one of a format wins
+  for (const auto& r : files()) {  // oldest first: the last one of a format wins
     const std::string name = r["name"].str();
     out[static_cast<std::size_t>(log_format_of(name))] = r["path"].str();
   }
@@ -111,7 +113,7 @@ Rows list_directory(Session& s, std::optional<double> since_seconds) {
 std::vector<LogFile> log_files(Session& s, std::optional<double> since_seconds) {
   const Rows rows = list_directory(s, since_seconds);
   std::vector<std::string> now;
-  for (const auto& p : current_paths(s, rows))
+  for (const auto& p : current_paths(s, [&] { return rows; }))
     if (!p.empty()) now.push_back(base_name(p));
   std::vector<LogFile> out;
   for (const auto& r : rows) {
@@ -130,7 +132,7 @@ std::vector<LogFile> log_files(Session& s, std::optional<double> since_seconds) 
 }
 
 std::string current_log_path(Session& s, LogFormat format) {
-  return current_paths(s, list_directory(s, std::nullopt))[static_cast<std::size_t>(format)];
+  return current_paths(s, [&] { return list_directory(s, std::nullopt); })[static_cast<std::size_t>(format)];
 }
 
 std::optional<std::string> read_log_bytes(Session& s, const std::string& path, long long offset, long long length) {
