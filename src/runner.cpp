@@ -223,6 +223,16 @@ void pipeline_for(std::size_t units, int slots, const std::function<std::size_t(
     t.join();
 }
 
+bool database_gone(Context& ctx, SessionCache& cache, const std::string& target, const std::string& dbname) {
+  try {
+    Session& s = cache.get(ctx, target, SessionKind::Catalog, "");
+    const Rows r = s.exec(sql_text("db/database_gone"), {dbname.c_str()}, "looking up the database");
+    return !r.empty() && r[0][0].str() == "t";
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 void SessionCache::keep_only(const std::string& target, const std::string& dbname) {
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     const std::string& key = it->first;
@@ -355,7 +365,14 @@ void run_verb(Context& ctx, const VerbRecord& verb, const std::function<Result(U
       units, std::min(slots, kMaxSlots),
       [&](Outcome& o, SessionCache& cache) {
         Unit u(ctx, verb, o.target, o.database, &cache);
-        return work(u);
+        try {
+          return work(u);
+        } catch (const Error& e) {
+          if (!per_db || !database_gone(ctx, cache, o.target, o.database)) throw;
+          Error gone = e;
+          gone.sqlstate = "3D000";  // skipped as dropped meanwhile
+          throw gone;
+        }
       },
       per_db);
 

@@ -81,6 +81,13 @@ void parallel_for(std::size_t count, int slots, const std::function<void(std::si
 void pipeline_for(std::size_t units, int slots, const std::function<std::size_t(std::size_t, SessionCache&)>& plan,
                   const std::function<void(std::size_t, std::size_t, SessionCache&)>& run);
 
+// Whether `dbname` on `target` is gone or being dropped: DROP DATABASE ...
+// WITH (FORCE) ends the sessions inside before the database is gone, so a
+// lost connection there is the object dropped meanwhile, not a failure.
+// Asks over a catalog session on the target's own database; false when
+// that cannot answer.
+bool database_gone(Context& ctx, SessionCache& cache, const std::string& target, const std::string& dbname);
+
 // Where a verb runs: one target and database (database "" is the
 // connection's own). A target whose databases could not be listed comes
 // back with its error.

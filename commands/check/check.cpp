@@ -99,19 +99,6 @@ struct Job {
   std::optional<Error> error;  // the target's databases could not be listed
 };
 
-// Whether the job's database is gone or being dropped (a DROP DATABASE
-// ... WITH (FORCE) ends its sessions before the database is gone): not a
-// failure of the check, as for any other verb.
-bool dropped(Context& ctx, SessionCache& cache, const Job& j) {
-  try {
-    Session& s = cache.get(ctx, j.target, SessionKind::Catalog, "");
-    const Rows r = s.exec(sql_text("db/database_gone"), {j.database.c_str()}, "looking up the database");
-    return !r.empty() && r[0][0].str() == "t";
-  } catch (const Error&) {
-    return false;
-  }
-}
-
 std::string describe_error(const Job& j, const std::string& message) {
   std::string where = j.target;
   if (!j.database.empty()) where += (where.empty() ? "" : "/") + j.database;
@@ -217,7 +204,7 @@ std::vector<CheckOutcome> run_checks(Context& ctx, const VerbRecord& rec, const 
         seconds[d] += took;
       }
     } catch (const Error& e) {
-      if (j.per_database && dropped(ctx, cache, j)) {
+      if (j.per_database && database_gone(ctx, cache, j.target, j.database)) {
         log::info(describe_error(j, "dropped while being checked; skipped"));
         for (auto& samples : r.samples)
           samples.clear();

@@ -225,7 +225,8 @@ void run_task(Context& ctx, SessionCache& cache, MaintenanceTask& t, const std::
       t.status = "cancelled-window";
       t.error = e.what();
       if (session != nullptr && session->is_open()) drop_leftovers(ctx, *session, t);
-    } else if (e.sqlstate == "42P01" || e.sqlstate == "42704") {
+    } else if (e.sqlstate == "42P01" || e.sqlstate == "42704" || e.sqlstate == "3D000" ||
+               (!t.database.empty() && database_gone(ctx, cache, t.target, t.database))) {
       t.status = "skipped-dropped";
       log::warn(t.database + ": " + object_name(t) + " was dropped meanwhile: skipped");
     } else {
@@ -292,7 +293,12 @@ std::vector<MaintenanceTask> plan_and_run(Context& ctx, const std::vector<UnitRe
             for (std::size_t k = 0; k < p.tasks.size(); ++k)
               if (p.tasks[k].status == "planned") p.groups.push_back({k});
         } catch (const Error& e) {
-          errors[i] = e;
+          if (!units[i].database.empty() && database_gone(ctx, cache, units[i].target, units[i].database)) {
+            log::warn(units[i].database + ": dropped while being planned: skipped");
+            plans[i] = TaskPlan{};
+          } else {
+            errors[i] = e;
+          }
         } catch (const std::exception& e) {
           errors[i] = failure(std::string("internal error: ") + e.what());
         }

@@ -74,6 +74,34 @@ TEST_CASE("all databases: --all-databases answers every database, one that refus
   CHECK(pgdba({"schema", "list", "--exclude-database", "x"}).code == 2);
 }
 
+TEST_CASE("all databases: a database dropped WITH (FORCE) while a verb works in it is skipped with a warning",
+          "[core][fanout][matrix]") {
+  it::ScratchDb kept("fan_kept");
+  it::ScratchDb doomed("fan_doomed");
+  kept.exec("create table here(i int)");
+  doomed.exec("create table held(i int)");
+  // table list sizes each table, which waits for this lock: pgdba is inside
+  // the database when the drop ends its session.
+  auto c = it::connect(doomed.name());
+  pqxx::work tx(c);
+  tx.exec("lock table held in access exclusive mode");
+  const auto bg =
+      it::start_pgdba({"-o", "json", "table", "list", "--all-databases", "--exclude-database", "template*"});
+  REQUIRE(wait_for("select count(*) from pg_stat_activity where datname = '" + doomed.name() +
+                   "' and wait_event_type = 'Lock'"));
+  it::query_value("drop database " + doomed.name() + " with (force)");
+  const auto r = it::wait_pgdba(bg);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("database " + doomed.name()) && Catch::Contains("skipped"));
+  bool saw_kept = false;
+  for (const auto& row : it::parse_json(r.out)) {
+    CHECK(row["database"] != doomed.name());
+    saw_kept = saw_kept || (row["database"] == kept.name() && row["name"] == "here");
+  }
+  CHECK(saw_kept);
+}
+
 TEST_CASE("verb contract: every verb has help and a man entry, read verbs give JSON, destructive verbs refuse",
           "[core][contract][matrix]") {
   const auto table = pgdba({"-o", "json", "completion", "verbs"});
