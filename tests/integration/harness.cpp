@@ -128,10 +128,11 @@ Run wait_pgdba(const Background& b) {
   return r;
 }
 
-PrivateCluster::PrivateCluster(const std::string& conf) : envfile_(temp_file("", ".env")) {
+PrivateCluster::PrivateCluster(const std::string& conf, const std::string& initdb_flags)
+    : envfile_(temp_file("", ".env")) {
   const std::string conf_file = temp_file(conf, ".conf");
-  const std::string cmd = "PGDBA_CLUSTER_CONF=\"$(cat '" + conf_file + "')\" " + std::string(PGDBA_HARNESS) +
-                          " start " + envfile_ + " >/dev/null";
+  const std::string cmd = "PGDBA_CLUSTER_CONF=\"$(cat '" + conf_file + "')\" PGDBA_INITDB_FLAGS='" + initdb_flags +
+                          "' " + std::string(PGDBA_HARNESS) + " start " + envfile_ + " >/dev/null";
   if (std::system(cmd.c_str()) != 0) {
     throw std::runtime_error("tests/harness/cluster.sh could not start a cluster");
   }

@@ -44,8 +44,9 @@ Run wait_pgdba(const Background& b);
 // break or reshape a server; stopped and deleted when it goes out of scope.
 class PrivateCluster {
  public:
-  // `conf`: extra postgresql.conf lines (archive_mode, ...).
-  explicit PrivateCluster(const std::string& conf = "");
+  // `conf`: extra postgresql.conf lines (archive_mode, ...);
+  // `initdb_flags`: extra initdb options (--data-checksums).
+  explicit PrivateCluster(const std::string& conf = "", const std::string& initdb_flags = "");
   ~PrivateCluster();
   PrivateCluster(const PrivateCluster&) = delete;
   PrivateCluster& operator=(const PrivateCluster&) = delete;

@@ -931,3 +931,183 @@ TEST_CASE("check long-running, dead-tuples, last-analyze, table-size and stateme
   CHECK(found["status"] == "WARNING");
   CHECK(found["object"].get<std::string>().rfind("pid ", 0) == 0);
 }
+
+TEST_CASE(
+    "check autovacuum-workers, mxid-wraparound and tablespace-size on states made for them, on a cluster of "
+    "their own",
+    "[check]") {
+  it::PrivateCluster pc("autovacuum_max_workers = 1\nautovacuum_naptime = 1\n");
+  const it::Env env = pc.env();
+  auto conn = pc.connect();
+  const auto sql = [&](const std::string& q) {
+    pqxx::nontransaction n(conn);
+    const auto r = n.exec(q);
+    return r.empty() || r[0][0].is_null() ? std::string() : std::string(r[0][0].c_str());
+  };
+
+  // tablespace-size: a tablespace of its own holding one table.
+  const std::string dir = fs::temp_directory_path() / it::unique("check_space");
+  fs::create_directory(dir);
+  if (geteuid() == 0) REQUIRE(it::shell("chown postgres:postgres '" + dir + "'").code == 0);
+  sql("create tablespace chk_space location '" + dir + "'");
+  sql("create table in_space tablespace chk_space as select g, repeat('x', 100) pad from generate_series(1, 20000) g");
+  const double table_bytes = std::stod(sql("select pg_total_relation_size('in_space')"));
+  auto doc = run_json({"check", "tablespace-size", "-w", std::to_string(static_cast<long long>(table_bytes / 2))}, env);
+  auto m = metric(doc, "chk_space");
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() >= table_bytes);
+  CHECK(m["detail"] == dir);
+  CHECK(m["status"] == "WARNING");
+  CHECK(metric(run_json({"check", "tablespace-size", "-w", "1TB"}, env), "chk_space")["status"] == "OK");
+
+  // mxid-wraparound: a row share-locked by a held transaction and then by
+  // another makes a multixact of the two; 1000 other transactions, 1000
+  // multixacts (a backend reuses one for the same members). Every
+  // database's age counts them.
+  sql("create table shared_rows as select g from generate_series(1, 1000) g");
+  {
+    auto c1 = pc.connect();
+    pqxx::work t1(c1);
+    t1.exec("select * from shared_rows for share");
+    sql("do $$ begin for i in 1..1000 loop perform 1 from shared_rows where g = i for share; commit; end loop; end $$");
+    t1.commit();
+  }
+  const double age = std::stod(sql("select mxid_age(datminmxid) from pg_database where datname = 'postgres'"));
+  REQUIRE(age >= 1000);
+  doc = run_json({"check", "mxid-wraparound", "-w", "0"}, env);
+  m = metric(doc, "", "postgres");
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() == Approx(100.0 * age / 2147483648.0).epsilon(0.01));
+  CHECK(m["status"] == "WARNING");
+  CHECK(status_of(run_json({"check", "mxid-wraparound"}, env)) == "OK");
+
+  // autovacuum-workers: the one worker allowed, held on a table it vacuums
+  // one page per 100 ms.
+  sql("create table churn with (autovacuum_vacuum_cost_delay = 100, autovacuum_vacuum_cost_limit = 1, "
+      "autovacuum_vacuum_threshold = 0, autovacuum_vacuum_scale_factor = 0) "
+      "as select g from generate_series(1, 200000) g");
+  sql("delete from churn");
+  REQUIRE(it::wait_for(
+      [&] { return sql("select count(*) from pg_stat_progress_vacuum where relid = 'churn'::regclass") == "1"; }, 60));
+  doc = run_json({"check", "autovacuum-workers"}, env);
+  REQUIRE(doc["metrics"].size() == 1);
+  CHECK(doc["metrics"][0]["value"] == 100);
+  CHECK(doc["metrics"][0]["detail"] == "1 of 1 workers");
+  CHECK(status_of(doc) == "CRITICAL");
+  sql("drop table in_space");
+  sql("drop tablespace chk_space");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("check checksum-failures counts a page that fails its checksum, on a cluster with data checksums",
+          "[check]") {
+  it::PrivateCluster pc("", "--data-checksums");
+  const std::string state = fs::temp_directory_path() / it::unique("check_state");
+  it::Env env = pc.env();
+  env["XDG_STATE_HOME"] = state;
+  std::string file;
+  {
+    auto conn = pc.connect();
+    pqxx::nontransaction n(conn);
+    n.exec("create table t as select g from generate_series(1, 1000) g");
+    n.exec("checkpoint");
+    file = n.exec("select current_setting('data_directory') || '/' || pg_relation_filepath('t')")[0][0].c_str();
+  }
+  auto doc = run_json({"check", "checksum-failures"}, env);  // the baseline
+  CHECK(doc["checks"][0]["message"].get<std::string>().find("first run") == 0);
+  // Stopped, a byte in the middle of the table's first page changed, started:
+  // the page is read from disk again and fails its checksum.
+  const std::string as_server = geteuid() == 0 ? "runuser -u postgres -- " : "";
+  const std::string pg_ctl =
+      as_server + env.at("PGDBA_PG_BINDIR") + "/pg_ctl -w -D '" + env.at("PGDBA_CLUSTER_DIR") + "/data' ";
+  REQUIRE(it::shell(pg_ctl + "stop -m fast").code == 0);
+  REQUIRE(it::shell("printf 'XXXXXXXX' | dd of='" + file + "' bs=1 seek=5000 conv=notrunc status=none").code == 0);
+  REQUIRE(it::shell(pg_ctl + "start -l '" + env.at("PGDBA_CLUSTER_DIR") + "/restart.log'").code == 0);
+  {
+    auto conn = pc.connect();
+    pqxx::nontransaction n(conn);
+    CHECK_THROWS_WITH(n.exec("select count(*) from t"), Catch::Contains("invalid page"));
+  }
+  REQUIRE(it::wait_for([&] {
+    auto conn = pc.connect();
+    pqxx::nontransaction n(conn);
+    return std::string(n.exec("select sum(checksum_failures) from pg_stat_database")[0][0].c_str()) != "0";
+  }));
+  doc = run_json({"check", "checksum-failures"}, env);
+  const auto m = metric(doc, "", "postgres");
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() >= 1);
+  CHECK(status_of(doc) == "CRITICAL");
+  CHECK(status_of(run_json({"check", "checksum-failures"}, env)) == "OK");  // nothing new since
+}
+
+TEST_CASE(
+    "check conflicts and hot-standby-feedback on a real standby: a query cancelled by replay, an xmin held "
+    "back",
+    "[check][replication]") {
+  it::PrivateCluster primary(
+      "max_standby_streaming_delay = 0\nhot_standby_feedback = off\n"
+      "wal_receiver_status_interval = 1\n");
+  it::PrivateCluster standby(primary, it::PrivateCluster::Standby{});
+  const std::string state = fs::temp_directory_path() / it::unique("check_state");
+  it::Env on_standby = standby.env();
+  on_standby["XDG_STATE_HOME"] = state;
+  const it::Env on_primary = primary.env();
+  const auto sql = [](const it::PrivateCluster& c, const std::string& q) {
+    auto conn = c.connect();
+    pqxx::nontransaction n(conn);
+    const auto r = n.exec(q);
+    return r.empty() || r[0][0].is_null() ? std::string() : std::string(r[0][0].c_str());
+  };
+  sql(primary, "create table t as select g from generate_series(1, 1000) g");
+  REQUIRE(it::wait_for([&] {
+    try {
+      return sql(standby, "select count(*) from t") == "1000";
+    } catch (const std::exception&) {
+      return false;  // not replayed yet
+    }
+  }));
+
+  // conflicts: a snapshot held on the standby while the primary vacuums
+  // away the rows it sees; replay may not wait (max_standby_streaming_delay 0).
+  auto doc = run_json({"check", "conflicts"}, on_standby);  // the baseline
+  CHECK(doc["checks"][0]["message"].get<std::string>().find("first run") == 0);
+  {
+    auto held = standby.connect();
+    pqxx::work tx(held);
+    tx.exec("set transaction isolation level repeatable read");
+    tx.exec("select count(*) from t");
+    sql(primary, "delete from t");
+    sql(primary, "vacuum t");
+    REQUIRE(it::wait_for(
+        [&] { return sql(standby, "select sum(confl_snapshot) from pg_stat_database_conflicts") != "0"; }));
+  }
+  doc = run_json({"check", "conflicts"}, on_standby);
+  const auto m = metric(doc, "", "postgres");
+  REQUIRE(m != nullptr);
+  CHECK(m["value"].get<double>() >= 1);
+  CHECK(status_of(doc) == "WARNING");
+
+  // hot-standby-feedback: with feedback on, a snapshot held on the standby
+  // holds the primary's xmin while transactions go by.
+  sql(standby, "alter system set hot_standby_feedback = on");
+  sql(standby, "select pg_reload_conf()");
+  auto held = standby.connect();
+  pqxx::work tx(held);
+  tx.exec("set transaction isolation level repeatable read");
+  tx.exec("select count(*) from t");
+  REQUIRE(it::wait_for(
+      [&] { return sql(primary, "select count(*) from pg_stat_replication where backend_xmin is not null") == "1"; }));
+  for (int i = 0; i < 50; ++i)
+    sql(primary, "select txid_current()");
+  doc = run_json({"check", "hot-standby-feedback", "-w", "20"}, on_primary);
+  REQUIRE(doc["metrics"].size() == 1);
+  CHECK(doc["metrics"][0]["value"].get<double>() >= 50);
+  CHECK(status_of(doc) == "WARNING");
+  tx.abort();
+  // Released: the standby's xmin comes back to the present.
+  REQUIRE(it::wait_for([&] {
+    return std::stol(sql(primary, "select coalesce(max(age(backend_xmin)), 0) from pg_stat_replication")) < 20;
+  }));
+  CHECK(status_of(run_json({"check", "hot-standby-feedback", "-w", "20"}, on_primary)) == "OK");
+}
