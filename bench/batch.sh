@@ -93,6 +93,10 @@ bench "psycopg2 executemany (update)" prep_update check_update \
 bench "psycopg2 execute_batch (update)" prep_update check_update \
   $PY "$BENCH_DIR/batch_psycopg2.py" update_execute_batch "$WORK/updates.csv"
 bench "psql -1 -f updates.sql" prep_update check_update "$PSQL" -X -q -1 -v ON_ERROR_STOP=1 -f "$WORK/updates.sql"
+# The server's own floor for these statements: the same single-row
+# UPDATEs in a server-side loop, with no client, protocol or parsing at all.
+bench "server-side loop (floor)" prep_update check_update "$PSQL" -X -q -c \
+  "do \$\$ begin for i in 1..$ROWS loop update bench_batch set t = 'upd ' || i where id = i; end loop; end \$\$"
 
 echo
 echo "-- summary (rows/s from the median run) --"
@@ -102,4 +106,7 @@ verdict "insert speed pgdba/execute_values" "$(ratio "pgdba sql --batch" "psycop
 echo "insert speed pgdba/execute_values(page 1000) = $(ratio "pgdba sql --batch" "psycopg2 execute_values page 1000")"
 echo "insert speed pgdba/psql -1 -f = $(ratio "pgdba sql --batch" "psql -1 -f inserts.sql"), pgdba/\\copy from = $(ratio "pgdba sql --batch" "psql \\copy from (reference)") (COPY is the bulk-load ceiling)"
 echo "update: pgdba $(rate "pgdba sql --batch (update)") rows/s, executemany $(rate "psycopg2 executemany (update)"), execute_batch $(rate "psycopg2 execute_batch (update)"), psql -1 -f $(rate "psql -1 -f updates.sql")"
+verdict "insert speed pgdba/\\copy from" "$(ratio "pgdba sql --batch" "psql \\copy from (reference)")" ">=" 0.8
+verdict "update rows/s pgdba / 84k (before pipelining)" "$(calc "$(rate "pgdba sql --batch (update)") / 84000")" ">=" 2
+echo "update speed pgdba / server-side loop (floor) = $(ratio "pgdba sql --batch (update)" "server-side loop (floor)")"
 echo "update speed pgdba/executemany = $(ratio "pgdba sql --batch (update)" "psycopg2 executemany (update)"), pgdba/execute_batch = $(ratio "pgdba sql --batch (update)" "psycopg2 execute_batch (update)"), pgdba/psql -1 -f = $(ratio "pgdba sql --batch (update)" "psql -1 -f updates.sql")"

@@ -334,6 +334,93 @@ std::uint64_t Session::copy_in(const std::string& sql, const std::function<bool(
   return rows;
 }
 
+void PipelineQueue::exec(const std::string& sql) {
+  auto* conn = static_cast<PGconn*>(conn_);
+  if (PQsendQueryParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+    throw pqxx::broken_connection(PQerrorMessage(conn));
+  }
+}
+
+void PipelineQueue::exec_prepared(const std::string& name, const Params& params) {
+  auto* conn = static_cast<PGconn*>(conn_);
+  if (PQsendQueryPrepared(conn, name.c_str(), static_cast<int>(params.size()), params.data(), nullptr, nullptr, 0) !=
+      1) {
+    throw pqxx::broken_connection(PQerrorMessage(conn));
+  }
+}
+
+std::optional<Session::PipelineFailure> Session::pipeline(const std::function<bool(PipelineQueue&)>& next,
+                                                          std::size_t window, const std::string& what) {
+  cancel::check();
+  const auto t0 = std::chrono::steady_clock::now();
+  d_->work();
+  PGconn* conn = raw_connection(*d_->conn);
+  std::optional<PipelineFailure> failed;
+  std::size_t sent = 0;
+  std::size_t read = 0;
+  // Reads the oldest sent segment's results, up to its sync.
+  const auto read_segment = [&] {
+    for (;;) {
+      PGresult* res = PQgetResult(conn);
+      if (res == nullptr) {
+        // Between two statements' results; a lost connection ends here too.
+        if (PQstatus(conn) != CONNECTION_OK) throw pqxx::broken_connection(PQerrorMessage(conn));
+        continue;
+      }
+      const ExecStatusType st = PQresultStatus(res);
+      if (st == PGRES_PIPELINE_SYNC) {
+        PQclear(res);
+        break;
+      }
+      if (st == PGRES_FATAL_ERROR && !failed) {
+        try {
+          throw_result_error(res, what);
+        } catch (...) {
+          try {
+            fail(what);
+          } catch (const Error& e) {
+            failed = PipelineFailure{read, e};
+          }
+        }
+        continue;
+      }
+      PQclear(res);
+    }
+    ++read;
+  };
+  try {
+    if (PQenterPipelineMode(conn) != 1) throw pqxx::failure(std::string("pipeline mode: ") + PQerrorMessage(conn));
+    PipelineQueue queue(conn);
+    while (!failed && next(queue)) {
+      if (PQpipelineSync(conn) != 1) throw pqxx::broken_connection(PQerrorMessage(conn));
+      ++sent;
+      while (sent - read > window)
+        read_segment();
+      cancel::check();
+    }
+    while (read < sent)
+      read_segment();
+    PQexitPipelineMode(conn);
+  } catch (...) {
+    // Leaves pipeline mode when the connection still answers, so the
+    // Transaction's ROLLBACK can run: a last sync ends whatever `next`
+    // queued before it threw. The first error is the one reported.
+    try {
+      if (PQstatus(conn) == CONNECTION_OK && PQpipelineStatus(conn) != PQ_PIPELINE_OFF) {
+        if (PQpipelineSync(conn) == 1) ++sent;
+        while (read < sent)
+          read_segment();
+        PQexitPipelineMode(conn);
+      }
+    } catch (...) {
+    }
+    log_done(what + " (pipeline)", ms_since(t0), "failed");
+    fail(what);
+  }
+  log_done(what + " (pipeline, " + std::to_string(sent) + " segments)", ms_since(t0), failed ? "failed" : "ok");
+  return failed;
+}
+
 std::uint64_t Session::copy_out(const std::string& sql, const std::function<void(std::string_view row)>& row,
                                 const std::string& what) {
   std::uint64_t rows = 0;

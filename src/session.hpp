@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "src/conninfo.hpp"
+#include "src/errors.hpp"
 #include "src/result.hpp"
 #include "src/rows.hpp"
 
@@ -20,6 +21,20 @@ namespace pgdba {
 
 // Bound parameter values; nullptr is SQL NULL.
 using Params = std::vector<const char*>;
+
+// Where Session::pipeline's segments queue their statements.
+class PipelineQueue {
+ public:
+  // A statement without parameters (pipeline mode has no simple queries).
+  void exec(const std::string& sql);
+  // A statement prepared on the session (PREPARE or Session::prepare).
+  void exec_prepared(const std::string& name, const Params& params);
+
+ private:
+  friend class Session;
+  explicit PipelineQueue(void* conn) : conn_(conn) {}
+  void* conn_;  // libpq's PGconn, kept out of this header
+};
 
 class Session {
  public:
@@ -60,6 +75,22 @@ class Session {
   // '\n') to `row` as it arrives. Returns the rows copied; throws as exec.
   std::uint64_t copy_out(const std::string& sql, const std::function<void(std::string_view row)>& row,
                          const std::string& what);
+
+  // libpq's pipeline mode: statements queue on the connection without
+  // waiting for each other's results, so the server works while pgdba
+  // prepares what comes next. `next` queues one segment through the
+  // PipelineQueue it is handed and returns false when there is no more;
+  // each segment ends with a sync, and at most `window` segments wait for
+  // their results. After a failure no more segments are asked for; every
+  // sent one is read, so the session is usable again when this returns
+  // the first failed segment's index and error (nullopt: all succeeded).
+  // Inside a Transaction a failure leaves it aborted, as exec's would.
+  struct PipelineFailure {
+    std::size_t segment;
+    Error error;
+  };
+  std::optional<PipelineFailure> pipeline(const std::function<bool(PipelineQueue&)>& next, std::size_t window,
+                                          const std::string& what);
 
   // Large objects through libpq's lo_* calls on this connection; each must
   // run inside a Transaction. lo_import creates an object, writes each

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <deque>
 #include <optional>
 #include <regex>
 #include <set>
@@ -193,12 +194,17 @@ namespace {
 
 using Row = std::vector<std::optional<std::string>>;
 
+// Chunks go through libpq's pipeline mode: the next chunk is read from
+// the CSV and queued while the server still works on earlier ones, so the
+// client's work and the round trips hide behind the server's. Each chunk
+// runs under its own savepoint; the one that fails is rolled back to its
+// start and run again row by row to name the CSV line at fault.
 class BatchRunner {
  public:
   BatchRunner(Session& s, const std::string& statement, const SqlOptions& o)
       : s_(s), statement_(statement), o_(o), plan_(plan_batch(statement)) {
     if (plan_.params == 0) throw usage_error("--batch needs a statement with parameters ($1, $2, ...)");
-    chunk_rows_ = plan_.multi_row ? std::min(kMaxRowsPerChunk, kMaxBindParameters / plan_.params) : 500;
+    chunk_rows_ = plan_.multi_row ? std::min(kMaxRowsPerChunk, kMaxBindParameters / plan_.params) : kMaxRowsPerChunk;
   }
 
   Result run() {
@@ -209,22 +215,28 @@ class BatchRunner {
     Transaction tx(s_, "starting the batch transaction");
     // The single-row form finds the bad row when a chunk fails.
     s_.exec("PREPARE pgdba_batch_one AS " + statement_, "preparing the batch statement");
-    std::vector<Row> chunk;
-    std::vector<long> lines;
-    while (reader.next(fields)) {
-      // An empty line (one NULL field) is a stray newline, unless the
-      // statement takes exactly one parameter and it means NULL.
-      if (fields.size() == 1 && !fields[0] && plan_.params != 1) continue;
-      if (static_cast<int>(fields.size()) != plan_.params) {
-        throw usage_error(o_.batch + ": line " + std::to_string(reader.line()) + " has " +
-                          std::to_string(fields.size()) + " field(s); the statement takes " +
-                          std::to_string(plan_.params) + " parameter(s)");
-      }
-      chunk.push_back(fields);
-      lines.push_back(reader.line());
-      if (static_cast<int>(chunk.size()) == chunk_rows_) flush(chunk, lines);
+    if (plan_.multi_row) prepare_multi_row(chunk_rows_);
+    const auto failure = s_.pipeline(
+        [&](PipelineQueue& q) {
+          // The chunks older than the window are confirmed: only the
+          // unconfirmed ones are kept for finding a failed row.
+          while (in_flight_.size() > kWindow + 1) {
+            in_flight_.pop_front();
+            ++first_in_flight_;
+          }
+          Chunk c = read_chunk(reader, fields);
+          if (c.rows.empty()) return false;
+          queue_chunk(q, c);
+          in_flight_.push_back(std::move(c));
+          return true;
+        },
+        kWindow, "running the statement");
+    if (failure) {
+      const Chunk& c = in_flight_[failure->segment - first_in_flight_];
+      if (failure->error.kind == ErrorKind::Connect) throw failure->error;
+      s_.exec("ROLLBACK TO SAVEPOINT pgdba_chunk", "finding the failed row");
+      locate_failure(c, failure->error);
     }
-    if (!chunk.empty()) flush(chunk, lines);
     s_.exec("DEALLOCATE pgdba_batch_one", "cleaning up");
     tx.commit("committing the batch");
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -236,38 +248,62 @@ class BatchRunner {
   }
 
  private:
-  void flush(std::vector<Row>& chunk, std::vector<long>& lines) {
-    Savepoint chunk_start(s_, "pgdba_chunk", "starting a chunk");
-    try {
-      if (plan_.multi_row) {
-        send_multi_row(chunk);
-      } else {
-        send_executes(chunk);
+  static constexpr std::size_t kWindow = 4;  // chunks waiting for results
+
+  struct Chunk {
+    std::vector<Row> rows;
+    std::vector<long> lines;
+  };
+
+  Chunk read_chunk(CsvReader& reader, Row& fields) {
+    Chunk c;
+    while (static_cast<int>(c.rows.size()) < chunk_rows_ && reader.next(fields)) {
+      // An empty line (one NULL field) is a stray newline, unless the
+      // statement takes exactly one parameter and it means NULL.
+      if (fields.size() == 1 && !fields[0] && plan_.params != 1) continue;
+      if (static_cast<int>(fields.size()) != plan_.params) {
+        throw usage_error(o_.batch + ": line " + std::to_string(reader.line()) + " has " +
+                          std::to_string(fields.size()) + " field(s); the statement takes " +
+                          std::to_string(plan_.params) + " parameter(s)");
       }
-    } catch (const Error& e) {
-      if (e.kind == ErrorKind::Connect) throw;
-      chunk_start.rollback("finding the failed row");
-      locate_failure(chunk, lines, e);
-      throw;
+      c.rows.push_back(fields);
+      c.lines.push_back(reader.line());
     }
-    chunk_start.release("ending a chunk");
-    rows_ += static_cast<long>(chunk.size());
-    ++chunks_;
-    chunk.clear();
-    lines.clear();
+    return c;
   }
 
-  void send_multi_row(const std::vector<Row>& chunk) {
-    const int n = static_cast<int>(chunk.size());
-    const std::string name = "pgdba_batch_" + std::to_string(n);
-    if (prepared_rows_.insert(n).second) s_.prepare(name, multi_row_statement(statement_, plan_, n));
+  static std::string multi_row_name(int rows) { return "pgdba_batch_" + std::to_string(rows); }
+
+  void prepare_multi_row(int rows) {
+    s_.exec("PREPARE " + multi_row_name(rows) + " AS " + multi_row_statement(statement_, plan_, rows),
+            "preparing the batch statement");
+  }
+
+  void queue_chunk(PipelineQueue& q, const Chunk& c) {
+    const int n = static_cast<int>(c.rows.size());
+    q.exec("SAVEPOINT pgdba_chunk");
     Params params;
-    params.reserve(chunk.size() * static_cast<std::size_t>(plan_.params));
-    for (const auto& row : chunk) {
-      for (const auto& f : row)
-        params.push_back(f ? f->c_str() : nullptr);
+    if (plan_.multi_row) {
+      // Only the last chunk is shorter; its statement is prepared in line.
+      if (n != chunk_rows_) {
+        q.exec("PREPARE " + multi_row_name(n) + " AS " + multi_row_statement(statement_, plan_, n));
+      }
+      params.reserve(c.rows.size() * static_cast<std::size_t>(plan_.params));
+      for (const auto& row : c.rows)
+        for (const auto& f : row)
+          params.push_back(f ? f->c_str() : nullptr);
+      q.exec_prepared(multi_row_name(n), params);
+    } else {
+      for (const auto& row : c.rows) {
+        params.clear();
+        for (const auto& f : row)
+          params.push_back(f ? f->c_str() : nullptr);
+        q.exec_prepared("pgdba_batch_one", params);
+      }
     }
-    s_.exec_prepared(name, params, "inserting rows");
+    q.exec("RELEASE SAVEPOINT pgdba_chunk");
+    rows_ += n;
+    ++chunks_;
   }
 
   static std::string execute_one(const Row& row) {
@@ -279,24 +315,18 @@ class BatchRunner {
     return sql + ")";
   }
 
-  void send_executes(const std::vector<Row>& chunk) {
-    std::string sql;
-    for (const auto& row : chunk)
-      sql += execute_one(row) + ";\n";
-    s_.exec(sql, "running the statement");
-  }
-
-  // Re-runs the failed chunk row by row to name the CSV line at fault.
-  void locate_failure(const std::vector<Row>& chunk, const std::vector<long>& lines, const Error& original) {
-    for (std::size_t i = 0; i < chunk.size(); ++i) {
+  // Runs the failed chunk again row by row to name the CSV line at fault.
+  [[noreturn]] void locate_failure(const Chunk& c, const Error& original) {
+    for (std::size_t i = 0; i < c.rows.size(); ++i) {
       try {
-        s_.exec(execute_one(chunk[i]), "");
+        s_.exec(execute_one(c.rows[i]), "");
       } catch (const Error& e) {
-        throw with_prefix(e, o_.batch + ": line " + std::to_string(lines[i]), "; nothing was committed");
+        throw with_prefix(e, o_.batch + ": line " + std::to_string(c.lines[i]), "; nothing was committed");
       }
     }
     throw with_prefix(
-        original, o_.batch + ": rows at lines " + std::to_string(lines.front()) + "-" + std::to_string(lines.back()),
+        original,
+        o_.batch + ": rows at lines " + std::to_string(c.lines.front()) + "-" + std::to_string(c.lines.back()),
         "; nothing was committed");
   }
 
@@ -307,7 +337,8 @@ class BatchRunner {
   int chunk_rows_ = 0;
   long rows_ = 0;
   long chunks_ = 0;
-  std::set<int> prepared_rows_;
+  std::deque<Chunk> in_flight_;
+  std::size_t first_in_flight_ = 0;  // the segment index of in_flight_.front()
 };
 
 }  // namespace

@@ -3,7 +3,8 @@
 // casts and functions of their arguments, with no RETURNING and no ON
 // CONFLICT DO UPDATE, becomes one prepared multi-row INSERT per chunk
 // (provably the same result, much faster); any other statement is prepared
-// once and its EXECUTEs sent many per round trip, one per row.
+// once and executed once per row. Either way the chunks stream through
+// libpq's pipeline mode, never waiting for a round trip.
 #pragma once
 
 #include <cstddef>

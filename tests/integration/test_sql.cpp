@@ -347,6 +347,25 @@ TEST_CASE("sql --batch: a bad row names its line and nothing is committed", "[sq
       s.sql({"-c", "update b set t = $2 where id = $1::int", "--batch", it::temp_file("1,a\nnope,b\n", ".csv")});
   CHECK(typed.code == 1);
   CHECK(typed.err.find("line 2") != std::string::npos);
+
+  // Many chunks in flight in the pipeline: an early one fails while later
+  // ones are already sent; a short line far on fails after chunks went.
+  std::string many;
+  for (int i = 1; i <= 10000; ++i)
+    many += std::to_string(i) + ",x\n";
+  REQUIRE(s.sql({"-c", "insert into b values ($1, $2)", "--batch", it::temp_file(many, ".csv")}).code == 0);
+  std::string updates;
+  for (int i = 1; i <= 10000; ++i)
+    updates += (i == 2345 ? std::string("2345x") : std::to_string(i)) + ",y\n";
+  const auto early = s.sql({"-c", "update b set t = $2 where id = $1::int", "--batch", it::temp_file(updates, ".csv")});
+  CHECK(early.code == 1);
+  CHECK(early.err.find("line 2345") != std::string::npos);
+  std::string short_line = many;
+  short_line.replace(short_line.find("\n9000,x\n") + 1, 7, "9000\n");
+  const auto late = s.sql({"-c", "update b set t = $2 where id = $1", "--batch", it::temp_file(short_line, ".csv")});
+  CHECK(late.code == 2);
+  CHECK(late.err.find("line 9000 has 1 field(s)") != std::string::npos);
+  CHECK(s.value("select count(*) from b where t <> 'x'") == "0");
 }
 
 TEST_CASE("sql --dry-run lists the statements and runs none", "[sql][safety]") {
