@@ -69,7 +69,7 @@ bool has_id(const nlohmann::json& rows, const std::string& id) {
 struct OwnCluster {
   const it::Env& shared = it::cluster();
   it::PrivateCluster pc;
-  explicit OwnCluster(const std::string& conf = "") : pc(conf) {}
+  explicit OwnCluster(const std::string& conf = "", const std::string& initdb_flags = "") : pc(conf, initdb_flags) {}
   it::Env env() const { return {{"PGHOST", pc.env().at("PGHOST")}, {"PGPORT", pc.env().at("PGPORT")}}; }
   nlohmann::json report(const std::vector<std::string>& args = {}) const { return ::report(args, env()); }
   std::string conninfo() const {
@@ -718,9 +718,7 @@ TEST_CASE("audit report: a cluster without data checksums is found, one initiali
   OwnCluster without;  // initdb's default on 15: no checksums
   REQUIRE(without.value("show data_checksums") == "off");
   CHECK(has_id(without.report(), "PGDBA-SEC-044"));
-  setenv("PGDBA_INITDB_FLAGS", "--data-checksums", 1);
-  OwnCluster with;
-  unsetenv("PGDBA_INITDB_FLAGS");
+  OwnCluster with("", "--data-checksums");
   REQUIRE(with.value("show data_checksums") == "on");
   CHECK(!has_id(with.report(), "PGDBA-SEC-044"));
 }
