@@ -1,5 +1,7 @@
 #include "src/csv_reader.hpp"
 
+#include <stdio.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -23,7 +25,9 @@ CsvReader::~CsvReader() {
 }
 
 int CsvReader::get() {
-  const int c = std::getc(in_);
+  // One reader per stream: the stdio lock per character costs more than
+  // the parsing (half of a 1M-row --batch's client time).
+  const int c = getc_unlocked(in_);
   if (c == '\n') ++line_;
   // PostgreSQL text cannot hold a NUL byte; libpq would cut the value there.
   if (c == '\0') {

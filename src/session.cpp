@@ -324,7 +324,11 @@ std::uint64_t Session::copy_in(const std::string& sql, const std::function<bool(
       }
     } catch (...) {
       PQputCopyEnd(conn, "pgdba could not read the data");
-      finish_copy(conn, sql);  // the server's "COPY from stdin failed"
+      try {
+        finish_copy(conn, sql);  // the server's "COPY from stdin failed"
+      } catch (...) {
+        // the reason is what `next` threw, rethrown below
+      }
       throw;
     }
     if (PQputCopyEnd(conn, nullptr) != 1) throw pqxx::broken_connection(PQerrorMessage(conn));

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "commands/data/sql_batch.hpp"
 
@@ -95,4 +96,36 @@ TEST_CASE("plan_batch: set-based only where it means the same as row by row", "[
             .multi_row);
   CHECK(plan_batch("INSERT INTO t VALUES (CAST($1 AS int8), $2 || '-' || $3, -1.5e3, DEFAULT, true)").multi_row);
   CHECK(plan_batch("INSERT INTO t VALUES (($1 + 1) * 2, $2::text[], current_timestamp)").multi_row);
+}
+
+TEST_CASE("plan_batch: the table, its column list and bare parameters make a COPY", "[sql_batch]") {
+  BatchPlan p = plan_batch("insert into t values ($1, $2, $3)");
+  CHECK(p.target == "t");
+  CHECK(p.columns.empty());
+  CHECK(p.copy_params == std::vector<int>{1, 2, 3});
+  CHECK(copy_statement(p, {"a", "b", "c"}) == "COPY t (a, b, c) FROM STDIN");
+
+  // Parameters out of order: the columns follow the parameters.
+  p = plan_batch("INSERT INTO s.\"My, Table\" (\"B\", a) VALUES ($2, $1)");
+  CHECK(p.target == "s.\"My, Table\"");
+  CHECK(p.columns == std::vector<std::string>{"\"B\"", "a"});
+  CHECK(p.copy_params == std::vector<int>{2, 1});
+  CHECK(copy_statement(p, p.columns) == "COPY s.\"My, Table\" (a, \"B\") FROM STDIN");
+
+  // Anything but bare parameters, each once, with nothing after: no COPY.
+  CHECK(plan_batch("insert into t values ($1, $1)").copy_params.empty());
+  CHECK(plan_batch("insert into t values ($1::int, $2)").copy_params.empty());
+  CHECK(plan_batch("insert into t values ($1, now())").copy_params.empty());
+  CHECK(plan_batch("insert into t values ($1) on conflict do nothing").copy_params.empty());
+  CHECK(plan_batch("insert into t (a[1]) values ($1)").copy_params.empty());
+  CHECK(plan_batch("insert into t (a[1]) values ($1)").multi_row);
+  // A target that is not a plain name cannot be checked: row by row.
+  CHECK_FALSE(plan_batch("insert into t as x values ($1)").multi_row);
+}
+
+TEST_CASE("identifier_name: quoted names as written, plain names folded to lower case", "[sql_batch]") {
+  CHECK(identifier_name("Abc") == "abc");
+  CHECK(identifier_name("\"Abc\"") == "Abc");
+  CHECK(identifier_name("\"a\"\"b\"") == "a\"b");
+  CHECK(identifier_name("\"ünï\"") == "ünï");
 }
