@@ -1,10 +1,12 @@
 // The plan for `sql --batch`: per-row semantics always (executemany). An
 // INSERT ... VALUES ($1, ...) whose group is made of parameters, constants,
 // casts and functions of their arguments, with no RETURNING and no ON
-// CONFLICT DO UPDATE, becomes one prepared multi-row INSERT per chunk
-// (provably the same result, much faster); any other statement is prepared
-// once and executed once per row. Either way the chunks stream through
-// libpq's pipeline mode, never waiting for a round trip.
+// CONFLICT DO UPDATE, becomes one prepared multi-row INSERT per chunk, and
+// one of bare parameters, each once, a COPY (provably the same rows, much
+// faster) where the server says the table keeps the per-row meaning that
+// way (sql_batch.cpp); any other statement is prepared once and executed
+// once per row. Statement chunks stream through libpq's pipeline mode,
+// never waiting for a round trip.
 #pragma once
 
 #include <cstddef>
