@@ -364,13 +364,18 @@ std::optional<Session::PipelineFailure> Session::pipeline(const std::function<bo
   std::size_t read = 0;
   // Reads the oldest sent segment's results, up to its sync.
   const auto read_segment = [&] {
+    bool between = false;
     for (;;) {
       PGresult* res = PQgetResult(conn);
       if (res == nullptr) {
-        // Between two statements' results; a lost connection ends here too.
+        // Between two statements' results; a lost connection ends here too,
+        // and two in a row mean nothing is queued: never wait forever.
         if (PQstatus(conn) != CONNECTION_OK) throw pqxx::broken_connection(PQerrorMessage(conn));
+        if (between) throw pqxx::failure("pipeline mode: the results ended before the sync");
+        between = true;
         continue;
       }
+      between = false;
       const ExecStatusType st = PQresultStatus(res);
       if (st == PGRES_PIPELINE_SYNC) {
         PQclear(res);

@@ -376,6 +376,38 @@ TEST_CASE("sql --batch: COPY, multi-row INSERT or row by row, as the table allow
   CHECK(s.value("select count(*) from secured") == "7");
 }
 
+TEST_CASE("sql --batch: the session killed mid-batch, pipelined or through COPY, exits 3 and commits nothing",
+          "[sql][batch][hostile]") {
+  Scratch s;
+  REQUIRE(s.sql({"-c",
+                 "create table slow(id int primary key, t text); "
+                 "insert into slow select g, 'x' from generate_series(1, 5000) g; "
+                 "create function nap() returns trigger language plpgsql as "
+                 "$$ begin perform pg_sleep(0.001); return new; end $$; "
+                 "create table loaded(id int, t text); "
+                 "create trigger nap before insert on loaded for each row execute function nap()"})
+              .code == 0);
+  std::string rows;
+  for (int i = 1; i <= 5000; ++i)
+    rows += std::to_string(i) + ",y\n";
+  const std::string file = it::temp_file(rows, ".csv");
+  for (const std::string sql : {"update slow set t = $2 where id = $1::int and pg_sleep(0.001) is not null",
+                                "insert into loaded values ($1, $2)"}) {
+    INFO(sql);
+    const auto bg = it::start_pgdba({"-d", s.db, "sql", "-c", sql, "--batch", file});
+    const std::string mine = "select pid from pg_stat_activity where datname = '" + s.db +
+                             "' and application_name = 'pgdba' and state = 'active'";
+    REQUIRE(it::wait_for([&] { return !s.value(mine).empty(); }));
+    s.value("select pg_terminate_backend((" + mine + " limit 1))");
+    const auto r = it::wait_pgdba(bg);
+    CHECK(r.code == 3);
+    CHECK_THAT(r.err, Catch::Contains("connection"));
+    CHECK(it::count_lines(r.err) <= 2);
+  }
+  CHECK(s.value("select count(*) from slow where t = 'y'") == "0");
+  CHECK(s.value("select count(*) from loaded") == "0");
+}
+
 TEST_CASE("sql --batch: a bad row names its line and nothing is committed", "[sql][batch]") {
   Scratch s;
   REQUIRE(s.sql({"-c", "create table b(id int primary key, t text)"}).code == 0);
