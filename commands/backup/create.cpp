@@ -535,6 +535,14 @@ void run_create(Context& ctx, const VerbRecord& rec, const CreateOptions& o) {
     try {
       run_job(ctx, cache, p, j);
     } catch (const Error& e) {
+      // A database dropped while it was listed or dumped (as vacuumdb -a
+      // takes it): nothing to back up, not a failed backup.
+      if (rec.fan_out.all_databases && !j.globals && !j.database.empty() &&
+          database_gone(ctx, cache, j.target, j.database)) {
+        j.status = "skipped";
+        log::warn(j.database + ": dropped while it was being backed up: skipped (" + e.what() + ")");
+        return;
+      }
       j.status = "failed";
       j.error = e;
     } catch (const std::exception& e) {

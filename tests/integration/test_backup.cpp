@@ -467,6 +467,47 @@ TEST_CASE("backup --all-databases dumps globals and every database in parallel",
     if (r["database"] == "bk_a") CHECK(manifest_of(r["file"])["row_counts"][0]["rows"] == 500);
 }
 
+TEST_CASE("backup --all-databases: a database dropped while pg_dump works in it is skipped, the others are kept",
+          "[backup]") {
+  it::PrivateCluster pc;
+  {
+    pqxx::connection c(conninfo_of(pc.env(), "postgres"));
+    pqxx::nontransaction tx(c);
+    tx.exec("create database bk_kept");
+    tx.exec("create database bk_doomed");
+  }
+  // pg_dump waits for this lock inside bk_doomed when the drop ends it.
+  pqxx::connection locker(conninfo_of(pc.env(), "bk_doomed"));
+  pqxx::nontransaction(locker).exec("create table t(i int)");
+  pqxx::work held(locker);
+  held.exec("lock table t in access exclusive mode");
+  TempDir dir;
+  const auto bg = it::start_pgdba({"backup", "create", "--all-databases", "--dir", dir.path(), "-o", "json"}, pc.env());
+  REQUIRE(it::wait_for([&] {
+    pqxx::connection c(conninfo_of(pc.env(), "postgres"));
+    pqxx::nontransaction tx(c);
+    return tx.exec("select 1 from pg_stat_activity where datname = 'bk_doomed' and wait_event_type = 'Lock'").size() ==
+           1;
+  }));
+  {
+    pqxx::connection c(conninfo_of(pc.env(), "postgres"));
+    pqxx::nontransaction tx(c);
+    tx.exec("drop database bk_doomed with (force)");
+  }
+  const auto r = it::wait_pgdba(bg);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("bk_doomed") && Catch::Contains("skipped"));
+  std::map<std::string, std::string> status;
+  for (const auto& row : it::parse_json(r.out))
+    if (row["kind"] == "database") status[row["database"].get<std::string>()] = row["status"].get<std::string>();
+  CHECK(status["bk_doomed"] == "skipped");
+  CHECK(status["bk_kept"] == "complete");
+  for (const auto& f : final_backups(dir.path()))
+    CHECK(f.find("bk_doomed") == std::string::npos);
+  CHECK(temporaries(dir.path()).empty());
+}
+
 TEST_CASE("backup prune keeps exactly what the rules say and the newest verified backup", "[backup]") {
   it::ScratchDb src("bk_prune");
   src.exec("create table t(i int)");
