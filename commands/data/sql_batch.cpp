@@ -209,7 +209,10 @@ BatchPlan plan_batch(const std::string& statement) {
     }
   }
   // Bare parameters only, each once, nothing after the group.
-  if (!std::regex_match(lower.substr(close + 1), std::regex(R"(^\s*$)"))) return p;
+  if (!std::all_of(lower.begin() + static_cast<std::ptrdiff_t>(close) + 1, lower.end(),
+                   [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; })) {
+    return p;
+  }
   std::vector<int> at;
   std::set<int> seen;
   static const std::regex bare(R"(^\$([0-9]+)$)");
@@ -330,26 +333,23 @@ class BatchRunner {
   // where the INSERT is bare parameters into columns COPY writes the same.
   void choose_method() {
     if (plan_.multi_row) {
-      const Rows t = s_.exec(sql_text("data/batch_target"), {plan_.target.c_str()}, "looking up the batch's table");
-      if (t.empty() || t[0][0].str() != "t") {
+      const Rows cols = s_.exec(sql_text("data/batch_target"), {plan_.target.c_str()}, "looking up the batch's table");
+      if (cols.empty() || cols[0]["set_based"].str() != "t") {
         plan_.multi_row = false;
-      } else if (!plan_.copy_params.empty() && t[0][1].str() == "t") {
-        const Rows cols =
-            s_.exec(sql_text("data/batch_columns"), {plan_.target.c_str()}, "looking up the batch's table");
+      } else if (!plan_.copy_params.empty() && cols[0]["copy"].str() == "t") {
         std::vector<std::string> at;  // the column at each VALUES position
         bool identity = false;
         const std::size_t n = plan_.copy_params.size();
-        if (plan_.columns.empty()) {
-          for (std::size_t i = 0; i < cols.size() && i < n; ++i) {
-            at.push_back(cols[i][1].str());
-            identity = identity || cols[i][2].str() == "t";
+        for (std::size_t i = 0; i < cols.size(); ++i) {
+          const bool always = cols[i]["always_identity"].str() == "t";
+          if (plan_.columns.empty() && i < n) {
+            at.push_back(cols[i]["quoted"].str());
+            identity = identity || always;
           }
-        } else {
-          at = plan_.columns;
-          for (const auto& c : at)
-            for (std::size_t i = 0; i < cols.size(); ++i)
-              identity = identity || (cols[i][0].str() == identifier_name(c) && cols[i][2].str() == "t");
+          for (const auto& c : plan_.columns)
+            identity = identity || (always && cols[i]["name"].str() == identifier_name(c));
         }
+        if (!plan_.columns.empty()) at = plan_.columns;
         if (at.size() == n && !identity) copy_sql_ = copy_statement(plan_, at);
       }
     }
@@ -535,6 +535,8 @@ class BatchRunner {
     ++chunks_;
   }
 
+  // As EXECUTE text: libpqxx 6.4 runs only statements it prepared itself,
+  // and this one was prepared with PREPARE for the pipeline.
   static std::string execute_one(const Row& row) {
     std::string sql = "EXECUTE pgdba_batch_one(";
     for (std::size_t i = 0; i < row.size(); ++i) {
