@@ -535,8 +535,8 @@ class BatchRunner {
     ++chunks_;
   }
 
-  // As EXECUTE text: libpqxx 6.4 runs only statements it prepared itself,
-  // and this one was prepared with PREPARE for the pipeline.
+  // As EXECUTE text: Session::exec_prepared reaches only statements made
+  // by Session::prepare, and this one was made with PREPARE for the pipeline.
   static std::string execute_one(const Row& row) {
     std::string sql = "EXECUTE pgdba_batch_one(";
     for (std::size_t i = 0; i < row.size(); ++i) {
