@@ -276,6 +276,11 @@ Session& Unit::session(SessionKind kind, const std::string& dbname) {
   return s;
 }
 
+bool Unit::database_gone(const std::string& dbname) {
+  SessionCache own;
+  return pgdba::database_gone(ctx_, cache_ != nullptr ? *cache_ : own, target_, dbname);
+}
+
 void Unit::check_versions(Session& s) {
   checked_ = true;
   const int v = s.server_version();

@@ -50,6 +50,9 @@ class Unit {
   // Another kind, or another database of the same target (e.g. the
   // maintenance database a DROP DATABASE runs from).
   Session& session(SessionKind kind, const std::string& dbname = "");
+  // Whether `dbname` on this unit's target was dropped meanwhile (see
+  // database_gone below): for a verb that walks databases itself.
+  bool database_gone(const std::string& dbname);
 
  private:
   void check_versions(Session& s);

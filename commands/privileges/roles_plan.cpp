@@ -1,12 +1,14 @@
 #include "commands/privileges/roles_plan.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <tuple>
 
 #include "commands/roles/grant_sql.hpp"
 #include "src/errors.hpp"
+#include "src/log.hpp"
 #include "src/quote.hpp"
 #include "src/runner.hpp"
 #include "src/session.hpp"
@@ -397,6 +399,52 @@ std::vector<PlannedStatement> plan_roles_file(Unit& u, const RolesFile& f, Sessi
   return out;
 }
 
+namespace {
+
+// One database's grants and default privileges to `names`, as the roles
+// file spells them.
+void read_database_grants(Session& d, const std::string& db, const std::vector<std::string>& names,
+                          std::vector<DeclaredGrant>& grants, std::vector<DeclaredDefault>& defaults) {
+  // One [[grant]] per object, grantee and grant option.
+  for (const auto& [key, grantees] : read_acl(d, names)) {
+    for (const auto& [grantee, privs] : grantees) {
+      if (grantee == "public") continue;  // PUBLIC stays unmanaged: revoke_public = false
+      for (const bool option : {false, true}) {
+        DeclaredGrant g;
+        g.database = db;
+        const auto& [kind, schema, name, args] = key;
+        g.on = kind;
+        g.schema = kind == "schema" ? name : schema;
+        if (kind != "database" && kind != "schema") g.name = name;
+        g.args = args;
+        for (const auto& [p, go] : privs)
+          if (go == option) g.privileges.push_back(p);
+        if (g.privileges.empty()) continue;
+        g.to = {grantee};
+        g.grant_option = option;
+        grants.push_back(std::move(g));
+      }
+    }
+  }
+  for (const auto& [key, grantees] : read_defaults(d, names, {}, false)) {
+    for (const auto& [grantee, privs] : grantees) {
+      for (const bool option : {false, true}) {
+        DeclaredDefault x;
+        x.database = db;
+        std::tie(x.for_role, x.schema, x.on) = key;
+        for (const auto& [p, go] : privs)
+          if (go == option) x.privileges.push_back(p);
+        if (x.privileges.empty()) continue;
+        x.to = {grantee};
+        x.grant_option = option;
+        defaults.push_back(std::move(x));
+      }
+    }
+  }
+}
+
+}  // namespace
+
 RolesFile export_roles_file(Unit& u, const std::vector<std::string>& roles, const std::vector<std::string>& databases) {
   Session& s = u.session(SessionKind::Catalog);
   RolesFile f;
@@ -423,46 +471,24 @@ RolesFile export_roles_file(Unit& u, const std::vector<std::string>& roles, cons
   if (dbs.empty())
     for (const auto& row : s.exec(sql_text("privileges/export_databases"), "listing databases"))
       dbs.push_back(row["name"].str());
-  for (const auto& db : dbs) {
+  for (const auto& db : dbs)
     check_identifier("database", db);
-    Session& d = db == s.dbname() ? s : u.session(SessionKind::Catalog, db);
+  for (const auto& db : dbs) {
+    std::vector<DeclaredGrant> grants;
+    std::vector<DeclaredDefault> defaults;
+    try {
+      Session& d = db == s.dbname() ? s : u.session(SessionKind::Catalog, db);
+      read_database_grants(d, db, names, grants, defaults);
+    } catch (const Error&) {
+      // A database listed here and dropped meanwhile is not part of the
+      // state any more; one the user named must be readable.
+      if (!databases.empty() || !u.database_gone(db)) throw;
+      log::warn("database \"" + db + "\" was dropped while being read; skipped");
+      continue;
+    }
     f.databases[db] = false;
-    // One [[grant]] per object, grantee and grant option.
-    for (const auto& [key, grantees] : read_acl(d, names)) {
-      for (const auto& [grantee, privs] : grantees) {
-        if (grantee == "public") continue;  // PUBLIC stays unmanaged: revoke_public = false
-        for (const bool option : {false, true}) {
-          DeclaredGrant g;
-          g.database = db;
-          const auto& [kind, schema, name, args] = key;
-          g.on = kind;
-          g.schema = kind == "schema" ? name : schema;
-          if (kind != "database" && kind != "schema") g.name = name;
-          g.args = args;
-          for (const auto& [p, go] : privs)
-            if (go == option) g.privileges.push_back(p);
-          if (g.privileges.empty()) continue;
-          g.to = {grantee};
-          g.grant_option = option;
-          f.grants.push_back(std::move(g));
-        }
-      }
-    }
-    for (const auto& [key, grantees] : read_defaults(d, names, {}, false)) {
-      for (const auto& [grantee, privs] : grantees) {
-        for (const bool option : {false, true}) {
-          DeclaredDefault x;
-          x.database = db;
-          std::tie(x.for_role, x.schema, x.on) = key;
-          for (const auto& [p, go] : privs)
-            if (go == option) x.privileges.push_back(p);
-          if (x.privileges.empty()) continue;
-          x.to = {grantee};
-          x.grant_option = option;
-          f.defaults.push_back(std::move(x));
-        }
-      }
-    }
+    std::move(grants.begin(), grants.end(), std::back_inserter(f.grants));
+    std::move(defaults.begin(), defaults.end(), std::back_inserter(f.defaults));
   }
   return f;
 }

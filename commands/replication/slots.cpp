@@ -76,9 +76,9 @@ Result drop_slot(Unit& u, const ReplicationSlotDropOptions& o) {
     drop();
     return {t};
   }
-  // A standby's WAL receiver reconnects (wal_retrieve_retry_interval, 5 s by
-  // default) and takes its slot again: terminate, wait until the slot is
-  // free, drop; a few rounds if the consumer was quicker.
+  // A standby's WAL receiver reconnects at once when it is caught up, and
+  // takes its slot again within milliseconds: terminate, watch closely
+  // until the slot is free, drop; a few rounds if the consumer was quicker.
   for (int attempt = 0; attempt < 5; ++attempt) {
     u.ctx().mutate(s, sql_text("replication/terminate_walsender"),
                    "terminating the walsender of replication slot \"" + o.name + "\"", {st.pid.c_str()});
@@ -87,8 +87,9 @@ Result drop_slot(Unit& u, const ReplicationSlotDropOptions& o) {
       drop();
       return {t};
     }
-    for (int i = 0; i < 100 && st.exists && st.active; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (st.exists && st.active && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
       st = look_up(s, o.name);
     }
     if (!st.exists) {  // a temporary slot goes with its session
