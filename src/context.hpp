@@ -3,6 +3,7 @@
 // (contract section 5).
 #pragma once
 
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -115,6 +116,7 @@ class Context {
   // stays a valid document; does nothing if no output began or it is closed.
   void fail_output(const Error& e, const std::string& name = "") noexcept;
 
+  // Units of a fan-out verb set it from their own threads.
   void set_exit_code(int code) { exit_code_ = code; }
   int exit_code() const { return exit_code_; }
 
@@ -136,7 +138,7 @@ class Context {
   std::vector<std::string> planned_db_;  // the database each ran in ("" for an action)
   std::unique_ptr<std::ofstream> audit_out_;
   bool output_closed_ = false;
-  int exit_code_ = 0;
+  std::atomic<int> exit_code_{0};
 };
 
 // The one-row-per-action table mutating commands return.

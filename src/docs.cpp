@@ -9,6 +9,7 @@
 #include "src/cli_tree.hpp"
 #include "src/command.hpp"
 #include "src/errors.hpp"
+#include "src/text.hpp"
 
 namespace pgdba {
 
@@ -157,12 +158,6 @@ std::string summary(const std::string& description) {
 
 std::string sentence(std::string s) {
   if (!s.empty() && s.back() != '.') s += '.';
-  return s;
-}
-
-std::string upper(std::string s) {
-  for (auto& ch : s)
-    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return s;
 }
 

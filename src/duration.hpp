@@ -2,6 +2,7 @@
 // --running-for. Pure, no server.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace pgdba {
@@ -12,5 +13,10 @@ namespace pgdba {
 // a number without a unit (PostgreSQL would read 30 as 30ms in one setting
 // and 30s in another).
 double parse_duration(const std::string& option, const std::string& value);
+
+// Seconds from `t0` to now, for the durations pgdba reports.
+inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
 
 }  // namespace pgdba

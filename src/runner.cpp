@@ -24,7 +24,7 @@ constexpr int kMaxSlots = 64;
 constexpr int kDefaultTargetSlots = 8;
 constexpr int kDefaultDatabaseSlots = 4;
 
-std::string version_name(int v) {
+std::string major_name(int v) {
   return "PostgreSQL " + std::to_string(v / 10000);
 }
 
@@ -285,12 +285,12 @@ void Unit::check_versions(Session& s) {
   checked_ = true;
   const int v = s.server_version();
   if (verb_.spec.min_server > v) {
-    throw failure("pgdba " + verb_.path + " needs " + version_name(verb_.spec.min_server) +
-                  " or later; the server runs " + version_name(v));
+    throw failure("pgdba " + verb_.path + " needs " + major_name(verb_.spec.min_server) +
+                  " or later; the server runs " + major_name(v));
   }
   for (const auto& [flag, min] : verb_.since) {
     if (min > v && verb_.given && verb_.given(flag)) {
-      throw failure("cannot use the \"" + flag + "\" option on server versions older than " + version_name(min));
+      throw failure("cannot use the \"" + flag + "\" option on server versions older than " + major_name(min));
     }
   }
 }

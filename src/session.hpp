@@ -21,6 +21,10 @@ namespace pgdba {
 
 // Bound parameter values; nullptr is SQL NULL.
 using Params = std::vector<const char*>;
+// The bound form of an optional parameter: NULL when absent.
+inline const char* param(const std::optional<std::string>& v) {
+  return v ? v->c_str() : nullptr;
+}
 
 // Where Session::pipeline's segments queue their statements.
 class PipelineQueue {

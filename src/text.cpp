@@ -10,6 +10,12 @@ bool c_space(char c) {
 
 }  // namespace
 
+std::string upper(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
 std::string trim(std::string_view s) {
   std::size_t b = 0;
   std::size_t e = s.size();

@@ -11,6 +11,10 @@ namespace pgdba {
 // as libpq trims service-file lines.
 std::string trim(std::string_view s);
 
+// `s` with ASCII letters in upper case (SQL keywords, privilege names);
+// other bytes, UTF-8 included, unchanged.
+std::string upper(std::string s);
+
 // `v` in single quotes for a POSIX shell ('it'\''s').
 std::string shell_quote(const std::string& v);
 

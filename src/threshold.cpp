@@ -44,8 +44,8 @@ double parse_bound(const std::string& option, const std::string& raw, Measure me
       }
       return parse_size(option, v);
     case Measure::Seconds: {
-      static const std::pair<const char*, double> units[] = {
-          {"", 1}, {"s", 1}, {"sec", 1}, {"ms", 0.001}, {"m", 60}, {"min", 60}, {"h", 3600}, {"d", 86400}};
+      static const std::pair<const char*, double> units[] = {{"", 1},   {"s", 1},    {"sec", 1},  {"ms", 0.001},
+                                                             {"m", 60}, {"min", 60}, {"h", 3600}, {"d", 86400}};
       for (const auto& [name, factor] : units)
         if (unit == name) return n * factor;
       throw bad("durations such as 5m or 30s");

@@ -13,8 +13,8 @@ enum class Measure { Count, Bytes, Seconds, Percent };
 
 // A range of values; a value outside it alerts (inside it, with '@').
 struct Range {
-  bool set = false;      // false: never alerts
-  bool inside = false;   // '@': alert when start <= v <= end
+  bool set = false;       // false: never alerts
+  bool inside = false;    // '@': alert when start <= v <= end
   bool has_start = true;  // false: "~" (minus infinity)
   bool has_end = true;    // false: "10:" (plus infinity)
   double start = 0;

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "src/durable.hpp"
 #include "commands/backup/naming.hpp"
+#include "src/durable.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
 

@@ -20,6 +20,7 @@
 #include "commands/objects/relation.hpp"
 #include "src/command.hpp"
 #include "src/durable.hpp"
+#include "src/duration.hpp"
 #include "src/errors.hpp"
 #include "src/format.hpp"
 #include "src/log.hpp"
@@ -87,10 +88,6 @@ std::string column_list(const std::vector<std::string>& columns) {
   for (std::size_t i = 0; i < columns.size(); ++i)
     l += (i == 0 ? "" : ", ") + quote_ident(columns[i]);
   return l + ")";
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 Table summary(const std::string& object, std::uint64_t rows, std::uint64_t bytes, double seconds) {

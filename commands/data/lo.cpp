@@ -14,6 +14,7 @@
 #include "src/command.hpp"
 #include "src/context.hpp"
 #include "src/durable.hpp"
+#include "src/duration.hpp"
 #include "src/errors.hpp"
 #include "src/quote.hpp"
 #include "src/render.hpp"
@@ -47,10 +48,6 @@ std::uint32_t parse_oid(const std::string& text) {
     throw e;
   }
   return static_cast<std::uint32_t>(v);
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 Table transfer_table(std::uint32_t oid, const std::string& file, std::uint64_t bytes, double seconds) {

@@ -17,15 +17,15 @@
 #include <map>
 #include <memory>
 
-#include "src/durable.hpp"
-#include "src/prometheus.hpp"
 #include "commands/job/plan.hpp"
 #include "commands/job/scheduler.hpp"
 #include "src/child_process.hpp"
 #include "src/command.hpp"
 #include "src/context.hpp"
+#include "src/durable.hpp"
 #include "src/errors.hpp"
 #include "src/log.hpp"
+#include "src/prometheus.hpp"
 #include "src/render.hpp"
 #include "src/text.hpp"
 
@@ -228,7 +228,6 @@ std::string render_json(const Result& result) {
   return out;
 }
 
-
 std::string number(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.6g", v);
@@ -254,8 +253,8 @@ std::string metrics_text(const JobPlan& plan, const std::vector<StepOutcome>& st
            number(steps[i].seconds) + "\n";
   metric("pgdba_job_step_success", "1 if the step succeeded in the last run, 0 if it failed or was skipped.");
   for (std::size_t i = 0; i < steps.size(); ++i)
-    out += "pgdba_job_step_success{" + p + ",step=\"" + prometheus_label_value(plan.steps[i].name) + "\",status=\"" + steps[i].status +
-           "\"} " + (steps[i].status == "ok" ? "1" : "0") + "\n";
+    out += "pgdba_job_step_success{" + p + ",step=\"" + prometheus_label_value(plan.steps[i].name) + "\",status=\"" +
+           steps[i].status + "\"} " + (steps[i].status == "ok" ? "1" : "0") + "\n";
   metric("pgdba_job_step_exit_code", "The exit code of each step of the last run (-1: none, killed or skipped).");
   for (std::size_t i = 0; i < steps.size(); ++i)
     out += "pgdba_job_step_exit_code{" + p + ",step=\"" + prometheus_label_value(plan.steps[i].name) + "\"} " +

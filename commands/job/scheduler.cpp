@@ -101,8 +101,8 @@ void register_job_schedulers(Noun& job) {
                                     s.command + "\n";
         const std::string timer = "[Unit]\nDescription=Run pgdba job " + s.plan.name + " (" + s.plan.schedule +
                                   ")\n\n[Timer]\nOnCalendar=" + s.schedule.on_calendar +
-                                  "\nPersistent=true\nRandomizedDelaySec=" + std::to_string(delay) +
-                                  "\nUnit=" + name + ".service\n\n[Install]\nWantedBy=timers.target\n";
+                                  "\nPersistent=true\nRandomizedDelaySec=" + std::to_string(delay) + "\nUnit=" + name +
+                                  ".service\n\n[Install]\nWantedBy=timers.target\n";
         if (!sd->dir.empty()) {
           write_file_atomic(sd->dir + "/" + name + ".service", service);
           write_file_atomic(sd->dir + "/" + name + ".timer", timer);

@@ -21,7 +21,8 @@ bool ends_with(const std::string& s, const char* suffix) {
   return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
 }
 
-std::string trim(std::string_view v) {
+// Log fields are padded with spaces only.
+std::string trim_spaces(std::string_view v) {
   std::size_t b = 0, e = v.size();
   while (b < e && v[b] == ' ')
     ++b;
@@ -269,7 +270,7 @@ struct LogParser::Prefix {
         if (end == std::string_view::npos || end > max_end) return false;
       }
       if (match(line, ti + 1, end, e, level, msg)) {
-        if (t.field) e.*t.field = trim(line.substr(pos, end - pos));
+        if (t.field) e.*t.field = trim_spaces(line.substr(pos, end - pos));
         return true;
       }
     }

@@ -11,7 +11,9 @@
 
 namespace pgdba {
 
-std::string RebuildHistory::default_path() { return state_home() + "/reindex-history.jsonl"; }
+std::string RebuildHistory::default_path() {
+  return state_home() + "/reindex-history.jsonl";
+}
 
 RebuildHistory::RebuildHistory(std::string path) : path_(std::move(path)) {
   std::ifstream in(path_);

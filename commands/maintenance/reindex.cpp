@@ -39,10 +39,6 @@ struct ReindexPlan {
   Guards lock;
 };
 
-const char* param(const std::optional<std::string>& v) {
-  return v ? v->c_str() : nullptr;
-}
-
 ReindexPlan check_options(const ReindexOptions& o) {
   ReindexPlan p;
   p.lock = guards_from(o.lock);

@@ -71,10 +71,6 @@ Selection check_options(const VacuumOptions& o) {
   return sel;
 }
 
-const char* param(const std::optional<std::string>& v) {
-  return v ? v->c_str() : nullptr;
-}
-
 std::string format_ratio(const Field& f) {
   if (f.is_null()) return "none";
   const std::string v = f.str();

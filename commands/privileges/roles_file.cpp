@@ -15,16 +15,11 @@
 
 #include "src/errors.hpp"
 #include "src/quote.hpp"
+#include "src/text.hpp"
 
 namespace pgdba {
 
 namespace {
-
-std::string upper(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string lower(std::string s) {
   for (char& c : s)

@@ -13,6 +13,7 @@
 #include "src/runner.hpp"
 #include "src/session.hpp"
 #include "src/sql_catalog.hpp"
+#include "src/text.hpp"
 
 namespace pgdba {
 
@@ -28,12 +29,6 @@ using AclMap = std::map<ObjectKey, std::map<std::string, Privs>>;
 // default privileges: (for_role, schema, on) -> grantee -> privileges
 using DefaultKey = std::tuple<std::string, std::string, std::string>;
 using DefaultMap = std::map<DefaultKey, std::map<std::string, Privs>>;
-
-std::string upper(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::vector<std::string> kind_privileges(const std::string& on, int server_version) {
   std::vector<std::string> p = roles_file_privileges(on);

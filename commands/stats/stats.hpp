@@ -30,10 +30,6 @@ void add_explain_command(CommandTable& table);
 // `items` as a PostgreSQL array literal ({"a","b\"c"}) for a bound text[]
 // or oid[] parameter; nullopt (SQL NULL: no filter) when there are none.
 std::optional<std::string> array_param(const std::vector<std::string>& items);
-// The bound form of an optional parameter: NULL when absent.
-inline const char* param(const std::optional<std::string>& v) {
-  return v ? v->c_str() : nullptr;
-}
 
 // What pgstattuple measures of a table or btree index (stats bloat --exact,
 // check bloat --exact): bloat in bytes and as a percentage of its size.

@@ -18,13 +18,6 @@ namespace it {
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string binary() {
   const char* b = std::getenv("PGDBA_BIN");  // lets a packaged binary be tested
   return b != nullptr ? b : PGDBA_BIN;
@@ -311,6 +304,19 @@ bool ServerLog::never_saw(const std::string& pattern) const {
 
 nlohmann::json parse_json(const std::string& text) {
   return nlohmann::json::parse(text);
+}
+
+nlohmann::json row_for(const nlohmann::json& rows, const std::string& key, const std::string& value) {
+  for (const auto& r : rows)
+    if (r.contains(key) && r[key] == value) return r;
+  return nullptr;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 std::size_t count_lines(const std::string& text) {

@@ -122,5 +122,9 @@ class ServerLog {
 nlohmann::json parse_json(const std::string& text);
 // Number of lines in text.
 std::size_t count_lines(const std::string& text);
+// The first row of JSON `rows` whose `key` is `value`; null when none is.
+nlohmann::json row_for(const nlohmann::json& rows, const std::string& key, const std::string& value);
+// A file's whole content ("" when it cannot be read).
+std::string read_file(const std::string& path);
 
 }  // namespace it

@@ -66,10 +66,10 @@ bool has_id(const nlohmann::json& rows, const std::string& id) {
 }
 
 // pgdba and SQL on a cluster of the test's own.
-struct OwnCluster {
+struct AuditCluster {
   const it::Env& shared = it::cluster();
   it::PrivateCluster pc;
-  explicit OwnCluster(const std::string& conf = "", const std::string& initdb_flags = "") : pc(conf, initdb_flags) {}
+  explicit AuditCluster(const std::string& conf = "", const std::string& initdb_flags = "") : pc(conf, initdb_flags) {}
   it::Env env() const { return {{"PGHOST", pc.env().at("PGHOST")}, {"PGPORT", pc.env().at("PGPORT")}}; }
   nlohmann::json report(const std::vector<std::string>& args = {}) const { return ::report(args, env()); }
   std::string conninfo() const {
@@ -491,7 +491,7 @@ TEST_CASE("audit report: privilege, function, extension and RLS controls appear 
 }
 
 TEST_CASE("audit report: server parameters in the bad state are found and go when fixed", "[audit]") {
-  OwnCluster c;
+  AuditCluster c;
   // (control, parameter, bad value, good value): all reloadable.
   std::vector<std::tuple<std::string, std::string, std::string, std::string>> params = {
       {"PGDBA-SEC-004", "password_encryption", "md5", "scram-sha-256"},
@@ -553,7 +553,7 @@ TEST_CASE("audit report: server parameters in the bad state are found and go whe
 
 TEST_CASE("audit report: parameters fixed at server start, bad and good", "[audit]") {
   {
-    OwnCluster bad(
+    AuditCluster bad(
         "wal_level = minimal\nmax_wal_senders = 0\narchive_mode = off\nsuperuser_reserved_connections = 0\n"
         "logging_collector = off\nlisten_addresses = '*'\n");
     const auto rows = bad.report();
@@ -562,7 +562,7 @@ TEST_CASE("audit report: parameters fixed at server start, bad and good", "[audi
       CHECK(has_id(rows, id));
     }
   }
-  OwnCluster good(
+  AuditCluster good(
       "wal_level = replica\narchive_mode = on\narchive_command = 'true'\n"
       "superuser_reserved_connections = 3\nlogging_collector = on\n");
   const auto rows = good.report();
@@ -576,7 +576,7 @@ TEST_CASE("audit report: parameters fixed at server start, bad and good", "[audi
 }
 
 TEST_CASE("audit report: pg_hba.conf rules as the server would read them", "[audit][matrix]") {
-  OwnCluster c;
+  AuditCluster c;
   // pg_hba_file_rules reads the file on disk: the loaded rules (trust for
   // the tests' connections) stay as they are, no reload needed.
   const std::string hba = c.data_dir() + "/pg_hba.conf";
@@ -612,7 +612,7 @@ TEST_CASE("audit report: pg_hba.conf rules as the server would read them", "[aud
 
 TEST_CASE("audit logging sets statement and connection logging, reports before and after, --dry-run changes nothing",
           "[audit][matrix]") {
-  OwnCluster c;
+  AuditCluster c;
   const auto run = [&](std::vector<std::string> args) {
     args.insert(args.begin(), {"-o", "json", "audit", "logging"});
     return pgdba(args, "", c.env());
@@ -679,7 +679,7 @@ TEST_CASE("audit logging sets statement and connection logging, reports before a
 }
 
 TEST_CASE("audit report: ssl off is found and goes once the server has a certificate and ssl on", "[audit]") {
-  OwnCluster pc;
+  AuditCluster pc;
   REQUIRE(has_id(pc.report(), "PGDBA-SEC-016"));
   const std::string dir = pc.data_dir();
   // A self-signed certificate, owned by the server's OS user (root runs it as postgres).
@@ -697,9 +697,9 @@ TEST_CASE("audit report: pgaudit loaded without pgaudit.log is found, and audit 
     WARN("pgaudit is not installed (apt-get install postgresql-15-pgaudit): not exercised");
     return;
   }
-  OwnCluster bare;
+  AuditCluster bare;
   CHECK(has_id(bare.report(), "PGDBA-SEC-068"));  // not loaded
-  OwnCluster pc("shared_preload_libraries = 'pgaudit'\n");
+  AuditCluster pc("shared_preload_libraries = 'pgaudit'\n");
   auto rows = pc.report();
   CHECK(!has_id(rows, "PGDBA-SEC-068"));
   CHECK(has_id(rows, "PGDBA-SEC-069"));  // loaded, logs nothing
@@ -715,18 +715,18 @@ TEST_CASE("audit report: pgaudit loaded without pgaudit.log is found, and audit 
 }
 
 TEST_CASE("audit report: a cluster without data checksums is found, one initialised with them is not", "[audit]") {
-  OwnCluster without;  // initdb's default on 15: no checksums
+  AuditCluster without;  // initdb's default on 15: no checksums
   REQUIRE(without.value("show data_checksums") == "off");
   CHECK(has_id(without.report(), "PGDBA-SEC-044"));
-  OwnCluster with("", "--data-checksums");
+  AuditCluster with("", "--data-checksums");
   REQUIRE(with.value("show data_checksums") == "on");
   CHECK(!has_id(with.report(), "PGDBA-SEC-044"));
 }
 
 TEST_CASE("audit report: db_user_namespace on is found (a global user then logs in as name@)", "[audit]") {
-  OwnCluster off;
+  AuditCluster off;
   CHECK(!has_id(off.report(), "PGDBA-SEC-022"));
-  OwnCluster on("db_user_namespace = on\n");
+  AuditCluster on("db_user_namespace = on\n");
   // With db_user_namespace a user name without @ is per-database: the
   // superuser postgres is "postgres@".
   it::Env env = on.env();

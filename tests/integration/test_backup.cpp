@@ -54,13 +54,6 @@ class TempDir {
   std::string mounted_;
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string sha256sum(const std::string& path) {
   FILE* p = popen(("sha256sum '" + path + "'").c_str(), "r");
   char buf[128] = {0};
@@ -103,7 +96,7 @@ std::set<std::string> temporaries(const std::string& dir) {
 
 nlohmann::json manifest_of(const std::string& backup_path) {
   const fs::path p(backup_path);
-  return nlohmann::json::parse(slurp((p.parent_path() / (p.stem().string() + ".manifest.json")).string()));
+  return nlohmann::json::parse(it::read_file((p.parent_path() / (p.stem().string() + ".manifest.json")).string()));
 }
 
 // A checksum of every user table's rows and of every large object.
@@ -188,7 +181,7 @@ int find_pg_dump(const std::string& needle) {
   for (const auto& e : fs::directory_iterator("/proc", ec)) {
     const std::string pid = e.path().filename().string();
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string cmd = slurp("/proc/" + pid + "/cmdline");
+    std::string cmd = it::read_file("/proc/" + pid + "/cmdline");
     if (cmd.empty()) continue;
     const std::string argv0 = cmd.substr(0, cmd.find('\0'));
     if (fs::path(argv0).filename() != "pg_dump") continue;
@@ -198,7 +191,7 @@ int find_pg_dump(const std::string& needle) {
 }
 
 bool process_gone(int pid) {
-  const std::string status = slurp("/proc/" + std::to_string(pid) + "/status");
+  const std::string status = it::read_file("/proc/" + std::to_string(pid) + "/status");
   return status.empty() || status.find("State:\tZ") != std::string::npos;
 }
 
@@ -402,7 +395,7 @@ TEST_CASE("backup plain format restores through psql and reports the failing sta
   TempDir broken_dir;
   fs::create_directories(broken_dir.path() + "/x");
   const std::string broken = broken_dir.path() + "/x/20260101T000000Z.sql";
-  std::string text = slurp(path);
+  std::string text = it::read_file(path);
   text.replace(text.find("CREATE TABLE public.empty_one"), 29, "CREATE TABLE public.empty_one_broken_ (x int;\n--");
   std::ofstream(broken) << text;
   auto bm = manifest_of(path);
@@ -453,7 +446,7 @@ TEST_CASE("backup --all-databases dumps globals and every database in parallel",
   CHECK(dbs == std::set<std::string>{"bk_a", "bk_b", "postgres", "template1"});
   REQUIRE(!globals.empty());
   CHECK(fs::path(globals).parent_path().filename() == "@globals");
-  CHECK_THAT(slurp(globals), Catch::Contains("CREATE ROLE " + role));
+  CHECK_THAT(it::read_file(globals), Catch::Contains("CREATE ROLE " + role));
   CHECK(manifest_of(globals)["kind"] == "globals");
   CHECK(manifest_of(globals)["database"].is_null());
   CHECK(final_backups(dir.path()).size() == 5);
@@ -795,25 +788,25 @@ TEST_CASE("backup: the password reaches pg_dump through a 0600 passfile, never i
   int pid = -1;
   REQUIRE(it::wait_for([&] { return (pid = find_pg_dump("bk_pw")) > 0; }));
   REQUIRE(it::wait_for([&] { return TableLock::waited_on(watcher, "t"); }));
-  const std::string cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
+  const std::string cmdline = it::read_file("/proc/" + std::to_string(pid) + "/cmdline");
   CHECK(cmdline.find("S3cr") == std::string::npos);
   CHECK(cmdline.find("password=") == std::string::npos);
   CHECK(cmdline.find("--no-password") != std::string::npos);  // and it never prompts
-  const std::string environ = slurp("/proc/" + std::to_string(pid) + "/environ");
+  const std::string environ = it::read_file("/proc/" + std::to_string(pid) + "/environ");
   const auto at = environ.find("PGPASSFILE=");
   REQUIRE(at != std::string::npos);
   const std::string passfile = environ.substr(at + 11, environ.find('\0', at) - at - 11);
   struct stat st {};
   REQUIRE(stat(passfile.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  CHECK(slurp(passfile) == "*:*:*:*:S3cr\\:et \\\\pass\n");
+  CHECK(it::read_file(passfile) == "*:*:*:*:S3cr\\:et \\\\pass\n");
   lock.reset();
   const auto r = it::wait_pgdba(bg);
   INFO(r.err);
   REQUIRE(r.code == 0);  // pg_dump authenticated with it
   CHECK_FALSE(fs::exists(passfile));
   const std::string file = it::parse_json(r.out)[0]["file"];
-  const std::string manifest = slurp(fs::path(file).replace_extension("").string() + ".manifest.json");
+  const std::string manifest = it::read_file(fs::path(file).replace_extension("").string() + ".manifest.json");
   CHECK(manifest.find("S3cr") == std::string::npos);
   CHECK(manifest.find("pgdba_pw") != std::string::npos);  // the command line is there, redacted
 }

@@ -16,7 +16,7 @@ using it::pgdba;
 namespace {
 
 // pgdba and SQL on a cluster of the test's own.
-struct OwnCluster {
+struct ConfigCluster {
   // The shared cluster's variables first: PGDBA_PG_BINDIR among them, so
   // the version matrix starts this cluster on the same major.
   const it::Env& shared = it::cluster();
@@ -175,7 +175,7 @@ TEST_CASE("config set refuses a bad value before sending anything", "[config][ma
 }
 
 TEST_CASE("config set and reset write postgresql.auto.conf and say what the change needs", "[config][matrix]") {
-  OwnCluster own;
+  ConfigCluster own;
   const auto set = own.run({"-o", "json", "config", "set", "work_mem", "64MB", "--reload"});
   REQUIRE(set.code == 0);
   const auto rows = it::parse_json(set.out);
@@ -244,7 +244,7 @@ TEST_CASE("config set and reset write postgresql.auto.conf and say what the chan
 
 TEST_CASE("config diff shows the parameters that differ across the fleet, a server that is down is exit 4",
           "[config]") {
-  OwnCluster second;
+  ConfigCluster second;
   second.exec("ALTER SYSTEM SET work_mem = '48MB'");
   second.exec("SELECT pg_reload_conf()");
   REQUIRE(second.becomes("select current_setting('work_mem')", "48MB"));
@@ -329,7 +329,7 @@ TEST_CASE("config advise names well-known problems with the reason and the manua
 }
 
 TEST_CASE("config advise sees autovacuum off and checkpoints that are mostly requested", "[config][matrix]") {
-  OwnCluster own;
+  ConfigCluster own;
   own.exec("ALTER SYSTEM SET autovacuum = off");
   own.exec("SELECT pg_reload_conf()");
   REQUIRE(own.becomes("select current_setting('autovacuum')", "off"));

@@ -6,16 +6,6 @@
 
 #include "tests/integration/harness.hpp"
 
-namespace {
-
-nlohmann::json row_for(const nlohmann::json& rows, const std::string& key, const std::string& value) {
-  for (const auto& r : rows)
-    if (r.contains(key) && r[key] == value) return r;
-  return nullptr;
-}
-
-}  // namespace
-
 TEST_CASE("constraint add: primary key from a concurrent index, foreign key and check NOT VALID then validated",
           "[constraint][matrix]") {
   it::ScratchDb db("con_add");
@@ -47,12 +37,12 @@ TEST_CASE("constraint add: primary key from a concurrent index, foreign key and 
   // --no-validate leaves it NOT VALID; --validate-only validates it later.
   REQUIRE(db.pgdba({"constraint", "add", "ch", "--check", "id > 0", "--no-validate"}).code == 0);
   auto list = it::parse_json(db.pgdba({"constraint", "list", "--table", "ch", "-o", "json"}).out);
-  CHECK(row_for(list, "name", "ch_check")["validated"] == false);
-  CHECK(row_for(list, "name", "ch_check")["definition"] == "CHECK (id > 0) NOT VALID");
-  CHECK(row_for(list, "name", "ch's fk")["references"] == "public.\"Par; 日本\"");
+  CHECK(it::row_for(list, "name", "ch_check")["validated"] == false);
+  CHECK(it::row_for(list, "name", "ch_check")["definition"] == "CHECK (id > 0) NOT VALID");
+  CHECK(it::row_for(list, "name", "ch's fk")["references"] == "public.\"Par; 日本\"");
   REQUIRE(db.pgdba({"constraint", "add", "ch", "--validate-only", "ch_check"}).code == 0);
   list = it::parse_json(db.pgdba({"constraint", "list", "--table", "ch", "-o", "json"}).out);
-  CHECK(row_for(list, "name", "ch_check")["validated"] == true);
+  CHECK(it::row_for(list, "name", "ch_check")["validated"] == true);
 
   // A check existing rows break: added NOT VALID, validation fails and says so.
   const auto bad = db.pgdba({"constraint", "add", "ch", "--check", "id < 10", "--name", "small"});

@@ -4,23 +4,13 @@
 
 #include "tests/integration/harness.hpp"
 
-namespace {
-
-nlohmann::json row_for(const nlohmann::json& rows, const std::string& key, const std::string& value) {
-  for (const auto& r : rows)
-    if (r.contains(key) && r[key] == value) return r;
-  return nullptr;
-}
-
-}  // namespace
-
 TEST_CASE("extension create, list, update, drop", "[extension][matrix]") {
   it::ScratchDb db("ext");
   db.exec("create schema \"ext's; 日本\"");
 
   const auto avail = db.pgdba({"extension", "available", "-o", "json"});
   REQUIRE(avail.code == 0);
-  const auto citext = row_for(it::parse_json(avail.out), "name", "citext");
+  const auto citext = it::row_for(it::parse_json(avail.out), "name", "citext");
   REQUIRE_FALSE(citext.is_null());
   CHECK(citext["installed_version"].is_null());
   const std::string latest = citext["default_version"];
@@ -35,12 +25,12 @@ TEST_CASE("extension create, list, update, drop", "[extension][matrix]") {
 
   const auto list = db.pgdba({"extension", "list", "-o", "json"});
   REQUIRE(list.code == 0);
-  const auto row = row_for(it::parse_json(list.out), "name", "citext");
+  const auto row = it::row_for(it::parse_json(list.out), "name", "citext");
   CHECK(row["version"] == "1.4");
   CHECK(row["schema"] == "ext's; 日本");
   CHECK(row["default_version"] == latest);
   CHECK(row["update_available"] == (latest != "1.4"));
-  CHECK(row_for(it::parse_json(list.out), "name", "plpgsql")["update_available"] == false);
+  CHECK(it::row_for(it::parse_json(list.out), "name", "plpgsql")["update_available"] == false);
 
   // Again: refused, or nothing to do with --if-not-exists.
   const auto again = db.pgdba({"extension", "create", "citext"});

@@ -5,7 +5,7 @@
 
 namespace {
 
-bool yes(const it::ScratchDb& db, const std::string& sql) {
+bool grant_yes(const it::ScratchDb& db, const std::string& sql) {
   return db.value(sql) == "t";
 }
 
@@ -26,19 +26,19 @@ TEST_CASE("grant and revoke on a table, its columns, a sequence, a function and 
     CHECK(r.code == 0);
   };
   g({"select,insert", "--table", t, "--to", role});
-  CHECK(yes(db, "select has_table_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'SELECT,INSERT')"));
-  CHECK_FALSE(yes(db, "select has_table_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'DELETE')"));
+  CHECK(grant_yes(db, "select has_table_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'SELECT,INSERT')"));
+  CHECK_FALSE(grant_yes(db, "select has_table_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'DELETE')"));
   g({"update", "--table", t, "--column", "B", "--to", role});
-  CHECK(yes(db, "select has_column_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'B', 'UPDATE')"));
-  CHECK_FALSE(yes(db, "select has_column_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'a', 'UPDATE')"));
+  CHECK(grant_yes(db, "select has_column_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'B', 'UPDATE')"));
+  CHECK_FALSE(grant_yes(db, "select has_column_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'a', 'UPDATE')"));
   g({"usage", "--sequence", "s", "--to", role});
-  CHECK(yes(db, "select has_sequence_privilege('" + role + "', 's', 'USAGE')"));
+  CHECK(grant_yes(db, "select has_sequence_privilege('" + role + "', 's', 'USAGE')"));
   g({"execute", "--function", "f(int)", "--to", role});
-  CHECK(yes(db, "select has_function_privilege('" + role + "', 'f(int)', 'EXECUTE')"));
+  CHECK(grant_yes(db, "select has_function_privilege('" + role + "', 'f(int)', 'EXECUTE')"));
   g({"execute", "--function", "p", "--to", role});
-  CHECK(yes(db, "select has_function_privilege('" + role + "', 'p()', 'EXECUTE')"));
+  CHECK(grant_yes(db, "select has_function_privilege('" + role + "', 'p()', 'EXECUTE')"));
   g({"usage", "--schema", "we'ird", "--to", role});
-  CHECK(yes(db, "select has_schema_privilege('" + role + "', 'we''ird', 'USAGE')"));
+  CHECK(grant_yes(db, "select has_schema_privilege('" + role + "', 'we''ird', 'USAGE')"));
 
   auto r = db.pgdba({"revoke", "insert", "--table", t, "--from", role});
   CHECK(r.code == 2);  // destructive: needs --yes off a terminal
@@ -46,8 +46,8 @@ TEST_CASE("grant and revoke on a table, its columns, a sequence, a function and 
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK(it::parse_json(r.out)[0]["status"] == "revoked");
-  CHECK_FALSE(yes(db, "select has_table_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'INSERT')"));
-  CHECK(yes(db, "select has_table_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'SELECT')"));
+  CHECK_FALSE(grant_yes(db, "select has_table_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'INSERT')"));
+  CHECK(grant_yes(db, "select has_table_privilege('" + role + "', '\"we''ird\".\"T;1\"', 'SELECT')"));
 
   // Bad input: a privilege the kind lacks, no object, two objects, a missing table.
   CHECK(db.pgdba({"grant", "execute", "--table", t, "--to", role}).code == 2);
@@ -65,20 +65,20 @@ TEST_CASE("grant on every table of a schema, to PUBLIC, and default privileges f
   auto r = db.pgdba({"grant", "select", "--all-tables-in-schema", "app", "--to", reader});
   INFO(r.err);
   REQUIRE(r.code == 0);
-  CHECK(yes(db, "select has_table_privilege('" + reader + "', 'app.a', 'SELECT') and has_table_privilege('" + reader +
-                    "', 'app.b', 'SELECT')"));
+  CHECK(grant_yes(db, "select has_table_privilege('" + reader + "', 'app.a', 'SELECT') and has_table_privilege('" +
+                          reader + "', 'app.b', 'SELECT')"));
   r = db.pgdba({"grant", "select", "--on-future", "tables", "--default-for-role", "postgres", "--in-schema", "app",
                 "--to", reader});
   REQUIRE(r.code == 0);
   db.exec("create table app.later(i int)");
-  CHECK(yes(db, "select has_table_privilege('" + reader + "', 'app.later', 'SELECT')"));
+  CHECK(grant_yes(db, "select has_table_privilege('" + reader + "', 'app.later', 'SELECT')"));
   r = db.pgdba({"grant", "usage", "--schema", "app", "--to", "PUBLIC"});
   REQUIRE(r.code == 0);
-  CHECK(yes(db, "select has_schema_privilege('public', 'app', 'USAGE')"));
+  CHECK(grant_yes(db, "select has_schema_privilege('public', 'app', 'USAGE')"));
   r = db.pgdba({"revoke", "select", "--on-future", "tables", "--default-for-role", "postgres", "--in-schema", "app",
                 "--from", reader, "--yes"});
   REQUIRE(r.code == 0);
   db.exec("create table app.later2(i int)");
-  CHECK_FALSE(yes(db, "select has_table_privilege('" + reader + "', 'app.later2', 'SELECT')"));
+  CHECK_FALSE(grant_yes(db, "select has_table_privilege('" + reader + "', 'app.later2', 'SELECT')"));
   db.exec("drop owned by " + reader + "; drop role " + reader);
 }

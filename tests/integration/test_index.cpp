@@ -10,12 +10,6 @@
 namespace {
 
 // The row of `rows` whose `key` is `value` (null JSON when none).
-nlohmann::json row_for(const nlohmann::json& rows, const std::string& key, const std::string& value) {
-  for (const auto& r : rows)
-    if (r.contains(key) && r[key] == value) return r;
-  return nullptr;
-}
-
 bool has_index(const it::ScratchDb& db, const std::string& name) {
   auto c = it::connect(db.name());
   pqxx::nontransaction tx(c);
@@ -44,21 +38,21 @@ TEST_CASE("index duplicate, unused and list with hostile names", "[index][matrix
   REQUIRE(dup.code == 0);
   const auto rows = it::parse_json(dup.out);
   // a_again is the newer copy of "a;idx"; "a;idx" is a prefix of ab.
-  CHECK(row_for(rows, "index", "a_again")["duplicate_of"] == "a;idx");
-  CHECK(row_for(rows, "index", "a_again")["reason"] == "same keys");
-  CHECK(row_for(rows, "index", "a_again")["schema"] == "s'; x");
-  CHECK(row_for(rows, "index", "a_again")["table"] == "T\"1 日本");
-  CHECK(row_for(rows, "index", "a;idx")["duplicate_of"] == "ab");
-  CHECK(row_for(rows, "index", "a;idx")["reason"] == "prefix");
-  CHECK(row_for(rows, "index", "a;idx")["size_bytes"].get<long long>() > 0);
+  CHECK(it::row_for(rows, "index", "a_again")["duplicate_of"] == "a;idx");
+  CHECK(it::row_for(rows, "index", "a_again")["reason"] == "same keys");
+  CHECK(it::row_for(rows, "index", "a_again")["schema"] == "s'; x");
+  CHECK(it::row_for(rows, "index", "a_again")["table"] == "T\"1 日本");
+  CHECK(it::row_for(rows, "index", "a;idx")["duplicate_of"] == "ab");
+  CHECK(it::row_for(rows, "index", "a;idx")["reason"] == "prefix");
+  CHECK(it::row_for(rows, "index", "a;idx")["size_bytes"].get<long long>() > 0);
   // The plain index on c duplicates the unique constraint's, not the reverse.
-  CHECK(row_for(rows, "index", "c_plain")["duplicate_of"] == "u_c");
-  CHECK(row_for(rows, "index", "u_c").is_null());
-  CHECK(row_for(rows, "index", "lower_c2")["duplicate_of"] == "lower_c");
+  CHECK(it::row_for(rows, "index", "c_plain")["duplicate_of"] == "u_c");
+  CHECK(it::row_for(rows, "index", "u_c").is_null());
+  CHECK(it::row_for(rows, "index", "lower_c2")["duplicate_of"] == "lower_c");
   // Other sort order, a predicate, the longer index: not duplicates.
-  CHECK(row_for(rows, "index", "a_desc").is_null());
-  CHECK(row_for(rows, "index", "a_part").is_null());
-  CHECK(row_for(rows, "index", "ab").is_null());
+  CHECK(it::row_for(rows, "index", "a_desc").is_null());
+  CHECK(it::row_for(rows, "index", "a_part").is_null());
+  CHECK(it::row_for(rows, "index", "ab").is_null());
 
   // A scan on one index moves it out of unused (statistics are flushed at
   // the end of the scanning session's transaction, reported within ~1s).
@@ -71,28 +65,28 @@ TEST_CASE("index duplicate, unused and list with hostile names", "[index][matrix
     const auto r = db.pgdba({"index", "unused", "-n", "s'; x", "-o", "json"});
     REQUIRE(r.code == 0);
     unused = it::parse_json(r.out);
-    if (row_for(unused, "index", "ab").is_null()) break;
+    if (it::row_for(unused, "index", "ab").is_null()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  CHECK(row_for(unused, "index", "ab").is_null());
-  CHECK_FALSE(row_for(unused, "index", "a_again").is_null());
-  CHECK(row_for(unused, "index", "a_again")["scans"] == 0);
-  CHECK(row_for(unused, "index", "a_again")["table_writes"].get<long long>() >= 500);
-  CHECK(row_for(unused, "index", "a_again")["stats_age_seconds"].get<double>() >= 0);
+  CHECK(it::row_for(unused, "index", "ab").is_null());
+  CHECK_FALSE(it::row_for(unused, "index", "a_again").is_null());
+  CHECK(it::row_for(unused, "index", "a_again")["scans"] == 0);
+  CHECK(it::row_for(unused, "index", "a_again")["table_writes"].get<long long>() >= 500);
+  CHECK(it::row_for(unused, "index", "a_again")["stats_age_seconds"].get<double>() >= 0);
   // Indexes that enforce something are never "unused".
-  CHECK(row_for(unused, "index", "u_c").is_null());
-  CHECK(row_for(unused, "index", "T\"1 日本_pkey").is_null());
+  CHECK(it::row_for(unused, "index", "u_c").is_null());
+  CHECK(it::row_for(unused, "index", "T\"1 日本_pkey").is_null());
 
   const auto list = db.pgdba({"index", "list", "--table", "\"s'; x\".\"T\"\"1 日本\"", "-o", "json"});
   INFO(list.err);
   REQUIRE(list.code == 0);
   const auto all = it::parse_json(list.out);
   CHECK(all.size() == 10);
-  CHECK(row_for(all, "index", "u_c")["enforces"] == "unique constraint");
-  CHECK(row_for(all, "index", "u_c")["constraint"] == "u_c");
-  CHECK(row_for(all, "index", "T\"1 日本_pkey")["enforces"] == "primary key");
-  CHECK(row_for(all, "index", "a;idx")["method"] == "btree");
-  CHECK(row_for(all, "index", "a;idx")["valid"] == true);
+  CHECK(it::row_for(all, "index", "u_c")["enforces"] == "unique constraint");
+  CHECK(it::row_for(all, "index", "u_c")["constraint"] == "u_c");
+  CHECK(it::row_for(all, "index", "T\"1 日本_pkey")["enforces"] == "primary key");
+  CHECK(it::row_for(all, "index", "a;idx")["method"] == "btree");
+  CHECK(it::row_for(all, "index", "a;idx")["valid"] == true);
 
   const auto table = db.pgdba({"index", "list", "-n", "s'; x"});
   CHECK(table.code == 0);

@@ -194,7 +194,8 @@ TEST_CASE("job run hands -h, -p and --audit-log to its steps, never --dsn", "[jo
 
 TEST_CASE("job cron and job systemd print the scheduler's lines, systemd-analyze verify accepts the units", "[job]") {
   const std::string plan = it::temp_file(
-      "name = \"nightly\"\nschedule = \"daily 02:30\"\n[[step]]\nname = \"v\"\ncommand = [\"db\", \"list\"]\n", ".toml");
+      "name = \"nightly\"\nschedule = \"daily 02:30\"\n[[step]]\nname = \"v\"\ncommand = [\"db\", \"list\"]\n",
+      ".toml");
   auto r = it::pgdba({"job", "cron", plan});
   INFO(r.err);
   REQUIRE(r.code == 0);
@@ -222,8 +223,8 @@ TEST_CASE("job cron and job systemd print the scheduler's lines, systemd-analyze
   r = it::pgdba({"job", "cron", none});
   CHECK(r.code == 2);
   CHECK(r.err.find("no schedule") != std::string::npos);
-  const std::string bad = it::temp_file(
-      "schedule = \"0 2 * * *\"\n[[step]]\nname = \"v\"\ncommand = [\"db\", \"list\"]\n", ".toml");
+  const std::string bad =
+      it::temp_file("schedule = \"0 2 * * *\"\n[[step]]\nname = \"v\"\ncommand = [\"db\", \"list\"]\n", ".toml");
   r = it::pgdba({"job", "run", bad});
   CHECK(r.code == 2);
   CHECK(r.err.find("daily [HH:MM]") != std::string::npos);

@@ -49,13 +49,6 @@ it::Env env_of(const it::PrivateCluster& pc) {
   return {{"PGHOST", pc.env().at("PGHOST")}, {"PGPORT", pc.env().at("PGPORT")}};
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 TEST_CASE("logs list shows the current stderr file", "[logs][matrix]") {
@@ -215,7 +208,7 @@ TEST_CASE("logs tail --follow streams new entries across log rotation", "[logs]"
   // The stream is open once the first entry arrives.
   REQUIRE(it::wait_for([&] {
     raise_error(c, first);
-    return slurp(bg.out_path).find(first) != std::string::npos;
+    return it::read_file(bg.out_path).find(first) != std::string::npos;
   }));
   const std::string before = pqxx::nontransaction(c).exec("select pg_current_logfile()")[0][0].c_str();
   // The new file's name has the time in seconds: rotate until it differs.
@@ -224,7 +217,7 @@ TEST_CASE("logs tail --follow streams new entries across log rotation", "[logs]"
     return pqxx::nontransaction(c).exec("select pg_current_logfile()")[0][0].c_str() != before;
   }));
   raise_error(c, second);
-  const bool seen = it::wait_for([&] { return slurp(bg.out_path).find(second) != std::string::npos; });
+  const bool seen = it::wait_for([&] { return it::read_file(bg.out_path).find(second) != std::string::npos; });
   kill(bg.pid, SIGINT);
   const auto r = it::wait_pgdba(bg);
   INFO(r.out << r.err);

@@ -44,7 +44,7 @@ std::string lit(const std::string& s) {
   return out + "'";
 }
 
-bool yes(const it::ScratchDb& db, const std::string& sql) {
+bool privilege_yes(const it::ScratchDb& db, const std::string& sql) {
   return db.value(sql) == "t";
 }
 
@@ -82,24 +82,27 @@ TEST_CASE("privileges report: a two-level membership chain and PUBLIC, checked a
     seen.insert(type + " " + object + " " + priv);
     INFO(type << " " << object << " " << priv << " via " << via);
     if (type == "table") {
-      CHECK(yes(db, "select has_table_privilege(" + lit(leaf) + ", " + lit(object) + ", " + lit(priv) + ")"));
+      CHECK(privilege_yes(db, "select has_table_privilege(" + lit(leaf) + ", " + lit(object) + ", " + lit(priv) + ")"));
       if (object == "s.t") {
         chain = chain || via == "member of " + mid + " → " + top;
         rls = row["rls"] == "enabled" && row["rls_bypassed"] == false;
       }
     } else if (type == "schema") {
-      CHECK(yes(db, "select has_schema_privilege(" + lit(leaf) + ", " + lit(object) + ", " + lit(priv) + ")"));
+      CHECK(
+          privilege_yes(db, "select has_schema_privilege(" + lit(leaf) + ", " + lit(object) + ", " + lit(priv) + ")"));
     } else if (type == "function") {
-      CHECK(yes(db, "select has_function_privilege(" + lit(leaf) + ", " + lit(object) + ", " + lit(priv) + ")"));
+      CHECK(privilege_yes(db,
+                          "select has_function_privilege(" + lit(leaf) + ", " + lit(object) + ", " + lit(priv) + ")"));
       if (object == "s.f()") {
         definer = row["security_definer"] == true;
         through_public = via == "PUBLIC";
       }
     } else if (type == "column") {
       column = object == "s.u.a" && priv == "SELECT" && via == "member of " + mid;
-      CHECK(yes(db, "select has_column_privilege(" + lit(leaf) + ", 's.u', 'a', " + lit(priv) + ")"));
+      CHECK(privilege_yes(db, "select has_column_privilege(" + lit(leaf) + ", 's.u', 'a', " + lit(priv) + ")"));
     } else if (type == "database") {
-      CHECK(yes(db, "select has_database_privilege(" + lit(leaf) + ", current_database(), " + lit(priv) + ")"));
+      CHECK(
+          privilege_yes(db, "select has_database_privilege(" + lit(leaf) + ", current_database(), " + lit(priv) + ")"));
     }
   }
   CHECK(chain);
@@ -110,17 +113,17 @@ TEST_CASE("privileges report: a two-level membership chain and PUBLIC, checked a
   // And the other way: whatever the server says the role may do, the report lists.
   for (const char* p : {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"}) {
     for (const char* t : {"s.t", "s.u"}) {
-      const bool can = yes(db, "select has_table_privilege(" + lit(leaf) + ", '" + t + "', '" + p + "')");
+      const bool can = privilege_yes(db, "select has_table_privilege(" + lit(leaf) + ", '" + t + "', '" + p + "')");
       INFO(t << " " << p);
       CHECK(can == (seen.count(std::string("table ") + t + " " + p) == 1));
     }
   }
   for (const char* p : {"USAGE", "CREATE"}) {
-    const bool can = yes(db, "select has_schema_privilege(" + lit(leaf) + ", 's', '" + p + "')");
+    const bool can = privilege_yes(db, "select has_schema_privilege(" + lit(leaf) + ", 's', '" + p + "')");
     CHECK(can == (seen.count(std::string("schema s ") + p) == 1));
   }
   for (const char* f : {"s.f()", "s.g(integer)"}) {
-    const bool can = yes(db, "select has_function_privilege(" + lit(leaf) + ", '" + f + "', 'EXECUTE')");
+    const bool can = privilege_yes(db, "select has_function_privilege(" + lit(leaf) + ", '" + f + "', 'EXECUTE')");
     INFO(f);
     CHECK(can == (seen.count(std::string("function ") + f + " EXECUTE") == 1));
   }
@@ -130,7 +133,7 @@ TEST_CASE("privileges report: a two-level membership chain and PUBLIC, checked a
   REQUIRE(n.code == 0);
   for (const auto& row : it::parse_json(n.out))
     CHECK(row["object"] != "s.t");
-  CHECK_FALSE(yes(db, "select has_table_privilege(" + lit(ni) + ", 's.t', 'SELECT')"));
+  CHECK_FALSE(privilege_yes(db, "select has_table_privilege(" + lit(ni) + ", 's.t', 'SELECT')"));
 
   // By object: every role that can use it, and how.
   const auto on = db.pgdba({"-o", "json", "privileges", "report", "--on", "s.t"});
@@ -249,24 +252,25 @@ TEST_CASE("privileges plan/apply: a declared file reaches a fixed point, PUBLIC'
   // one run: an undeclared role may no longer connect, create temporary
   // tables, use schema public or run the function.
   const std::string d = lit(db.name());
-  CHECK_FALSE(yes(db, "select has_database_privilege(" + lit(outsider) + ", " + d + ", 'CONNECT')"));
-  CHECK_FALSE(yes(db, "select has_database_privilege(" + lit(outsider) + ", " + d + ", 'TEMPORARY')"));
-  CHECK_FALSE(yes(db, "select has_schema_privilege(" + lit(outsider) + ", 'public', 'USAGE')"));
-  CHECK_FALSE(yes(db, "select has_schema_privilege(" + lit(outsider) + ", 'public', 'CREATE')"));
-  CHECK_FALSE(yes(db, "select has_function_privilege(" + lit(outsider) + ", 'app.fn(int, text)', 'EXECUTE')"));
-  CHECK(yes(db, "select has_database_privilege(" + lit(app) + ", " + d + ", 'CONNECT')"));
-  CHECK(yes(db, "select has_function_privilege(" + lit(app) + ", 'app.fn(int, text)', 'EXECUTE')"));
-  CHECK(yes(db, "select has_table_privilege(" + lit(reader) + ", 'app.a', 'SELECT')"));
+  CHECK_FALSE(privilege_yes(db, "select has_database_privilege(" + lit(outsider) + ", " + d + ", 'CONNECT')"));
+  CHECK_FALSE(privilege_yes(db, "select has_database_privilege(" + lit(outsider) + ", " + d + ", 'TEMPORARY')"));
+  CHECK_FALSE(privilege_yes(db, "select has_schema_privilege(" + lit(outsider) + ", 'public', 'USAGE')"));
+  CHECK_FALSE(privilege_yes(db, "select has_schema_privilege(" + lit(outsider) + ", 'public', 'CREATE')"));
+  CHECK_FALSE(
+      privilege_yes(db, "select has_function_privilege(" + lit(outsider) + ", 'app.fn(int, text)', 'EXECUTE')"));
+  CHECK(privilege_yes(db, "select has_database_privilege(" + lit(app) + ", " + d + ", 'CONNECT')"));
+  CHECK(privilege_yes(db, "select has_function_privilege(" + lit(app) + ", 'app.fn(int, text)', 'EXECUTE')"));
+  CHECK(privilege_yes(db, "select has_table_privilege(" + lit(reader) + ", 'app.a', 'SELECT')"));
   // The single-table grant: on b only.
-  CHECK(yes(db, "select has_table_privilege(" + lit(app) + ", 'app.b', 'INSERT')"));
-  CHECK_FALSE(yes(db, "select has_table_privilege(" + lit(app) + ", 'app.a', 'INSERT')"));
-  CHECK(yes(db, "select rolcanlogin and rolconnlimit = 5 from pg_roles where rolname = " + lit(app)));
+  CHECK(privilege_yes(db, "select has_table_privilege(" + lit(app) + ", 'app.b', 'INSERT')"));
+  CHECK_FALSE(privilege_yes(db, "select has_table_privilege(" + lit(app) + ", 'app.a', 'INSERT')"));
+  CHECK(privilege_yes(db, "select rolcanlogin and rolconnlimit = 5 from pg_roles where rolname = " + lit(app)));
   // Default privileges: a table created later is readable.
   db.exec("create table app.later(x int)");
-  CHECK(yes(db, "select has_table_privilege(" + lit(reader) + ", 'app.later', 'SELECT')"));
+  CHECK(privilege_yes(db, "select has_table_privilege(" + lit(reader) + ", 'app.later', 'SELECT')"));
   // and PUBLIC may not run a function created later either.
   db.exec("create function app.later_fn() returns int language sql as 'select 1'");
-  CHECK_FALSE(yes(db, "select has_function_privilege(" + lit(outsider) + ", 'app.later_fn()', 'EXECUTE')"));
+  CHECK_FALSE(privilege_yes(db, "select has_function_privilege(" + lit(outsider) + ", 'app.later_fn()', 'EXECUTE')"));
   CHECK(db.pgdba({"privileges", "plan", file}).code == 0);
 
   // Drift by hand is found and undone.
@@ -285,7 +289,7 @@ TEST_CASE("privileges plan/apply: a declared file reaches a fixed point, PUBLIC'
   CHECK(db.pgdba({"privileges", "plan", file}).code == 1);
   REQUIRE(db.pgdba({"privileges", "apply", "--yes", file}).code == 0);
   CHECK(db.pgdba({"privileges", "plan", file}).code == 0);
-  CHECK_FALSE(yes(db, "select has_table_privilege(" + lit(reader) + ", 'app.a', 'DELETE')"));
+  CHECK_FALSE(privilege_yes(db, "select has_table_privilege(" + lit(reader) + ", 'app.a', 'DELETE')"));
 }
 
 TEST_CASE("privileges export: hostile names round-trip, and plan on the export has nothing to do",

@@ -20,13 +20,6 @@ std::string sh_quote(const std::string& s) {
   return out + "'";
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // pgdba `args` on a pseudo-terminal, in the background; everything it
 // writes lands in typescript().
 class OnTerminal {
@@ -44,7 +37,7 @@ class OnTerminal {
   ~OnTerminal() {
     if (thread_.joinable()) thread_.join();
   }
-  std::string typescript() const { return slurp(typescript_); }
+  std::string typescript() const { return it::read_file(typescript_); }
   bool shows(const std::string& text) const {
     return it::wait_for([&] { return typescript().find(text) != std::string::npos; });
   }
@@ -126,6 +119,6 @@ TEST_CASE("progress: copy out on a terminal counts rows and bytes while they str
   CHECK(r.code == 0);
   CHECK_THAT(run.typescript(), Catch::Contains("pgdba: copying the query: "));
   CHECK_THAT(run.typescript(), Catch::Contains(" rows\033[K"));
-  CHECK(it::count_lines(slurp(file)) == 20000);
+  CHECK(it::count_lines(it::read_file(file)) == 20000);
   std::remove(file.c_str());
 }

@@ -15,12 +15,6 @@ std::string filenode(const it::ScratchDb& db, const std::string& rel) {
   return db.value("select pg_relation_filenode(" + literal + "'::regclass)");
 }
 
-nlohmann::json row_for(const nlohmann::json& rows, const std::string& key, const std::string& value) {
-  for (const auto& r : rows)
-    if (r[key] == value) return r;
-  return nullptr;
-}
-
 }  // namespace
 
 TEST_CASE("reindex rebuilds every index of the named tables, hostile names included", "[reindex][matrix]") {
@@ -128,9 +122,9 @@ TEST_CASE("reindex --lock-timeout gives up on a locked table after --retries mor
   INFO(r.err);
   REQUIRE(r.code == 0);
   const auto rows = it::parse_json(r.out);
-  CHECK(row_for(rows, "table", "held")["status"] == "skipped-locked");
-  CHECK(row_for(rows, "table", "held")["error"].get<std::string>().find("lock timeout") != std::string::npos);
-  CHECK(row_for(rows, "table", "free")["status"] == "done");
+  CHECK(it::row_for(rows, "table", "held")["status"] == "skipped-locked");
+  CHECK(it::row_for(rows, "table", "held")["error"].get<std::string>().find("lock timeout") != std::string::npos);
+  CHECK(it::row_for(rows, "table", "free")["status"] == "done");
   CHECK(r.err.find("3 tries") != std::string::npos);
   tx.abort();
 }

@@ -18,9 +18,9 @@ int on_terminal(const std::string& args, const std::string& answer, std::string*
   const std::string out = it::temp_file("");
   // Typed once the prompt is on the screen, as a person would (echo is off
   // by then); a fixed pause was too short for a slow (sanitized) start.
-  const std::string cmd = "(for i in $(seq 200); do [ -s " + out + " ] && break; sleep 0.05; done; sleep 0.1; printf '" +
-                          answer + "\\n') | script -qec '" + std::string(PGDBA_BIN) + " " + args + "' /dev/null >" +
-                          out + " 2>&1";
+  const std::string cmd = "(for i in $(seq 200); do [ -s " + out +
+                          " ] && break; sleep 0.05; done; sleep 0.1; printf '" + answer + "\\n') | script -qec '" +
+                          std::string(PGDBA_BIN) + " " + args + "' /dev/null >" + out + " 2>&1";
   const int status = std::system(cmd.c_str());
   if (screen != nullptr) {
     std::ifstream in(out);
@@ -126,9 +126,9 @@ TEST_CASE("color only when asked or on a terminal, never with NO_COLOR", "[outpu
   CHECK(on_terminal("db size postgres", "", &screen) == 0);
   CHECK(screen.find("\033[1m") != std::string::npos);
   const std::string out = it::temp_file("");
-  REQUIRE(std::system(("NO_COLOR=1 script -qec '" + std::string(PGDBA_BIN) + " db size postgres' /dev/null </dev/null >" +
-                       out)
-                          .c_str()) == 0);
+  REQUIRE(std::system(
+              ("NO_COLOR=1 script -qec '" + std::string(PGDBA_BIN) + " db size postgres' /dev/null </dev/null >" + out)
+                  .c_str()) == 0);
   std::ifstream in(out);
   const std::string no_color((std::istreambuf_iterator<char>(in)), {});
   CHECK(no_color.find("postgres") != std::string::npos);

@@ -14,16 +14,16 @@ bool schema_exists(const std::string& db, const std::string& name) {
 }
 
 // Each test works in a database of its own, dropped at the end.
-struct Scratch {
+struct SchemaScratch {
   std::string db = it::unique("schemas");
-  Scratch() { REQUIRE(pgdba({"db", "create", db}).code == 0); }
-  ~Scratch() { pgdba({"db", "drop", db, "--yes", "--force"}); }
+  SchemaScratch() { REQUIRE(pgdba({"db", "create", db}).code == 0); }
+  ~SchemaScratch() { pgdba({"db", "drop", db, "--yes", "--force"}); }
 };
 
 }  // namespace
 
 TEST_CASE("schema create, list, rename, drop with hostile names", "[schema]") {
-  Scratch s;
+  SchemaScratch s;
   for (const std::string name : {"a\"b", "x; drop table y", "données_日本", "Mixed Case"}) {
     DYNAMIC_SECTION(name) {
       REQUIRE(pgdba({"-d", s.db, "schema", "create", name}).code == 0);
@@ -50,7 +50,7 @@ TEST_CASE("schema create, list, rename, drop with hostile names", "[schema]") {
 }
 
 TEST_CASE("schema list counts tables and their size, system schemas on request", "[schema][matrix]") {
-  Scratch s;
+  SchemaScratch s;
   REQUIRE(pgdba({"-d", s.db, "sql", "-c",
                  "create schema app; create table app.t(id int); "
                  "insert into app.t select generate_series(1, 1000)"})
@@ -73,7 +73,7 @@ TEST_CASE("schema list counts tables and their size, system schemas on request",
 }
 
 TEST_CASE("schema drop asks first, refuses non-empty without --cascade", "[schema][safety]") {
-  Scratch s;
+  SchemaScratch s;
   REQUIRE(pgdba({"-d", s.db, "sql", "-c", "create schema full_one; create table full_one.t(id int)"}).code == 0);
   CHECK(pgdba({"-d", s.db, "schema", "drop", "full_one"}).code == 2);
   CHECK(schema_exists(s.db, "full_one"));
@@ -91,7 +91,7 @@ TEST_CASE("schema drop asks first, refuses non-empty without --cascade", "[schem
 }
 
 TEST_CASE("schema errors: missing, exists, 64 bytes", "[schema]") {
-  Scratch s;
+  SchemaScratch s;
   const auto missing = pgdba({"-d", s.db, "schema", "drop", "nope", "--yes"});
   CHECK(missing.code == 1);
   CHECK(missing.err == "pgdba: error: schema \"nope\" does not exist\n");
@@ -105,7 +105,7 @@ TEST_CASE("schema errors: missing, exists, 64 bytes", "[schema]") {
 }
 
 TEST_CASE("schema create --owner and the lock timeout", "[schema]") {
-  Scratch s;
+  SchemaScratch s;
   const std::string role = it::unique("owner");
   {
     auto c = it::connect();

@@ -14,10 +14,10 @@ using it::pgdba;
 
 namespace {
 
-struct Scratch {
+struct SqlScratch {
   std::string db = it::unique("sqltest");
-  Scratch() { REQUIRE(pgdba({"db", "create", db}).code == 0); }
-  ~Scratch() { pgdba({"db", "drop", db, "--yes", "--force"}); }
+  SqlScratch() { REQUIRE(pgdba({"db", "create", db}).code == 0); }
+  ~SqlScratch() { pgdba({"db", "drop", db, "--yes", "--force"}); }
   it::Run sql(std::vector<std::string> args, const std::string& input = "") const {
     args.insert(args.begin(), {"-d", db, "sql"});
     return pgdba(args, input);
@@ -64,7 +64,7 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 }  // namespace
 
 TEST_CASE("sql -c returns typed JSON", "[sql]") {
-  Scratch s;
+  SqlScratch s;
   const auto r = s.sql({"-c",
                         "select 1::int8 as i, 2.50::numeric as n, 1.5::float8 as f, true as b, null::text as nul, "
                         "'{\"k\": [1, 2]}'::jsonb as j, array[1,2,null] as arr, array['a,b','c\"d'] as txt, "
@@ -92,7 +92,7 @@ TEST_CASE("sql -c returns typed JSON", "[sql]") {
 }
 
 TEST_CASE("sql --param values are bound, never spliced into the SQL", "[sql][safety]") {
-  Scratch s;
+  SqlScratch s;
   REQUIRE(s.sql({"-c", "create table victim(t text)"}).code == 0);
   const std::string hostile = "x'); drop table victim; --";
   const auto r = s.sql({"-c", "insert into victim values ($1) returning t", "--param", hostile, "-o", "json"});
@@ -106,7 +106,7 @@ TEST_CASE("sql --param values are bound, never spliced into the SQL", "[sql][saf
 }
 
 TEST_CASE("sql -f runs statement by statement and names the failing one and its line", "[sql]") {
-  Scratch s;
+  SqlScratch s;
   const std::string script =
       "create table t(id int primary key);\n"
       "-- a comment; with a semicolon\n"
@@ -133,7 +133,7 @@ TEST_CASE("sql -f runs statement by statement and names the failing one and its 
 }
 
 TEST_CASE("sql --single-transaction rolls everything back on error", "[sql]") {
-  Scratch s;
+  SqlScratch s;
   REQUIRE(s.sql({"-c", "create table t(id int)"}).code == 0);
   const auto r = s.sql({"-c", "insert into t values (1); insert into t values (1/0)", "--single-transaction"});
   CHECK(r.code == 1);
@@ -145,7 +145,7 @@ TEST_CASE("sql --single-transaction rolls everything back on error", "[sql]") {
 }
 
 TEST_CASE("a script's own BEGIN/COMMIT survives queries read through the cursor", "[sql]") {
-  Scratch s;
+  SqlScratch s;
   REQUIRE(s.sql({"-c", "create table t(id int)"}).code == 0);
   const auto r =
       s.sql({"-c", "begin; insert into t values (1); select count(*) from t; rollback; select count(*) as n from t",
@@ -157,7 +157,7 @@ TEST_CASE("a script's own BEGIN/COMMIT survives queries read through the cursor"
 }
 
 TEST_CASE("psql meta-commands are refused with their line", "[sql]") {
-  Scratch s;
+  SqlScratch s;
   const auto r = s.sql({"-f", it::temp_file("select 1;\n\\dt\n", ".sql")});
   CHECK(r.code == 2);
   CHECK(r.err.find("line 2") != std::string::npos);
@@ -165,7 +165,7 @@ TEST_CASE("psql meta-commands are refused with their line", "[sql]") {
 }
 
 TEST_CASE("large results stream: jsonl and csv match the server row for row", "[sql][stream]") {
-  Scratch s;
+  SqlScratch s;
   REQUIRE(s.sql({"-c",
                  "create table big as select g as id, md5(g::text) as h, "
                  "case when g % 7 = 0 then null else 'line\n' || g || ',\"q\"' end as t, "
@@ -216,7 +216,7 @@ TEST_CASE("large results stream: jsonl and csv match the server row for row", "[
 }
 
 TEST_CASE("the cursor really streams: the server sees one FETCH per --fetch-size rows", "[sql][stream]") {
-  Scratch s;
+  SqlScratch s;
   const std::string log = it::temp_file("");
   // (-o csv goes through COPY instead: see the test after this one.)
   const auto r = pgdba({"-d", s.db, "-vv", "--log-file", log, "sql", "-c", "select generate_series(1, 2500) as g",
@@ -247,7 +247,7 @@ TEST_CASE("the cursor really streams: the server sees one FETCH per --fetch-size
 
 TEST_CASE("sql -o csv of a query goes through COPY, byte for byte the renderer's CSV and psql's copy",
           "[sql][matrix]") {
-  Scratch s;
+  SqlScratch s;
   REQUIRE(s.sql({"-c",
                  "create table t as select g as id, case g % 5 when 0 then null when 1 then '' when 2 then "
                  "'a,\"b\"' || chr(10) || 'c' when 3 then '\\.' else 'ü' || g end as v, g / 3.0 as n, "
@@ -290,7 +290,7 @@ TEST_CASE("sql -o csv of a query goes through COPY, byte for byte the renderer's
 }
 
 TEST_CASE("sql --batch inserts every CSV row in one transaction", "[sql][batch]") {
-  Scratch s;
+  SqlScratch s;
   REQUIRE(s.sql({"-c", "create table b(id int primary key, t text, f float8)"}).code == 0);
   std::string csv = "id,t,f\n";
   for (int i = 1; i <= 2500; ++i) {
@@ -321,7 +321,7 @@ TEST_CASE("sql --batch inserts every CSV row in one transaction", "[sql][batch]"
 
 TEST_CASE("sql --batch: COPY, multi-row INSERT or row by row, as the table allows, and the same rows stored",
           "[sql][batch]") {
-  Scratch s;
+  SqlScratch s;
   REQUIRE(s.sql({"-c",
                  "create table via_copy(a int, t text); create table via_values(a int, t text); "
                  "create table counted(a int); create table calls(n int); "
@@ -378,7 +378,7 @@ TEST_CASE("sql --batch: COPY, multi-row INSERT or row by row, as the table allow
 
 TEST_CASE("sql --batch: the session killed mid-batch, pipelined or through COPY, exits 3 and commits nothing",
           "[sql][batch][hostile]") {
-  Scratch s;
+  SqlScratch s;
   REQUIRE(s.sql({"-c",
                  "create table slow(id int primary key, t text); "
                  "insert into slow select g, 'x' from generate_series(1, 5000) g; "
@@ -409,7 +409,7 @@ TEST_CASE("sql --batch: the session killed mid-batch, pipelined or through COPY,
 }
 
 TEST_CASE("sql --batch: a bad row names its line and nothing is committed", "[sql][batch]") {
-  Scratch s;
+  SqlScratch s;
   REQUIRE(s.sql({"-c", "create table b(id int primary key, t text)"}).code == 0);
   std::string csv;
   for (int i = 1; i <= 1500; ++i)
@@ -458,7 +458,7 @@ TEST_CASE("sql --batch: a bad row names its line and nothing is committed", "[sq
 }
 
 TEST_CASE("sql --dry-run lists the statements and runs none", "[sql][safety]") {
-  Scratch s;
+  SqlScratch s;
   const auto r = s.sql({"-c", "create table never(id int); drop table also_never", "--dry-run", "-o", "json"});
   REQUIRE(r.code == 0);
   const auto j = it::parse_json(r.out);
@@ -468,7 +468,7 @@ TEST_CASE("sql --dry-run lists the statements and runs none", "[sql][safety]") {
 }
 
 TEST_CASE("statement timeout cancels a long statement", "[sql]") {
-  Scratch s;
+  SqlScratch s;
   const auto r = s.sql({"-c", "select pg_sleep(5)", "--statement-timeout", "100ms", "-o", "json"});
   CHECK(r.code == 1);
   CHECK(it::parse_json(r.err)["error"]["sqlstate"] == "57014");

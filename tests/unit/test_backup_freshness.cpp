@@ -22,14 +22,14 @@ Manifest backup_at(const std::string& db, int hour, std::optional<bool> verify_o
   return m;
 }
 
-const Clock::time_point kNow = parse_iso_utc("2026-11-23T00:00:00Z");
+const Clock::time_point kFreshnessNow = parse_iso_utc("2026-11-23T00:00:00Z");
 
 }  // namespace
 
 TEST_CASE("backup freshness: the newest verified backup's age, counted from when it finished", "[backup]") {
   // app: verified at 02, unverified at 20, failed verification at 22.
-  const auto f =
-      backup_freshness({backup_at("app", 2, true), backup_at("app", 20), backup_at("app", 22, false)}, kNow, false);
+  const auto f = backup_freshness({backup_at("app", 2, true), backup_at("app", 20), backup_at("app", 22, false)},
+                                  kFreshnessNow, false);
   REQUIRE(f.size() == 1);
   CHECK(f[0].database == "app");
   CHECK(f[0].has_good);
@@ -39,15 +39,16 @@ TEST_CASE("backup freshness: the newest verified backup's age, counted from when
 }
 
 TEST_CASE("backup freshness: --unverified counts a never verified backup, never a failed one", "[backup]") {
-  const auto f =
-      backup_freshness({backup_at("app", 2, true), backup_at("app", 20), backup_at("app", 22, false)}, kNow, true);
+  const auto f = backup_freshness({backup_at("app", 2, true), backup_at("app", 20), backup_at("app", 22, false)},
+                                  kFreshnessNow, true);
   REQUIRE(f.size() == 1);
   CHECK(f[0].age_seconds == Approx(3.5 * 3600));  // 20:30, not the failed 22:30
   CHECK_THAT(f[0].detail, Catch::Contains("app-20"));
 }
 
 TEST_CASE("backup freshness: without a good backup, how long since the oldest one started", "[backup]") {
-  const auto f = backup_freshness({backup_at("db", 10), backup_at("db", 4, false), backup_at("db", 16)}, kNow, false);
+  const auto f =
+      backup_freshness({backup_at("db", 10), backup_at("db", 4, false), backup_at("db", 16)}, kFreshnessNow, false);
   REQUIRE(f.size() == 1);
   CHECK_FALSE(f[0].has_good);
   CHECK(f[0].age_seconds == Approx(20 * 3600));
@@ -61,7 +62,7 @@ TEST_CASE("backup freshness: one entry per target, kind and database, incomplete
   other_target.target = "u";
   Manifest failed = backup_at("lost", 7, true);
   failed.status = "failed";
-  const auto f = backup_freshness({backup_at("app", 3, true), globals, other_target, failed}, kNow, false);
+  const auto f = backup_freshness({backup_at("app", 3, true), globals, other_target, failed}, kFreshnessNow, false);
   REQUIRE(f.size() == 3);
   CHECK((f[0].target == "t" && f[0].kind == "database" && f[0].database == "app"));
   CHECK((f[1].target == "t" && f[1].kind == "globals"));

@@ -14,7 +14,7 @@ using namespace pgdba::backup;
 
 namespace {
 
-Manifest sample(const std::string& db, const std::string& started, bool verified = false) {
+Manifest sample_manifest(const std::string& db, const std::string& started, bool verified = false) {
   Manifest m;
   m.tool = "pgdba 0.1.0";
   m.target = "local-5432";
@@ -36,7 +36,7 @@ Manifest sample(const std::string& db, const std::string& started, bool verified
 }  // namespace
 
 TEST_CASE("a manifest survives JSON with every field and its types", "[backup]") {
-  Manifest m = sample("app", "2026-11-23T12:03:01.042Z", true);
+  Manifest m = sample_manifest("app", "2026-11-23T12:03:01.042Z", true);
   m.compress = "zstd:3";
   m.exclude_tables = {"audit.*"};
   m.tables = 2;
@@ -62,7 +62,7 @@ TEST_CASE("a manifest survives JSON with every field and its types", "[backup]")
   CHECK(back.backup_path() == "/b/x.dump");
 
   // Globals: no database, no counts.
-  Manifest g = sample("", "2026-11-23T12:03:01.042Z");
+  Manifest g = sample_manifest("", "2026-11-23T12:03:01.042Z");
   g.kind = "globals";
   const nlohmann::json gj = manifest_to_json(g);
   CHECK(gj["database"].is_null());
@@ -71,7 +71,7 @@ TEST_CASE("a manifest survives JSON with every field and its types", "[backup]")
 }
 
 TEST_CASE("a manifest that names files outside its backup, or lacks fields, is refused", "[backup]") {
-  nlohmann::json j = manifest_to_json(sample("app", "2026-11-23T12:03:01.042Z"));
+  nlohmann::json j = manifest_to_json(sample_manifest("app", "2026-11-23T12:03:01.042Z"));
   nlohmann::json bad = j;
   bad["name"] = "../../etc/passwd";
   CHECK_THROWS_AS(manifest_from_json(bad, "m"), pgdba::Error);
@@ -90,9 +90,9 @@ TEST_CASE("manifests are written atomically and found under the directory", "[ba
   unit::TempDir dir;
   const std::string sub = dir.path() + "/local-5432/app";
   std::filesystem::create_directories(sub);
-  Manifest m = sample("app", "2026-11-23T12:03:01.042Z");
+  Manifest m = sample_manifest("app", "2026-11-23T12:03:01.042Z");
   write_manifest(m, sub + "/x.manifest.json");
-  Manifest older = sample("app", "2026-11-22T12:03:01.042Z");
+  Manifest older = sample_manifest("app", "2026-11-22T12:03:01.042Z");
   older.name = "w.dump";
   write_manifest(older, sub + "/w.manifest.json");
   std::ofstream(sub + "/broken.manifest.json") << "{not json";

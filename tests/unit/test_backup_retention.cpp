@@ -25,7 +25,7 @@ std::vector<bool> removed(const std::vector<PruneDecision>& d) {
   return out;
 }
 
-const Clock::time_point kNow = parse_iso_utc("2026-11-23T12:00:00Z");
+const Clock::time_point kRetentionNow = parse_iso_utc("2026-11-23T12:00:00Z");
 
 }  // namespace
 
@@ -36,7 +36,7 @@ TEST_CASE("prune --keep N keeps the N newest of each database, and the newest ve
                                     backup_of("other", 4)};
   RetentionRule r;
   r.keep = 2;
-  const auto d = plan_prune(ms, r, kNow);
+  const auto d = plan_prune(ms, r, kRetentionNow);
   CHECK(removed(d) ==
         std::vector<bool>{true, false, true, false, false, false, false});  // other: both are its 2 newest
   CHECK(d[1].reason == "newest verified backup");
@@ -48,7 +48,7 @@ TEST_CASE("a failed verification does not protect a backup, without any, the new
   const std::vector<Manifest> ms = {backup_of("app", 1, true, false), backup_of("app", 2), backup_of("app", 3)};
   RetentionRule r;
   r.keep_seconds = 3600;  // nothing is that young
-  const auto d = plan_prune(ms, r, kNow);
+  const auto d = plan_prune(ms, r, kRetentionNow);
   CHECK(removed(d) == std::vector<bool>{true, true, false});
   CHECK(d[2].reason == "newest backup (none verified)");
 }
@@ -58,13 +58,13 @@ TEST_CASE("prune --keep-days keeps what started within it, with --keep, either r
                                     backup_of("app", 20), backup_of("app", 22)};
   RetentionRule days;
   days.keep_seconds = 7 * 86400.0;  // since 2026-11-16T12:00
-  CHECK(removed(plan_prune(ms, days, kNow)) == std::vector<bool>{true, true, false, false, false});
+  CHECK(removed(plan_prune(ms, days, kRetentionNow)) == std::vector<bool>{true, true, false, false, false});
   RetentionRule both = days;
   both.keep = 4;
-  CHECK(removed(plan_prune(ms, both, kNow)) == std::vector<bool>{true, false, false, false, false});
+  CHECK(removed(plan_prune(ms, both, kRetentionNow)) == std::vector<bool>{true, false, false, false, false});
   RetentionRule one;
   one.keep = 1;
-  const auto d = plan_prune(ms, one, kNow);
+  const auto d = plan_prune(ms, one, kRetentionNow);
   CHECK(removed(d) == std::vector<bool>{true, true, false, true, false});
 }
 
@@ -76,6 +76,6 @@ TEST_CASE("globals and databases of other targets are separate groups", "[backup
   const std::vector<Manifest> ms = {g, backup_of("app", 2), backup_of("app", 3), elsewhere};
   RetentionRule r;
   r.keep = 1;
-  CHECK(removed(plan_prune(ms, r, kNow)) == std::vector<bool>{false, true, false, false});
-  CHECK_THROWS_AS(plan_prune(ms, RetentionRule{}, kNow), std::logic_error);
+  CHECK(removed(plan_prune(ms, r, kRetentionNow)) == std::vector<bool>{false, true, false, false});
+  CHECK_THROWS_AS(plan_prune(ms, RetentionRule{}, kRetentionNow), std::logic_error);
 }

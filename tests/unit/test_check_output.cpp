@@ -23,7 +23,7 @@ CheckDef def(Measure m = Measure::Count) {
   return d;
 }
 
-CheckSample sample(std::string db, std::string object, double v, std::string detail = "") {
+CheckSample check_sample(std::string db, std::string object, double v, std::string detail = "") {
   CheckSample s;
   s.database = std::move(db);
   s.object = std::move(object);
@@ -49,7 +49,9 @@ TEST_CASE("check judge: each sample's status, the worst first, the message names
   const CheckDef d = def();
   const auto w = parse_range("-w", "10", Measure::Count);
   const auto c = parse_range("-c", "20", Measure::Count);
-  const auto o = judge(d, w, c, {sample("db1", "a", 5), sample("db2", "b", 25, "held by x"), sample("db1", "c", 15)}, {});
+  const auto o =
+      judge(d, w, c,
+            {check_sample("db1", "a", 5), check_sample("db2", "b", 25, "held by x"), check_sample("db1", "c", 15)}, {});
   CHECK(o.status == CheckStatus::Critical);
   REQUIRE(o.metrics.size() == 3);
   CHECK(o.metrics[0].label == "db2/b");
@@ -63,27 +65,28 @@ TEST_CASE("check judge: each sample's status, the worst first, the message names
   CHECK(none.status == CheckStatus::Ok);
   CHECK(none.message == "no things");
 
-  const auto err = judge(d, w, c, {sample("", "", 1)}, {"db3: permission denied"});
+  const auto err = judge(d, w, c, {check_sample("", "", 1)}, {"db3: permission denied"});
   CHECK(err.status == CheckStatus::Unknown);
   CHECK(err.message.find("cannot check: db3: permission denied") != std::string::npos);
   // A CRITICAL sample outranks an UNKNOWN part.
-  CHECK(judge(d, w, c, {sample("", "x", 99)}, {"db3: gone"}).status == CheckStatus::Critical);
+  CHECK(judge(d, w, c, {check_sample("", "x", 99)}, {"db3: gone"}).status == CheckStatus::Critical);
 }
 
 TEST_CASE("check judge: a range like 90: alerts low, and the lowest is the worst", "[check]") {
   const CheckDef d = def(Measure::Percent);
   const auto o = judge(d, parse_range("-w", "90:", Measure::Percent), parse_range("-c", "80:", Measure::Percent),
-                       {sample("a", "", 99), sample("b", "", 85), sample("c", "", 95)}, {});
+                       {check_sample("a", "", 99), check_sample("b", "", 85), check_sample("c", "", 95)}, {});
   CHECK(o.status == CheckStatus::Warning);
   CHECK(o.metrics.front().label == "b");
-  const auto ok = judge(d, parse_range("-w", "90:", Measure::Percent), Range{}, {sample("a", "", 99), sample("c", "", 95)}, {});
+  const auto ok = judge(d, parse_range("-w", "90:", Measure::Percent), Range{},
+                        {check_sample("a", "", 99), check_sample("c", "", 95)}, {});
   CHECK(ok.message == "2 things; lowest c: 95.0%");
 }
 
 TEST_CASE("check nagios: status line, perfdata grammar, long output", "[check]") {
   const CheckDef d = def(Measure::Bytes);
   auto o = judge(d, parse_range("-w", "1kB", Measure::Bytes), parse_range("-c", "1MB", Measure::Bytes),
-                 {sample("db", "it's=a|b", 2048, "line\nbreak"), sample("db", "small", 10)}, {});
+                 {check_sample("db", "it's=a|b", 2048, "line\nbreak"), check_sample("db", "small", 10)}, {});
   const auto text = nagios_text({o}, "things");
   const auto ls = lines(text);
   REQUIRE(ls.size() == 2);
@@ -103,9 +106,9 @@ TEST_CASE("check nagios: status line, perfdata grammar, long output", "[check]")
 
 TEST_CASE("check nagios: several checks get a summary line, worst first, long perfdata after a pipe", "[check]") {
   const CheckDef d = def();
-  auto a = judge(d, parse_range("-w", "10", Measure::Count), Range{}, {sample("", "", 1)}, {});
+  auto a = judge(d, parse_range("-w", "10", Measure::Count), Range{}, {check_sample("", "", 1)}, {});
   a.check = "alpha";
-  auto b = judge(d, parse_range("-w", "10", Measure::Count), Range{}, {sample("", "", 11)}, {});
+  auto b = judge(d, parse_range("-w", "10", Measure::Count), Range{}, {check_sample("", "", 11)}, {});
   b.check = "beta";
   const auto ls = lines(nagios_text({a, b}, "all"));
   REQUIRE(ls.size() >= 3);
@@ -120,7 +123,7 @@ TEST_CASE("check nagios: several checks get a summary line, worst first, long pe
 TEST_CASE("check prometheus: each family once with HELP and TYPE, labels escaped, percent as ratio", "[check]") {
   CheckDef d = def(Measure::Percent);
   d.metric = "things_ratio";
-  auto o1 = judge(d, Range{}, Range{}, {sample("d\"b", "x\\y", 50), sample("db", "", 25)}, {});
+  auto o1 = judge(d, Range{}, Range{}, {check_sample("d\"b", "x\\y", 50), check_sample("db", "", 25)}, {});
   o1.target = "prod-1";
   auto o2 = o1;
   o2.target = "prod-2";

@@ -13,7 +13,8 @@ int run(std::vector<std::string> args) {
   args.insert(args.begin(), "pgdba");
   args.insert(args.begin() + 1, {"-p", "1", "-q"});
   std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
+  for (auto& a : args)
+    argv.push_back(a.data());
   return pgdba::run_cli(static_cast<int>(argv.size()), argv.data());
 }
 

@@ -47,7 +47,7 @@ std::string config_error(const std::string& toml) {
   return msg;
 }
 
-Config parse(const std::string& toml) {
+Config parse_config(const std::string& toml) {
   TempDir dir;
   return read_config(dir.write("config.toml", toml));
 }
@@ -120,7 +120,7 @@ TEST_CASE("read_config: a missing file is an empty config unless PGDBA_CONFIG na
 }
 
 TEST_CASE("read_config: every setting of the schema", "[config]") {
-  const Config cfg = parse(R"(# pgdba settings
+  const Config cfg = parse_config(R"(# pgdba settings
 [defaults]
 output = "json"
 lock_timeout = "5s"
@@ -146,12 +146,12 @@ empty = []
   CHECK(cfg.groups.at("eu west ü") == Names{"my service", "it's \"quoted\"", "back\\slash"});
   CHECK(cfg.groups.at("empty").empty());
 
-  const Config empty = parse("# nothing yet\n");
+  const Config empty = parse_config("# nothing yet\n");
   CHECK(empty.found);
   CHECK(empty.groups.empty());
   CHECK_FALSE(empty.defaults.parallel.has_value());
 
-  const Config inline_tables = parse("defaults = { parallel = 2 }\ngroups = { a = [\"x\"] }\n");
+  const Config inline_tables = parse_config("defaults = { parallel = 2 }\ngroups = { a = [\"x\"] }\n");
   CHECK(inline_tables.defaults.parallel == 2);
   CHECK(inline_tables.groups.at("a") == Names{"x"});
 }
@@ -178,9 +178,9 @@ TEST_CASE("read_config: unknown keys are errors naming them", "[config]") {
 }
 
 TEST_CASE("read_config: [audit] skip holds finding ids for audit report", "[config]") {
-  CHECK(parse("[audit]\nskip = [\"PGDBA-SEC-012\", \"PGDBA-SEC-038\"]\n").audit_skip ==
+  CHECK(parse_config("[audit]\nskip = [\"PGDBA-SEC-012\", \"PGDBA-SEC-038\"]\n").audit_skip ==
         Names{"PGDBA-SEC-012", "PGDBA-SEC-038"});
-  CHECK(parse("[audit]\n").audit_skip.empty());
+  CHECK(parse_config("[audit]\n").audit_skip.empty());
   CHECK(config_error("[audit]\nskip = \"PGDBA-SEC-012\"\n") ==
         "F:2:8: audit.skip must be an array of finding ids, not a string");
   CHECK(config_error("[audit]\nskip = [12]\n") ==

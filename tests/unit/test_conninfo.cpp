@@ -13,7 +13,7 @@ using namespace pgdba;
 namespace {
 
 // Reads a conninfo string back the way libpq will.
-std::map<std::string, std::string> parse(const std::string& conninfo) {
+std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
   INFO(conninfo);
@@ -29,7 +29,7 @@ std::map<std::string, std::string> parse(const std::string& conninfo) {
 std::map<std::string, std::string> build(const ConnOptions& o, const std::string& password = "",
                                          const std::string& dbname_override = "", SessionSettings s = {}) {
   unsetenv("PGOPTIONS");
-  return parse(build_conninfo(o, s, password, dbname_override));
+  return parse_conninfo(build_conninfo(o, s, password, dbname_override));
 }
 
 // The usage error message build_conninfo throws, or "" if it did not throw.

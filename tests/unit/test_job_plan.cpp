@@ -11,7 +11,7 @@ using namespace pgdba;
 
 namespace {
 
-std::string refusal(const std::string& text) {
+std::string plan_refusal(const std::string& text) {
   try {
     parse_job_plan(text, "/etc/pgdba/nightly.toml");
   } catch (const Error& e) {
@@ -56,20 +56,21 @@ command = ["check", "all"]
 }
 
 TEST_CASE("bad plans are refused with the file, line and what is wrong", "[job]") {
-  CHECK_THAT(refusal("[[step]]\ncommand = [\"db\", \"list\"]\ntimeuot = \"5s\"\n"),
+  CHECK_THAT(plan_refusal("[[step]]\ncommand = [\"db\", \"list\"]\ntimeuot = \"5s\"\n"),
              Catch::Contains("/etc/pgdba/nightly.toml:3:") && Catch::Contains("unknown key \"timeuot\""));
-  CHECK_THAT(refusal("shedule = \"daily\"\n[[step]]\ncommand = [\"db\", \"list\"]\n"),
+  CHECK_THAT(plan_refusal("shedule = \"daily\"\n[[step]]\ncommand = [\"db\", \"list\"]\n"),
              Catch::Contains("unknown key \"shedule\""));
-  CHECK_THAT(refusal("name = \"x\"\n"), Catch::Contains("no steps"));
-  CHECK_THAT(refusal("[[step]]\ncommand = \"db list\"\n"), Catch::Contains("array of strings"));
-  CHECK_THAT(refusal("[[step]]\ncommand = []\n"), Catch::Contains("is empty"));
-  CHECK_THAT(refusal("[[step]]\ncommand = [\"db\"]\ntimeout = \"5\"\n"), Catch::Contains("unit"));
-  CHECK_THAT(refusal("[[step]]\ncommand = [\"db\"]\non_failure = \"ignore\"\n"), Catch::Contains("stop or continue"));
-  CHECK_THAT(refusal("[[step]]\nname = \"a\"\ncommand = [\"db\"]\n[[step]]\nname = \"a\"\ncommand = [\"db\"]\n"),
+  CHECK_THAT(plan_refusal("name = \"x\"\n"), Catch::Contains("no steps"));
+  CHECK_THAT(plan_refusal("[[step]]\ncommand = \"db list\"\n"), Catch::Contains("array of strings"));
+  CHECK_THAT(plan_refusal("[[step]]\ncommand = []\n"), Catch::Contains("is empty"));
+  CHECK_THAT(plan_refusal("[[step]]\ncommand = [\"db\"]\ntimeout = \"5\"\n"), Catch::Contains("unit"));
+  CHECK_THAT(plan_refusal("[[step]]\ncommand = [\"db\"]\non_failure = \"ignore\"\n"),
+             Catch::Contains("stop or continue"));
+  CHECK_THAT(plan_refusal("[[step]]\nname = \"a\"\ncommand = [\"db\"]\n[[step]]\nname = \"a\"\ncommand = [\"db\"]\n"),
              Catch::Contains("two steps are named \"a\""));
-  CHECK_THAT(refusal("[[step]]\ncommand = [\"job\", \"run\", \"other.toml\"]\n"), Catch::Contains("do not nest"));
-  CHECK_THAT(refusal("[[step]\n"), Catch::Contains("/etc/pgdba/nightly.toml:1:"));
-  CHECK_THAT(refusal("step = 3\n"), Catch::Contains("array of tables"));
+  CHECK_THAT(plan_refusal("[[step]]\ncommand = [\"job\", \"run\", \"other.toml\"]\n"), Catch::Contains("do not nest"));
+  CHECK_THAT(plan_refusal("[[step]\n"), Catch::Contains("/etc/pgdba/nightly.toml:1:"));
+  CHECK_THAT(plan_refusal("step = 3\n"), Catch::Contains("array of tables"));
 }
 
 TEST_CASE("the default lock is one file per plan", "[job]") {

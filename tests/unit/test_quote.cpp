@@ -17,7 +17,7 @@ std::string repeat(const std::string& s, int n) {
 }
 
 // The usage error check_identifier throws, or "" if it accepted the name.
-std::string refusal(std::string_view name) {
+std::string name_refusal(std::string_view name) {
   try {
     check_identifier("database", name);
   } catch (const Error& e) {
@@ -51,32 +51,32 @@ TEST_CASE("quote_literal doubles quotes and uses E'' for backslashes", "[quote]"
 }
 
 TEST_CASE("check_identifier accepts names up to 63 bytes", "[quote]") {
-  CHECK(refusal("app") == "");
-  CHECK(refusal(std::string(63, 'a')) == "");
+  CHECK(name_refusal("app") == "");
+  CHECK(name_refusal(std::string(63, 'a')) == "");
   // 31 two-byte characters and one ASCII byte: 63 bytes, 32 characters
-  CHECK(refusal(repeat("é", 31) + "a") == "");
+  CHECK(name_refusal(repeat("é", 31) + "a") == "");
   // 21 three-byte characters: 63 bytes
-  CHECK(refusal(repeat("日", 21)) == "");
-  CHECK(refusal("a;b \"c\"") == "");
+  CHECK(name_refusal(repeat("日", 21)) == "");
+  CHECK(name_refusal("a;b \"c\"") == "");
 }
 
 TEST_CASE("check_identifier refuses empty, NUL and over-long names", "[quote]") {
-  CHECK_THAT(refusal(""), Catch::Contains("database") && Catch::Contains("empty"));
-  CHECK_THAT(refusal(std::string_view("ab\0c", 4)), Catch::Contains("NUL"));
+  CHECK_THAT(name_refusal(""), Catch::Contains("database") && Catch::Contains("empty"));
+  CHECK_THAT(name_refusal(std::string_view("ab\0c", 4)), Catch::Contains("NUL"));
   const std::string long_name = std::string(64, 'a');
-  CHECK_THAT(refusal(long_name), Catch::Contains("64 bytes") && Catch::Contains(std::string(63, 'a')));
-  CHECK_THAT(refusal(repeat("é", 32)), Catch::Contains("64 bytes"));
-  CHECK_THAT(refusal(repeat("日", 22)), Catch::Contains("66 bytes"));
+  CHECK_THAT(name_refusal(long_name), Catch::Contains("64 bytes") && Catch::Contains(std::string(63, 'a')));
+  CHECK_THAT(name_refusal(repeat("é", 32)), Catch::Contains("64 bytes"));
+  CHECK_THAT(name_refusal(repeat("日", 22)), Catch::Contains("66 bytes"));
 }
 
 TEST_CASE("check_identifier names the object PostgreSQL would really use", "[quote]") {
   // PostgreSQL truncates to 63 bytes without splitting a character.
   // 32 x é = 64 bytes: the 32nd character is dropped.
-  CHECK_THAT(refusal(repeat("é", 32)), Catch::Contains("\"" + repeat("é", 31) + "\" instead"));
+  CHECK_THAT(name_refusal(repeat("é", 32)), Catch::Contains("\"" + repeat("é", 31) + "\" instead"));
   // "a" + 32 x é = 65 bytes: the first 63 bytes are "a" + 31 whole characters.
-  CHECK_THAT(refusal("a" + repeat("é", 32)), Catch::Contains("\"a" + repeat("é", 31) + "\" instead"));
+  CHECK_THAT(name_refusal("a" + repeat("é", 32)), Catch::Contains("\"a" + repeat("é", 31) + "\" instead"));
   // 22 x 日 = 66 bytes: the first 63 bytes are 21 whole characters.
-  CHECK_THAT(refusal(repeat("日", 22)), Catch::Contains("\"" + repeat("日", 21) + "\" instead"));
+  CHECK_THAT(name_refusal(repeat("日", 22)), Catch::Contains("\"" + repeat("日", 21) + "\" instead"));
 }
 
 TEST_CASE("text_array_literal and quote_qualified", "[quote]") {

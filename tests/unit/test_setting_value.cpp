@@ -38,7 +38,7 @@ double amount(const SettingSpec& s, const std::string& v) {
 }
 
 // The usage error's message, or "" when the value passed.
-std::string refusal(const SettingSpec& s, const std::string& v) {
+std::string setting_refusal(const SettingSpec& s, const std::string& v) {
   try {
     check_setting_value(s, v);
   } catch (const Error& e) {
@@ -91,38 +91,38 @@ TEST_CASE("integers read as PostgreSQL reads them: C prefixes, fractions rounded
 }
 
 TEST_CASE("out-of-range values are refused, naming the range readably", "[setting_value]") {
-  const std::string small = refusal(shared_buffers, "64kB");
+  const std::string small = setting_refusal(shared_buffers, "64kB");
   CHECK_THAT(small, Catch::Contains("shared_buffers") && Catch::Contains("outside the allowed range") &&
                         Catch::Contains("16 .. 1073741823 × 8kB") && Catch::Contains("128kB"));
-  CHECK_THAT(refusal(checkpoint_timeout, "10s"), Catch::Contains("30 .. 86400 s (30s .. 1d)"));
-  CHECK_THAT(refusal(checkpoint_timeout, "2d"), Catch::Contains("outside"));
-  CHECK_THAT(refusal(max_connections, "0"), Catch::Contains("1 .. 262143"));
-  CHECK_THAT(refusal(work_mem, "4TB"), Catch::Contains("outside") || Catch::Contains("out of range"));
-  CHECK_THAT(refusal(max_connections, "99999999999"), Catch::Contains("out of range"));
-  CHECK_THAT(refusal(cost_delay, "101"), Catch::Contains("0 .. 100 ms"));
-  CHECK_THAT(refusal(log_min_duration, "-2"), Catch::Contains("outside"));
+  CHECK_THAT(setting_refusal(checkpoint_timeout, "10s"), Catch::Contains("30 .. 86400 s (30s .. 1d)"));
+  CHECK_THAT(setting_refusal(checkpoint_timeout, "2d"), Catch::Contains("outside"));
+  CHECK_THAT(setting_refusal(max_connections, "0"), Catch::Contains("1 .. 262143"));
+  CHECK_THAT(setting_refusal(work_mem, "4TB"), Catch::Contains("outside") || Catch::Contains("out of range"));
+  CHECK_THAT(setting_refusal(max_connections, "99999999999"), Catch::Contains("out of range"));
+  CHECK_THAT(setting_refusal(cost_delay, "101"), Catch::Contains("0 .. 100 ms"));
+  CHECK_THAT(setting_refusal(log_min_duration, "-2"), Catch::Contains("outside"));
 }
 
 TEST_CASE("units must fit the parameter, and spelled as PostgreSQL spells them", "[setting_value]") {
-  CHECK_THAT(refusal(shared_buffers, "5min"),
+  CHECK_THAT(setting_refusal(shared_buffers, "5min"),
              Catch::Contains("unknown unit \"min\"") && Catch::Contains("B, kB, MB, GB and TB"));
-  CHECK_THAT(refusal(statement_timeout, "1GB"), Catch::Contains("us, ms, s, min, h and d"));
-  CHECK_THAT(refusal(shared_buffers, "128mb"), Catch::Contains("unknown unit \"mb\""));
-  CHECK_THAT(refusal(statement_timeout, "5m"), Catch::Contains("unknown unit"));
-  CHECK_THAT(refusal(max_connections, "100kB"), Catch::Contains("takes no unit"));
+  CHECK_THAT(setting_refusal(statement_timeout, "1GB"), Catch::Contains("us, ms, s, min, h and d"));
+  CHECK_THAT(setting_refusal(shared_buffers, "128mb"), Catch::Contains("unknown unit \"mb\""));
+  CHECK_THAT(setting_refusal(statement_timeout, "5m"), Catch::Contains("unknown unit"));
+  CHECK_THAT(setting_refusal(max_connections, "100kB"), Catch::Contains("takes no unit"));
   for (const std::string bad : {"", "abc", "MB", "12MB3", "nan", "inf", "1 2", "--1"}) {
     INFO(bad);
-    CHECK_FALSE(refusal(shared_buffers, bad).empty());
+    CHECK_FALSE(setting_refusal(shared_buffers, bad).empty());
   }
-  CHECK_FALSE(refusal(random_page_cost, "nan").empty());
-  CHECK_FALSE(refusal(random_page_cost, "fast").empty());
+  CHECK_FALSE(setting_refusal(random_page_cost, "nan").empty());
+  CHECK_FALSE(setting_refusal(random_page_cost, "fast").empty());
 }
 
 TEST_CASE("booleans take parse_bool's spellings", "[setting_value]") {
   for (const std::string yes : {"on", "ON", "true", "t", "tr", "yes", "y", "1", "True"}) {
     INFO(yes);
     CHECK(parse_setting_bool(yes) == std::optional<bool>(true));
-    CHECK(refusal(fsync, yes).empty());
+    CHECK(setting_refusal(fsync, yes).empty());
   }
   for (const std::string no : {"off", "of", "false", "f", "no", "n", "0", "OFF"}) {
     INFO(no);
@@ -132,24 +132,24 @@ TEST_CASE("booleans take parse_bool's spellings", "[setting_value]") {
     INFO(bad);
     CHECK_FALSE(parse_setting_bool(bad));
   }
-  CHECK_THAT(refusal(fsync, "maybe"), Catch::Contains("fsync") && Catch::Contains("on or off"));
+  CHECK_THAT(setting_refusal(fsync, "maybe"), Catch::Contains("fsync") && Catch::Contains("on or off"));
 }
 
 TEST_CASE("enums take their values in any case, on/off enums the boolean spellings too", "[setting_value]") {
-  CHECK(refusal(wal_level, "replica").empty());
-  CHECK(refusal(wal_level, "LOGICAL").empty());
-  CHECK_THAT(refusal(wal_level, "archive"), Catch::Contains("minimal, replica, logical"));
-  CHECK_THAT(refusal(wal_level, "on"), Catch::Contains("allowed values"));
-  CHECK(refusal(sync_commit, "remote_apply").empty());
-  CHECK(refusal(sync_commit, "true").empty());
-  CHECK(refusal(sync_commit, "0").empty());
-  CHECK_FALSE(refusal(sync_commit, "sometimes").empty());
+  CHECK(setting_refusal(wal_level, "replica").empty());
+  CHECK(setting_refusal(wal_level, "LOGICAL").empty());
+  CHECK_THAT(setting_refusal(wal_level, "archive"), Catch::Contains("minimal, replica, logical"));
+  CHECK_THAT(setting_refusal(wal_level, "on"), Catch::Contains("allowed values"));
+  CHECK(setting_refusal(sync_commit, "remote_apply").empty());
+  CHECK(setting_refusal(sync_commit, "true").empty());
+  CHECK(setting_refusal(sync_commit, "0").empty());
+  CHECK_FALSE(setting_refusal(sync_commit, "sometimes").empty());
 }
 
 TEST_CASE("strings pass as they are", "[setting_value]") {
   const SettingSpec app{"application_name", "string", "", std::nullopt, std::nullopt, {}};
-  CHECK(refusal(app, "").empty());
-  CHECK(refusal(app, "it's; drop table x").empty());
+  CHECK(setting_refusal(app, "").empty());
+  CHECK(setting_refusal(app, "it's; drop table x").empty());
 }
 
 TEST_CASE("amounts read back as SHOW writes them", "[setting_value]") {
