@@ -14,9 +14,7 @@
 
 namespace pgdba {
 
-namespace {
-
-std::map<std::string, std::string> parse_dsn(const std::string& dsn, const std::string& option = "--dsn") {
+std::map<std::string, std::string> parse_dsn(const std::string& dsn, const std::string& option) {
   std::map<std::string, std::string> values;
   if (dsn.empty()) return values;
   char* err = nullptr;
@@ -40,8 +38,6 @@ std::map<std::string, std::string> parse_dsn(const std::string& dsn, const std::
   PQconninfoFree(opts);
   return values;
 }
-
-}  // namespace
 
 std::string quote_conninfo_value(const std::string& v) {
   std::string out = "'";

@@ -2,6 +2,7 @@
 // string. libpq does the rest: PG* environment, service file, .pgpass.
 #pragma once
 
+#include <map>
 #include <string>
 
 namespace pgdba {
@@ -43,6 +44,10 @@ std::string quote_conninfo_value(const std::string& v);
 void check_port_value(const std::string& port);
 // Whether a -d value is a conninfo string or URI that libpq would expand.
 bool is_connection_string(const std::string& dbname);
+// The keywords a conninfo string or postgresql:// URI sets, as libpq reads
+// it (no defaults filled in); a usage Error naming `option` when libpq
+// cannot read it, with nothing of the string quoted (it may hold a password).
+std::map<std::string, std::string> parse_dsn(const std::string& dsn, const std::string& option = "--dsn");
 // The database -d or --dsn names ("" when neither does: libpq's default).
 std::string chosen_dbname(const ConnOptions& options);
 // Everything about the connection options that can be wrong before

@@ -556,13 +556,10 @@ bool running(const std::vector<Branch>& stack) {
   return stack.empty() || stack.back().active;
 }
 
-// The script, item by item, each result streamed as it comes: statements
-// are sent with variables interpolated, meta-commands run with psql's
-// meaning.
 // Where \connect goes: psql's positional form (dbname user host port, "-"
-// or an omitted one keeping the previous value) or a key=value conninfo
-// (pg_dumpall writes \connect -reuse-previous=on "dbname='x'"), the
-// values not given kept from the previous connection.
+// or an omitted one keeping the previous value), a key=value conninfo
+// (pg_dumpall writes \connect -reuse-previous=on "dbname='x'") or a
+// postgresql:// URI, the values not given kept from the previous connection.
 struct ConnectTo {
   ConnOptions conn;
   std::string dbname;  // "" keeps the database
@@ -584,34 +581,9 @@ ConnectTo connect_target(const std::vector<std::string>& raw, ConnectTo now) {
     a.push_back(v);
   }
   if (!a.empty() && a[0].rfind("-reuse-previous=", 0) == 0) a.erase(a.begin());
-  if (!a.empty() && a[0].find("://") != std::string::npos)
-    throw usage_error("a URI is not supported here; give dbname [user [host [port]]]");
-  if (!a.empty() && a[0].find('=') != std::string::npos) {
-    // key=value pairs, values optionally in '...' with \' and \\ escapes.
-    const std::string& c = a[0];
-    for (std::size_t i = 0; i < c.size();) {
-      while (i < c.size() && std::isspace(static_cast<unsigned char>(c[i])))
-        ++i;
-      const std::size_t eq = c.find('=', i);
-      if (i >= c.size()) break;
-      if (eq == std::string::npos) throw usage_error("cannot read \"" + c + "\"");
-      std::string key = c.substr(i, eq - i);
-      while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back())))
-        key.pop_back();
-      i = eq + 1;
-      while (i < c.size() && std::isspace(static_cast<unsigned char>(c[i])))
-        ++i;
-      std::string value;
-      if (i < c.size() && c[i] == '\'') {
-        for (++i; i < c.size() && c[i] != '\''; ++i) {
-          if (c[i] == '\\' && i + 1 < c.size()) ++i;
-          value += c[i];
-        }
-        ++i;
-      } else {
-        while (i < c.size() && !std::isspace(static_cast<unsigned char>(c[i])))
-          value += c[i++];
-      }
+  if (!a.empty() && is_connection_string(a[0])) {
+    // A conninfo string or a postgresql:// URI, read by libpq.
+    for (const auto& [key, value] : parse_dsn(a[0], "connection string")) {
       if (key == "dbname")
         now.dbname = value;
       else if (key == "user")
@@ -632,6 +604,9 @@ ConnectTo connect_target(const std::vector<std::string>& raw, ConnectTo now) {
   return now;
 }
 
+// The script, item by item, each result streamed as it comes: statements
+// are sent with variables interpolated, meta-commands run with psql's
+// meaning.
 void run_statements(Context& ctx, Session& s, const Script& sc, const SqlOptions& o) {
   const std::size_t total = sc.statements().size();
   const bool sectioned = total > 1;

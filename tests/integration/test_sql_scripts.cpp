@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -452,6 +453,31 @@ TEST_CASE("scripts: connect moves the script to another database as psql does, a
   CHECK(state(b2) == state(b1));
   CHECK(a2.value("select string_agg(x::text, ',') from in_a") == "2");
   CHECK(b2.value("select string_agg(x::text, ',') from in_b") == "1");
+
+  // A postgresql:// URI, as psql takes it: the name percent-encoded.
+  const auto encoded = [](const std::string& name) {
+    std::string e;
+    for (unsigned char c : name) {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      e += std::isalnum(c) != 0 ? std::string(1, static_cast<char>(c)) : std::string(hex);
+    }
+    return e;
+  };
+  const auto by_uri = a2.pgdba(
+      {"sql", "-f",
+       it::temp_file("\\connect postgresql:///" + encoded(b2.name()) + "\ncreate table by_uri(x int);\n", ".sql")});
+  INFO(by_uri.err);
+  CHECK(by_uri.code == 0);
+  CHECK(b2.value("select count(*) from pg_class where relname = 'by_uri'") == "1");
+  // What \connect cannot change is refused, and a URI libpq cannot read is
+  // refused without echoing it (it may hold a password).
+  const auto pw = a2.pgdba({"sql", "-f", it::temp_file("\\c postgresql://u:s3cr3t@/x\nselect 1;\n", ".sql")});
+  CHECK(pw.code == 2);
+  CHECK_THAT(pw.err, Catch::Contains("line 1") && Catch::Contains("not password") && !Catch::Contains("s3cr3t"));
+  const auto bad = a2.pgdba({"sql", "-f", it::temp_file("\\c postgresql://u:s3cr3t@/x?bogus=1\nselect 1;\n", ".sql")});
+  CHECK(bad.code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("line 1") && !Catch::Contains("s3cr3t"));
 
   // A \connect that fails ends the script in psql, even without
   // ON_ERROR_STOP; so it does in pgdba, with --on-error continue too.
