@@ -19,6 +19,7 @@
 #include "src/format.hpp"
 #include "src/log.hpp"
 #include "src/quote.hpp"
+#include "src/reconnect.hpp"
 #include "src/runner.hpp"
 
 namespace pgdba {
@@ -61,30 +62,6 @@ std::string now_iso() {
   return local_time_text(std::chrono::system_clock::now(), ' ', 6);
 }
 
-// A new connection that listens again, tried every second until it works
-// or --timeout runs out (false then). Errors other than a lost or refused
-// connection are thrown.
-bool reconnect(Context& ctx, std::unique_ptr<Session>& into, const std::function<void(Session&)>& listen_all,
-               long timeout_ms, std::chrono::steady_clock::time_point t0) {
-  for (;;) {
-    try {
-      auto fresh = ctx.open_session("", SessionKind::User, "");
-      listen_all(*fresh);
-      into = std::move(fresh);
-      return true;
-    } catch (const Error& e) {
-      if (e.kind != ErrorKind::Connect) throw;
-      log::warn(std::string(e.what()) + "; trying again in 1s");
-    }
-    for (int i = 0; i < 10; ++i) {
-      cancel::check();
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-    if (timeout_ms >= 0 && spent.count() >= timeout_ms) return false;
-  }
-}
-
 void run_listen(Context& ctx, const VerbRecord& rec, const ListenOptions& o) {
   o.validate();
   const long timeout = o.timeout_ms();
@@ -122,7 +99,9 @@ void run_listen(Context& ctx, const VerbRecord& rec, const ListenOptions& o) {
     } catch (const Error& e) {
       if (e.kind != ErrorKind::Connect) throw;
       log::warn(std::string(e.what()) + "; reconnecting: notifications sent until LISTEN runs again are missed");
-      if (!reconnect(ctx, reopened, listen_all, timeout, t0)) break;
+      const auto deadline = timeout >= 0 ? std::optional(t0 + std::chrono::milliseconds(timeout)) : std::nullopt;
+      reopened = reconnect(ctx, SessionKind::User, listen_all, deadline);
+      if (!reopened) break;
       s = reopened.get();
       log::warn("reconnected: listening again");
       continue;

@@ -18,6 +18,8 @@
 #include "src/context.hpp"
 #include "src/duration.hpp"
 #include "src/errors.hpp"
+#include "src/log.hpp"
+#include "src/reconnect.hpp"
 #include "src/render.hpp"
 #include "src/runner.hpp"
 
@@ -289,9 +291,10 @@ void follow_logs(Context& ctx, const VerbRecord& rec, const LogOptions& o) {
     throw usage_error("logs tail --follow reads one server; it cannot be combined with targets");
   const double timeout = o.timeout.empty() ? -1 : parse_duration("--timeout", o.timeout);
   Unit u(ctx, rec, "", "", nullptr);
-  Session& s = u.session();
-  const LogSettings settings = log_settings(s, o.since_seconds());
-  TailStart start = tail_start(s, o, settings);
+  Session* s = &u.session();
+  std::unique_ptr<Session> reopened;  // after a lost connection
+  const LogSettings settings = log_settings(*s, o.since_seconds());
+  TailStart start = tail_start(*s, o, settings);
 
   RenderOptions ro = ctx.render_options();
   if (ro.format == Format::Json) ro.format = Format::Jsonl;
@@ -320,24 +323,40 @@ void follow_logs(Context& ctx, const VerbRecord& rec, const LogOptions& o) {
   const auto keep_and_emit = [&](const LogEntry& e) {
     if (filter.keep(e)) emit(e);
   };
+  using Clock = std::chrono::steady_clock;
+  const auto deadline =
+      timeout >= 0
+          ? std::optional(t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout)))
+          : std::nullopt;
   for (;;) {
-    const long long before = offset;
-    offset = read_to_end(s, path, offset, *parser, carry, false, keep_and_emit);
-    sink->flush();
-    if (offset == before || offset < 0) {
-      // Nothing new: has the server moved on to another file?
-      const std::string now = current_log_path(s, format);
-      if (!now.empty() && now != path) {
-        if (offset >= 0) read_to_end(s, path, offset, *parser, carry, true, keep_and_emit);
-        path = now;
-        file = now.substr(now.rfind('/') + 1);
-        offset = 0;
-        carry.clear();
-        parser = std::make_unique<LogParser>(format, settings.line_prefix);
-        sink->flush();
-        continue;
+    try {
+      const long long before = offset;
+      offset = read_to_end(*s, path, offset, *parser, carry, false, keep_and_emit);
+      sink->flush();
+      if (offset == before || offset < 0) {
+        // Nothing new: has the server moved on to another file?
+        const std::string now = current_log_path(*s, format);
+        if (!now.empty() && now != path) {
+          if (offset >= 0) read_to_end(*s, path, offset, *parser, carry, true, keep_and_emit);
+          path = now;
+          file = now.substr(now.rfind('/') + 1);
+          offset = 0;
+          carry.clear();
+          parser = std::make_unique<LogParser>(format, settings.line_prefix);
+          sink->flush();
+          continue;
+        }
+        if (offset < 0) offset = 0;
       }
-      if (offset < 0) offset = 0;
+    } catch (const Error& e) {
+      // A restarted server: the rest of the old file is read, then the new one.
+      if (e.kind != ErrorKind::Connect) throw;
+      log::warn(std::string(e.what()) + "; reconnecting");
+      reopened = reconnect(ctx, SessionKind::Catalog, {}, deadline);
+      if (!reopened) break;
+      s = reopened.get();
+      log::warn("reconnected: following the log again");
+      continue;
     }
     for (int i = 0; i < 5; ++i) {
       cancel::check();

@@ -4,9 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -225,6 +228,52 @@ TEST_CASE("logs tail --follow streams new entries across log rotation", "[logs]"
   // One JSON object per line, the second in the new file.
   std::istringstream lines(r.out);
   std::string line, first_file, second_file;
+  while (std::getline(lines, line)) {
+    const auto j = it::parse_json(line);
+    const std::string msg = j["message"].get<std::string>();
+    if (msg.find(first) != std::string::npos) first_file = j["file"];
+    if (msg.find(second) != std::string::npos) second_file = j["file"];
+  }
+  CHECK(!first_file.empty());
+  CHECK(!second_file.empty());
+  CHECK(first_file != second_file);
+}
+
+TEST_CASE("logs tail --follow reconnects after a server restart and goes on in the new file", "[logs]") {
+  it::PrivateCluster pc("logging_collector = on\n");
+  const std::string marker = it::unique("pgdba_logs_restart_");
+  auto bg =
+      it::start_pgdba({"logs", "tail", "--follow", "--grep", marker, "--timeout", "60s", "-o", "json"}, env_of(pc));
+  const std::string first = marker + "_before", second = marker + "_after";
+  {
+    auto c = pc.connect();
+    REQUIRE(it::wait_for([&] {
+      raise_error(c, first);
+      return it::read_file(bg.out_path).find(first) != std::string::npos;
+    }));
+  }
+  // Log file names carry the time in seconds: the restarted server's file
+  // gets a name of its own one second on.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  const it::Env& env = pc.env();
+  const std::string as_server = geteuid() == 0 ? "runuser -u postgres -- " : "";
+  REQUIRE(it::shell(as_server + env.at("PGDBA_PG_BINDIR") + "/pg_ctl -w -D '" + env.at("PGDBA_CLUSTER_DIR") +
+                    "/data' restart -m fast -l '" + env.at("PGDBA_CLUSTER_DIR") + "/restart.log'")
+              .code == 0);
+  // New entries after the restart reach the stream once pgdba is back.
+  const bool seen = it::wait_for([&] {
+    auto c = pc.connect();
+    raise_error(c, second);
+    return it::read_file(bg.out_path).find(second) != std::string::npos;
+  });
+  kill(bg.pid, SIGINT);
+  const auto r = it::wait_pgdba(bg);
+  INFO(r.out << r.err);
+  REQUIRE(seen);
+  CHECK_THAT(r.err, Catch::Contains("reconnecting") && Catch::Contains("reconnected"));
+  std::string first_file, second_file;
+  std::istringstream lines(r.out);
+  std::string line;
   while (std::getline(lines, line)) {
     const auto j = it::parse_json(line);
     const std::string msg = j["message"].get<std::string>();
