@@ -206,12 +206,15 @@ Result audit_report(Unit& u, const AuditReportOptions& o) {
     for (const auto& r : s.exec(sql_text("core/list_fanout_databases", s.server_version()), "listing databases")) {
       const std::string db = r[0].str();
       if (excluded_db(db, o.exclude)) continue;
+      std::vector<Finding> here;  // whole or not at all
       try {
         std::unique_ptr<Session> other = u.ctx().open_session(u.target(), SessionKind::Catalog, db);
-        database_findings(*other, db, found);
+        database_findings(*other, db, here);
+        found.insert(found.end(), here.begin(), here.end());
       } catch (const Error& e) {
-        // Dropped since it was listed: nothing left to audit there.
-        if (e.sqlstate == "3D000") {
+        // Dropped since it was listed, or while it was read (DROP DATABASE
+        // ... WITH (FORCE) ends the sessions in it first): nothing to audit.
+        if (e.sqlstate == "3D000" || u.database_gone(db)) {
           log::warn("database \"" + db + "\": skipped: " + e.what());
           continue;
         }
