@@ -48,6 +48,18 @@ int server_version(it::PrivateCluster& pc) {
   return tx.exec("select current_setting('server_version_num')::int")[0][0].as<int>();
 }
 
+// The file of the streamed entry (one JSON object per line of `out`) whose
+// message contains `text`; "" when there is none.
+std::string file_of(const std::string& out, const std::string& text) {
+  std::istringstream lines(out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto j = it::parse_json(line);
+    if (j["message"].get<std::string>().find(text) != std::string::npos) return j["file"];
+  }
+  return "";
+}
+
 it::Env env_of(const it::PrivateCluster& pc) {
   return {{"PGHOST", pc.env().at("PGHOST")}, {"PGPORT", pc.env().at("PGPORT")}};
 }
@@ -226,14 +238,7 @@ TEST_CASE("logs tail --follow streams new entries across log rotation", "[logs]"
   INFO(r.out << r.err);
   REQUIRE(seen);
   // One JSON object per line, the second in the new file.
-  std::istringstream lines(r.out);
-  std::string line, first_file, second_file;
-  while (std::getline(lines, line)) {
-    const auto j = it::parse_json(line);
-    const std::string msg = j["message"].get<std::string>();
-    if (msg.find(first) != std::string::npos) first_file = j["file"];
-    if (msg.find(second) != std::string::npos) second_file = j["file"];
-  }
+  const std::string first_file = file_of(r.out, first), second_file = file_of(r.out, second);
   CHECK(!first_file.empty());
   CHECK(!second_file.empty());
   CHECK(first_file != second_file);
@@ -271,15 +276,8 @@ TEST_CASE("logs tail --follow reconnects after a server restart and goes on in t
   INFO(r.out << r.err);
   REQUIRE(seen);
   CHECK_THAT(r.err, Catch::Contains("reconnecting") && Catch::Contains("reconnected"));
-  std::string first_file, second_file;
-  std::istringstream lines(r.out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const auto j = it::parse_json(line);
-    const std::string msg = j["message"].get<std::string>();
-    if (msg.find(first) != std::string::npos) first_file = j["file"];
-    if (msg.find(second) != std::string::npos) second_file = j["file"];
-  }
+  // One JSON object per line, the second in the new file.
+  const std::string first_file = file_of(r.out, first), second_file = file_of(r.out, second);
   CHECK(!first_file.empty());
   CHECK(!second_file.empty());
   CHECK(first_file != second_file);
