@@ -760,9 +760,9 @@ TEST_CASE("audit report --all-databases: a database dropped WITH (FORCE) while i
     bool saw_doomed = false;
     for (const auto& row : rows)
       saw_doomed = saw_doomed || row["database"] == doomed.name();
-    skipped = r.err.find("skipped") != std::string::npos;
+    // Other tests drop their databases too: this one is named.
+    skipped = r.err.find("database \"" + doomed.name() + "\": skipped") != std::string::npos;
     if (skipped) {
-      CHECK_THAT(r.err, Catch::Contains("database \"" + doomed.name() + "\""));
       CHECK_FALSE(saw_doomed);
     } else {
       CHECK(saw_doomed);

@@ -107,9 +107,9 @@ TEST_CASE("all databases: a database dropped WITH (FORCE) while a verb works in 
       saw_kept = saw_kept || (row["database"] == kept.name() && row["name"] == "here");
     }
     CHECK(saw_kept);
-    skipped = r.err.find("skipped") != std::string::npos;
+    // Other tests drop their databases too: this one is named.
+    skipped = r.err.find("database " + doomed.name() + ": skipped") != std::string::npos;
     if (skipped) {
-      CHECK_THAT(r.err, Catch::Contains("database " + doomed.name()));
       CHECK_FALSE(saw_doomed);
     } else {
       CHECK(saw_doomed);

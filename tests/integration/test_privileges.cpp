@@ -406,9 +406,10 @@ TEST_CASE("privileges export: a database dropped WITH (FORCE) while it is read i
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Catch::Contains("kept_t"));
-    skipped = r.err.find("skipped") != std::string::npos;
+    // Other tests drop their databases too: this one is named.
+    skipped =
+        r.err.find("database \"" + doomed.name() + "\" was dropped while being read; skipped") != std::string::npos;
     if (skipped) {
-      CHECK_THAT(r.err, Catch::Contains("database \"" + doomed.name() + "\""));
       CHECK_THAT(r.out, !Catch::Contains("doomed_t") && !Catch::Contains(doomed.name()));
     } else {
       CHECK_THAT(r.out, Catch::Contains("doomed_t"));
